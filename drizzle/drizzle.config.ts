@@ -1,0 +1,9 @@
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './drizzle/src/schema/index.ts',
+  out: './drizzle/migrations',
+  schemaFilter: ['access', 'clients', 'services', 'documents', 'audit'],
+  casing: 'snake_case',
+});

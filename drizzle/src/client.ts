@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { Logger } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Anything a store can run a query on: the database or an open transaction. */
+export type Queryable = Db | Tx;
+
+/** Counts the statements sent, so tests and benchmarks can prove there is no N+1. */
+export class StatementCounter implements Logger {
+  count = 0;
+  logQuery(): void {
+    this.count += 1;
+  }
+}
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  statements: StatementCounter;
+  /** Applies the committed drizzle-kit migrations; safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  /** True when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = path.join(__dirname, '..', 'migrations');
+// Any constant will do; it keeps concurrently starting processes from migrating twice.
+const MIGRATION_LOCK_KEY = 7_256_114_001;
+
+export interface OpenOptions {
+  /** postgres:// URL; without it an embedded PGlite is used. */
+  url?: string | undefined;
+  /** PGlite data directory, or 'memory://' for a throwaway database. */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const statements = new StatementCounter();
+  if (options.url) {
+    const client = postgres(options.url, {
+      max: options.poolSize ?? 10,
+      onnotice: () => {},
+      connection: { application_name: 'vartija' },
+    });
+    const db = drizzlePostgres(client, { schema, logger: statements, casing: 'snake_case' }) as unknown as Db;
+    return {
+      db,
+      kind: 'postgres',
+      statements,
+      async migrate() {
+        const lockClient = postgres(options.url!, { max: 1, onnotice: () => {} });
+        try {
+          await lockClient`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+          await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder });
+        } finally {
+          await lockClient`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => undefined);
+          await lockClient.end();
+        }
+      },
+      async ping() {
+        try {
+          await client`SELECT 1`;
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      async close() {
+        await client.end({ timeout: 5 });
+      },
+    };
+  }
+
+  const dataDir = options.dataDir ?? 'memory://';
+  const pg = new PGlite(dataDir === 'memory://' ? undefined : dataDir);
+  await pg.waitReady;
+  const db = drizzlePglite(pg, { schema, logger: statements, casing: 'snake_case' }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    statements,
+    async migrate() {
+      await migratePglite(drizzlePglite(pg), { migrationsFolder });
+    },
+    async ping() {
+      try {
+        await pg.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (!pg.closed) await pg.close();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export * from './client';
+export * from './config';
+export * as schema from './schema';
+export * from './schema';

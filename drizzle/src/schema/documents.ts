@@ -1,0 +1,124 @@
+import { sql } from 'drizzle-orm';
+import { check, date, index, integer, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from './access';
+import { clientRelationships, clients, commissions, consents, organisations, units } from './clients';
+
+/** Client documents with their full correction history, disclosures and data-subject requests. */
+export const documentsSchema = pgSchema('documents');
+
+export const documentTypeEnum = documentsSchema.enum('document_type', [
+  'CASE_NOTE',
+  'CLIENT_PLAN',
+  'NEEDS_ASSESSMENT',
+  'MEETING_MEMO',
+  'STATEMENT',
+  'REPORT',
+  'CHILD_WELFARE_NOTIFICATION',
+]);
+
+export const dataSubjectRequestKindEnum = documentsSchema.enum('data_subject_request_kind', [
+  'ACCESS',
+  'RECTIFICATION',
+  'RESTRICTION',
+  'OBJECTION',
+]);
+
+export const dataSubjectRequestStatusEnum = documentsSchema.enum('data_subject_request_status', [
+  'RECEIVED',
+  'COMPLETED',
+  'REFUSED',
+]);
+
+export const documents = documentsSchema.table(
+  'documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clientId: uuid('client_id').notNull().references(() => clients.id),
+    /** The unit it was recorded in: only that unit's staff read it. */
+    unitId: uuid('unit_id').notNull().references(() => units.id),
+    relationshipId: uuid('relationship_id').references(() => clientRelationships.id),
+    commissionId: uuid('commission_id').references(() => commissions.id),
+    authorId: uuid('author_id').references(() => users.id),
+    authorOrganisationId: uuid('author_organisation_id').notNull().references(() => organisations.id),
+    type: documentTypeEnum('type').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Number of the revision whose content is current; revision 1 is the original. */
+    currentRevision: integer('current_revision').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('documents_client_idx').on(t.clientId, t.unitId, t.recordedAt),
+    index('documents_commission_idx').on(t.commissionId),
+  ],
+);
+
+/** Every version of a document, the original included: a correction never destroys. */
+export const documentRevisions = documentsSchema.table(
+  'document_revisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+    revision: integer('revision').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    authorId: uuid('author_id').references(() => users.id),
+    /** Why it was corrected; null only for the original. */
+    reason: text('reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('document_revisions_document_revision_idx').on(t.documentId, t.revision),
+    check('document_revisions_reason_check', sql`${t.revision} = 1 OR ${t.reason} IS NOT NULL`),
+  ],
+);
+
+/** Luovutus: documents given to another authority or organisation, on a legal basis or with consent. */
+export const disclosures = documentsSchema.table(
+  'disclosures',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clientId: uuid('client_id').notNull().references(() => clients.id),
+    unitId: uuid('unit_id').notNull().references(() => units.id),
+    recipientOrganisationId: uuid('recipient_organisation_id').references(() => organisations.id),
+    recipientName: text('recipient_name').notNull(),
+    legalBasis: text('legal_basis'),
+    consentId: uuid('consent_id').references(() => consents.id),
+    disclosedAt: timestamp('disclosed_at', { withTimezone: true }).notNull(),
+    disclosedBy: uuid('disclosed_by').references(() => users.id),
+  },
+  (t) => [
+    index('disclosures_client_idx').on(t.clientId),
+    check('disclosures_basis_check', sql`${t.legalBasis} IS NOT NULL OR ${t.consentId} IS NOT NULL`),
+  ],
+);
+
+export const disclosureDocuments = documentsSchema.table(
+  'disclosure_documents',
+  {
+    disclosureId: uuid('disclosure_id').notNull().references(() => disclosures.id),
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+  },
+  (t) => [primaryKey({ columns: [t.disclosureId, t.documentId] })],
+);
+
+/** Tarkastus- ja oikaisupyynnöt and the written refusals (kieltäytymistodistus). */
+export const dataSubjectRequests = documentsSchema.table(
+  'data_subject_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clientId: uuid('client_id').notNull().references(() => clients.id),
+    kind: dataSubjectRequestKindEnum('kind').notNull(),
+    status: dataSubjectRequestStatusEnum('status').notNull().default('RECEIVED'),
+    receivedOn: date('received_on').notNull(),
+    decidedOn: date('decided_on'),
+    refusalReason: text('refusal_reason'),
+    handledBy: uuid('handled_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('data_subject_requests_client_idx').on(t.clientId),
+    check('data_subject_requests_refusal_check', sql`${t.status} <> 'REFUSED' OR ${t.refusalReason} IS NOT NULL`),
+  ],
+);

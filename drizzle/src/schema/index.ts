@@ -1,0 +1,5 @@
+export * from './access';
+export * from './clients';
+export * from './services';
+export * from './documents';
+export * from './audit';
