@@ -1,0 +1,3 @@
+export * from './hetu';
+export * from './random';
+export * from './demo-world';

@@ -1,0 +1,59 @@
+import { grants, type Queryable, units, users } from '@vartija/db';
+import type { Grant } from '@vartija/kit';
+import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
+
+export interface UserWithGrants {
+  id: string;
+  login: string;
+  organisationId: string;
+  active: boolean;
+  grants: (Grant & { visibilityWindowMonths: number | null })[];
+}
+
+/** Reads who a user is and the grants valid right now: revocation and expiry act at once. */
+export class AccessStore {
+  constructor(private readonly db: Queryable) {}
+
+  async userBy(field: 'login' | 'externalSubject', value: string): Promise<UserWithGrants | null> {
+    const column = field === 'login' ? users.login : users.externalSubject;
+    const now = new Date();
+    const rows = await this.db
+      .select({
+        user: users,
+        grant: grants,
+        visibilityWindowMonths: units.visibilityWindowMonths,
+      })
+      .from(users)
+      .leftJoin(
+        grants,
+        and(
+          eq(grants.userId, users.id),
+          isNull(grants.revokedAt),
+          lte(grants.validFrom, now),
+          or(isNull(grants.validUntil), gt(grants.validUntil, now)),
+        ),
+      )
+      .leftJoin(units, eq(units.id, grants.unitId))
+      .where(eq(column, value))
+      .orderBy(sql`${grants.createdAt} NULLS LAST`);
+    const first = rows[0];
+    if (!first) return null;
+    return {
+      id: first.user.id,
+      login: first.user.login,
+      organisationId: first.user.organisationId,
+      active: first.user.active,
+      grants: rows
+        .filter((r) => r.grant !== null)
+        .map(({ grant, visibilityWindowMonths }) => ({
+          id: grant!.id,
+          role: grant!.role,
+          organisationId: grant!.organisationId,
+          unitId: grant!.unitId,
+          validFrom: grant!.validFrom.toISOString(),
+          validUntil: grant!.validUntil?.toISOString() ?? null,
+          visibilityWindowMonths,
+        })),
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.string().url();
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().default('127.0.0.1'),
+    GATEWAY_PORT: port.default(4000),
+    SUPERGRAPH_PATH: z.string().optional(),
+    CLIENTS_URL: url.optional(),
+    SERVICES_URL: url.optional(),
+    DOCUMENTS_URL: url.optional(),
+    AUDIT_URL: url.optional(),
+    /** OIDC issuer of staff tokens; without it only tokens signed by the local development key are accepted. */
+    OIDC_ISSUER: url.optional(),
+    OIDC_AUDIENCE: z.string().min(1).optional(),
+    OIDC_JWKS_URL: url.optional(),
+    /** Development keys (token signing and actor context), created on first use. Never used in production. */
+    DEV_KEYS_PATH: z.string().default('.data/dev-keys.json'),
+    /** Private Ed25519 JWK (JSON) that signs the actor context; required in production. */
+    ACTOR_CONTEXT_PRIVATE_JWK: z.string().optional(),
+    /** Longest accepted staff token lifetime (iat → exp), seconds. */
+    TOKEN_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(8 * 3600),
+    /** How long grants read from the access schema are reused, milliseconds. */
+    GRANT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production') {
+      for (const key of ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'ACTOR_CONTEXT_PRIVATE_JWK'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
+      }
+    }
+  });
+
+export type GatewayConfig = z.infer<typeof schema>;
+
+/** Parsed once at start-up; a bad value stops the process with a message naming the variable. */
+export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid gateway configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloGateway, type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
+import {
+  ACTOR_CONTEXT_HEADER,
+  type Actor,
+  type ActorContextSigner,
+  closeServer,
+  createRequestListener,
+  listen,
+  safeError,
+} from '@vartija/kit';
+import type { Authenticator } from './authenticate';
+import type { SubgraphName } from './subgraph-list';
+
+export interface GatewayContext extends BaseContext {
+  actor: Actor;
+  /** Signed once per request, after the operation is known; sent to every subgraph. */
+  actorToken?: string;
+}
+
+export interface GatewayOptions {
+  supergraphSdl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  authenticator: Authenticator;
+  signer: ActorContextSigner;
+  ready: () => Promise<boolean>;
+}
+
+export interface Gateway {
+  httpServer: http.Server;
+  listen(port: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+class ActorContextDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    if (!context.actorToken) throw new Error('actor context was not signed before a subgraph fetch');
+    request.http?.headers.set(ACTOR_CONTEXT_HEADER, context.actorToken);
+    request.http?.headers.set('x-request-id', context.actor.requestId);
+  }
+}
+
+function signActorContext(signer: ActorContextSigner): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operationName }) {
+          contextValue.actor.operationName = operationName ?? null;
+          contextValue.actorToken = await signer.sign(contextValue.actor);
+        },
+        async willSendResponse({ contextValue, response }) {
+          if (contextValue?.actor) response.http.headers.set('x-request-id', contextValue.actor.requestId);
+        },
+      };
+    },
+  };
+}
+
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: ({ name }) => {
+      const url = options.subgraphUrls[name as SubgraphName];
+      if (!url) throw new Error(`No URL configured for subgraph ${name}`);
+      return new ActorContextDataSource({ url });
+    },
+  });
+  const server = new ApolloServer<GatewayContext>({
+    // @apollo/gateway 2.x implements the v1 gateway interface that Apollo Server 5 still accepts.
+    gateway: gateway as unknown as ConstructorParameters<typeof ApolloServer>[0] extends { gateway?: infer G } ? G : never,
+    includeStacktraceInErrorResponses: false,
+    formatError: safeError,
+    plugins: [signActorContext(options.signer)],
+  });
+  await server.start();
+
+  const httpServer = http.createServer(
+    createRequestListener<GatewayContext>({
+      server,
+      ready: options.ready,
+      async context(req) {
+        const purpose = req.headers['x-purpose-of-use'];
+        const actor = await options.authenticator.authenticate(req.headers.authorization, {
+          requestId: randomUUID(),
+          callerAddress: req.socket.remoteAddress ?? null,
+          purpose: Array.isArray(purpose) ? purpose[0] : purpose,
+          emergency: req.headers['x-emergency-access'] === 'true',
+        });
+        return { actor };
+      },
+    }),
+  );
+
+  return {
+    httpServer,
+    listen: (port, host) => listen(httpServer, port, host),
+    async stop() {
+      await closeServer(httpServer);
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { createAuditSubgraph } from '@vartija/audit';
+import { createClientsSubgraph } from '@vartija/clients';
+import type { Database } from '@vartija/db';
+import { createDocumentsSubgraph } from '@vartija/documents';
+import { ActorContextSigner, ActorContextVerifier, type AuditSink, type Subgraph, type SubgraphRuntime } from '@vartija/kit';
+import { createServicesSubgraph } from '@vartija/services';
+import { AccessStore } from './access-store';
+import { Authenticator } from './authenticate';
+import type { DevKeys } from './dev-keys';
+import { createGateway, type Gateway } from './gateway-server';
+import { SUBGRAPHS, type SubgraphName } from './subgraph-list';
+
+export const SUBGRAPH_FACTORIES: Record<SubgraphName, (runtime: SubgraphRuntime) => Promise<Subgraph>> = {
+  clients: createClientsSubgraph,
+  services: createServicesSubgraph,
+  documents: createDocumentsSubgraph,
+  audit: createAuditSubgraph,
+};
+
+export interface StackOptions {
+  database: Database;
+  keys: DevKeys;
+  supergraphSdl: string;
+  host?: string;
+  /** 0 picks free ports (tests); otherwise the gateway's port, subgraphs on their defaults. */
+  gatewayPort?: number;
+  subgraphPorts?: Partial<Record<SubgraphName, number>>;
+  grantCacheMs?: number;
+  maxTokenAgeSeconds?: number;
+  auditSink?: AuditSink;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  subgraphs: Subgraph[];
+  gateway: Gateway;
+  stop(): Promise<void>;
+}
+
+/** The whole federated register in one process: four subgraphs and the gateway over one database. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const host = options.host ?? '127.0.0.1';
+  const verifier = await ActorContextVerifier.fromJwk(options.keys.actorContext.publicJwk);
+  const runtime: SubgraphRuntime = {
+    database: options.database,
+    verifier,
+    ...(options.auditSink ? { auditSink: options.auditSink } : {}),
+  };
+  const subgraphs: Subgraph[] = [];
+  const subgraphUrls = {} as Record<SubgraphName, string>;
+  for (const { name, defaultPort } of SUBGRAPHS) {
+    const subgraph = await SUBGRAPH_FACTORIES[name](runtime);
+    subgraphs.push(subgraph);
+    const port = options.subgraphPorts?.[name] ?? (options.gatewayPort === 0 ? 0 : defaultPort);
+    subgraphUrls[name] = `${await subgraph.listen(port, host)}/graphql`;
+  }
+  const authenticator = await Authenticator.create({
+    store: new AccessStore(options.database.db),
+    devPublicJwk: options.keys.tokenSigning.publicJwk,
+    maxTokenAgeSeconds: options.maxTokenAgeSeconds ?? 8 * 3600,
+    grantCacheMs: options.grantCacheMs ?? 5_000,
+  });
+  const gateway = await createGateway({
+    supergraphSdl: options.supergraphSdl,
+    subgraphUrls,
+    authenticator,
+    signer: await ActorContextSigner.fromJwk(options.keys.actorContext.privateJwk),
+    ready: () => options.database.ping(),
+  });
+  const gatewayUrl = await gateway.listen(options.gatewayPort ?? 4000, host);
+  return {
+    gatewayUrl,
+    subgraphUrls,
+    subgraphs,
+    gateway,
+    async stop() {
+      await gateway.stop();
+      await Promise.all(subgraphs.map((s) => s.stop()));
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createAuditSubgraph } from './app';

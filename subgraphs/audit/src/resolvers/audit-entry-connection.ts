@@ -1,0 +1,5 @@
+import type { AuditEntryConnectionResolvers } from '../generated/resolvers-types';
+
+export const AuditEntryConnection: AuditEntryConnectionResolvers = {
+  totalCount: (connection) => connection.totalCount(),
+};

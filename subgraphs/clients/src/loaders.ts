@@ -1,0 +1,25 @@
+import { type LoaderDeps, loaderById, loaderGroupedBy, rowScope } from '@vartija/kit';
+import { ClientStore } from './client-store';
+
+export function createLoaders({ db, ability }: LoaderDeps) {
+  const store = new ClientStore(db);
+  const scope = {
+    client: rowScope(ability, 'Client'),
+    relationship: rowScope(ability, 'ClientRelationship'),
+    commission: rowScope(ability, 'Commission'),
+  };
+  return {
+    store,
+    scope,
+    client: loaderById((ids) => store.byIds(ids, scope.client)),
+    guardians: loaderGroupedBy((ids) => store.guardiansOf(ids), (g) => g.clientId),
+    relationships: loaderGroupedBy((ids) => store.relationshipsOf(ids, scope.relationship), (r) => r.clientId),
+    commissions: loaderGroupedBy((ids) => store.commissionsOf(ids, scope.commission), (c) => c.clientId),
+    consents: loaderGroupedBy((ids) => store.consentsOf(ids), (c) => c.clientId),
+    unit: loaderById((ids) => store.units(ids)),
+    organisation: loaderById((ids) => store.organisations(ids)),
+    userName: loaderById((ids) => store.userNames(ids)),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

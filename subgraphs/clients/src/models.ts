@@ -1,0 +1,14 @@
+import type { Actor, Connection } from '@vartija/kit';
+import type { clientRelationships, clients, commissions, consents, guardians, organisations, units } from '@vartija/db';
+
+/** Resolver parents are drizzle rows: codegen maps the GraphQL types to these. */
+export type ClientModel = typeof clients.$inferSelect;
+export type GuardianModel = typeof guardians.$inferSelect;
+export type ClientRelationshipModel = typeof clientRelationships.$inferSelect;
+export type CommissionModel = typeof commissions.$inferSelect;
+export type ConsentModel = typeof consents.$inferSelect;
+export type UnitModel = typeof units.$inferSelect;
+export type OrganisationModel = typeof organisations.$inferSelect;
+export type MeModel = Actor;
+export type GrantModel = Actor['grants'][number];
+export type ClientConnectionModel = Connection<ClientModel>;

@@ -1,0 +1,3 @@
+import type { QueryResolvers } from '../generated/resolvers-types';
+
+export const me: QueryResolvers['me'] = (_root, _args, { actor }) => actor;

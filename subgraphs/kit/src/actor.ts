@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+export const ROLES = ['SOCIAL_WORKER', 'MANAGER', 'STUDENT', 'BILLING', 'AUDITOR', 'REGISTRAR'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PARTNER_SCOPES = ['clients:read', 'services:read', 'documents:read', 'documents:write'] as const;
+export type PartnerScope = (typeof PARTNER_SCOPES)[number];
+
+export const grantSchema = z.object({
+  id: z.string(),
+  role: z.enum(ROLES),
+  organisationId: z.string(),
+  /** null for organisation-wide roles (BILLING, AUDITOR, REGISTRAR). */
+  unitId: z.string().nullable(),
+  validFrom: z.string(),
+  validUntil: z.string().nullable(),
+  /** The unit's visibility window (months after a relationship ends); null for organisation-wide grants. */
+  visibilityWindowMonths: z.number().int().nullable(),
+});
+export type Grant = z.infer<typeof grantSchema>;
+
+/**
+ * Who is asking, as established by the gateway and carried to the subgraphs in the signed actor
+ * context. Grants and scopes are the current ones read from the access schema, never the token's.
+ */
+export const actorSchema = z.object({
+  kind: z.enum(['USER', 'PARTNER']),
+  /** User id, or the API token id for a partner. */
+  id: z.string(),
+  login: z.string().nullable(),
+  organisationId: z.string(),
+  grants: z.array(grantSchema),
+  scopes: z.array(z.enum(PARTNER_SCOPES)),
+  purpose: z.string(),
+  emergency: z.boolean(),
+  requestId: z.string(),
+  operationName: z.string().nullable(),
+  callerAddress: z.string().nullable(),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+export function rolesOf(actor: Actor): Role[] {
+  return [...new Set(actor.grants.map((g) => g.role))];
+}
+
+/** Units in which the actor holds one of the given roles. */
+export function unitsWithRole(actor: Actor, roles: readonly Role[]): string[] {
+  return [...new Set(actor.grants.filter((g) => g.unitId && roles.includes(g.role)).map((g) => g.unitId!))];
+}
+
+/** The default purpose of use (käyttötarkoitus) when the caller states none. */
+export function defaultPurpose(kind: Actor['kind'], roles: readonly Role[]): string {
+  if (kind === 'PARTNER') return 'COMMISSIONED_SERVICE';
+  if (roles.includes('AUDITOR')) return 'LOG_MONITORING';
+  if (roles.includes('BILLING')) return 'BILLING';
+  if (roles.includes('REGISTRAR')) return 'REGISTER_ADMINISTRATION';
+  return 'CLIENT_WORK';
+}

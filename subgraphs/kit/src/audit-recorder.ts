@@ -1,0 +1,104 @@
+import type { Queryable } from '@vartija/db';
+import type { Actor } from './actor';
+import { SENSITIVE_FIELDS } from './generated/sensitive-fields';
+import type { AuditAction, AuditEntryInput, AuditOutcome, AuditSink } from './audit-chain';
+
+export interface AuditTarget {
+  entityType: string;
+  entityId: string | null;
+  clientId: string | null;
+  /** The unit whose grant allowed the access, when known. */
+  unitId?: string | null;
+}
+
+interface Pending {
+  target: AuditTarget;
+  action: AuditAction;
+  outcome: AuditOutcome;
+  fields: Set<string>;
+  categories: Set<string>;
+  reason: string | null;
+}
+
+/**
+ * Collects what a subgraph request touches, one entry per entity × action × outcome, and writes
+ * them all in one batch before the response leaves (see the audit plugin).
+ */
+export class AuditRecorder {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly actor: Actor,
+    private readonly subgraph: string,
+    private readonly sink: AuditSink,
+  ) {}
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  record(
+    target: AuditTarget,
+    field: { field: string; category: string } | null,
+    action: AuditAction = 'READ',
+    outcome: AuditOutcome = 'ALLOWED',
+    reason: string | null = null,
+  ): void {
+    const key = `${target.entityType}\u0000${target.entityId}\u0000${action}\u0000${outcome}`;
+    let entry = this.pending.get(key);
+    if (!entry) {
+      entry = { target, action, outcome, fields: new Set(), categories: new Set(), reason };
+      this.pending.set(key, entry);
+    }
+    if (field) {
+      entry.fields.add(field.field);
+      entry.categories.add(field.category);
+    }
+  }
+
+  /** A write: one entry naming the fields changed (never their values) with their categories. */
+  recordChange(target: AuditTarget, fields: readonly string[], action: AuditAction): void {
+    this.record(target, null, action);
+    for (const field of fields) {
+      const known = SENSITIVE_FIELDS.find((f) => f.type === target.entityType && f.field === field);
+      this.record(target, { field, category: known?.category ?? 'IDENTITY' }, action);
+    }
+  }
+
+  /** Writes and forgets everything pending; throws when the log cannot be written. */
+  async flush(via?: Queryable): Promise<number> {
+    if (this.pending.size === 0) return 0;
+    const at = new Date();
+    const batch: AuditEntryInput[] = [...this.pending.values()].map((p) => ({
+      at,
+      requestId: this.actor.requestId,
+      operationName: this.actor.operationName,
+      subgraph: this.subgraph,
+      actorKind: this.actor.kind,
+      actorId: this.actor.id,
+      actorRole: roleFor(this.actor, p.target.unitId ?? null),
+      organisationId: this.actor.organisationId,
+      unitId: p.target.unitId ?? null,
+      clientId: p.target.clientId,
+      entityType: p.target.entityType,
+      entityId: p.target.entityId,
+      action: p.action,
+      outcome: p.outcome,
+      fields: [...p.fields].sort(),
+      categories: [...p.categories].sort(),
+      purpose: this.actor.purpose,
+      emergency: this.actor.emergency,
+      callerAddress: this.actor.callerAddress,
+      reason: p.reason,
+    }));
+    this.pending.clear();
+    await this.sink.write(batch, via);
+    return batch.length;
+  }
+}
+
+function roleFor(actor: Actor, unitId: string | null): string | null {
+  if (actor.kind === 'PARTNER') return 'PARTNER';
+  const grant = actor.grants.find((g) => g.unitId === unitId) ?? actor.grants[0];
+  return grant?.role ?? null;
+}

@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { subject } from '@casl/ability';
+import type { Database, Db } from '@vartija/db';
+import { type DocumentNode, type GraphQLFormattedError, parse } from 'graphql';
+import { ACTOR_CONTEXT_HEADER, ActorContextError, type ActorContextVerifier } from './actor-context';
+import type { Actor } from './actor';
+import { type AuditSink, DbAuditSink } from './audit-chain';
+import { AuditRecorder, type AuditTarget } from './audit-recorder';
+import type { RequestContext } from './context';
+import { forbidden, unauthenticated } from './errors';
+import { closeServer, createRequestListener, listen } from './http';
+import { type AppAbility, defineAbilityFor } from './policy/ability';
+import { DateScalar, DateTimeScalar } from './scalars';
+import { guardSensitiveFields, type SensitiveField } from './sensitive';
+
+const sharedTypeDefs = readFileSync(path.join(__dirname, 'shared.graphql'), 'utf8');
+
+/** The subgraph's SDL with the shared federation header, as one document. */
+export function loadTypeDefs(schemaFile: string): DocumentNode {
+  return parse(`${sharedTypeDefs}\n${readFileSync(schemaFile, 'utf8')}`);
+}
+
+export interface LoaderDeps {
+  db: Db;
+  actor: Actor;
+  ability: AppAbility;
+}
+
+export interface SubgraphDefinition<Loaders> {
+  name: string;
+  typeDefs: DocumentNode;
+  // Codegen's resolver types are stricter than Apollo's map; each subgraph checks its own against codegen.
+  resolvers: object;
+  createLoaders(deps: LoaderDeps): Loaders;
+}
+
+export interface SubgraphRuntime {
+  database: Database;
+  verifier: ActorContextVerifier;
+  /** Where access-log batches go; the database chain unless a benchmark baseline says otherwise. */
+  auditSink?: AuditSink;
+}
+
+export interface Subgraph {
+  name: string;
+  server: ApolloServer<RequestContext<unknown>>;
+  httpServer: http.Server;
+  sensitiveFields: SensitiveField[];
+  listen(port: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Which entity a sensitive value belongs to, for its access-log entry. */
+export function auditTargetOf(typeName: string, source: unknown): AuditTarget {
+  const row = (source ?? {}) as Record<string, unknown>;
+  const id = typeof row['id'] === 'string' ? row['id'] : null;
+  const clientId = typeName === 'Client' ? id : typeof row['clientId'] === 'string' ? row['clientId'] : null;
+  const unitId = typeof row['unitId'] === 'string' ? row['unitId'] : null;
+  return { entityType: typeName, entityId: id, clientId, unitId };
+}
+
+export async function createSubgraph<Loaders>(
+  definition: SubgraphDefinition<Loaders>,
+  runtime: SubgraphRuntime,
+): Promise<Subgraph> {
+  type Context = RequestContext<Loaders>;
+  const { db } = runtime.database;
+  const sink = runtime.auditSink ?? new DbAuditSink(db);
+
+  const schema = buildSubgraphSchema({
+    typeDefs: definition.typeDefs,
+    resolvers: { Date: DateScalar, DateTime: DateTimeScalar, ...definition.resolvers } as GraphQLResolverMap<unknown>,
+  });
+  const sensitiveFields = guardSensitiveFields(schema, {
+    beforeRead(context, source, field) {
+      const ctx = context as Context;
+      const target = auditTargetOf(field.type, source);
+      const row = (source ?? {}) as Record<string, unknown>;
+      if (!ctx.ability.can('read', subject(field.type, row) as Record<PropertyKey, unknown>, field.field)) {
+        ctx.audit.record(target, field, 'READ', 'DENIED', 'field not permitted');
+        throw forbidden(`Not allowed to read ${field.type}.${field.field}`);
+      }
+      ctx.audit.record(target, field);
+    },
+  });
+
+  const server = new ApolloServer<Context>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    formatError: safeError,
+    plugins: [failClosedAudit<Context>()],
+  });
+  await server.start();
+
+  const httpServer = http.createServer(
+    createRequestListener<Context>({
+      server,
+      ready: () => runtime.database.ping(),
+      async context(req) {
+        const header = req.headers[ACTOR_CONTEXT_HEADER];
+        let actor: Actor;
+        try {
+          actor = await runtime.verifier.verify(Array.isArray(header) ? header[0] : header);
+        } catch (error) {
+          throw unauthenticated(error instanceof ActorContextError ? error.message : 'actor context rejected');
+        }
+        const ability = defineAbilityFor(actor);
+        return {
+          actor,
+          ability,
+          db,
+          loaders: definition.createLoaders({ db, actor, ability }),
+          audit: new AuditRecorder(actor, definition.name, sink),
+        };
+      },
+    }),
+  );
+
+  return {
+    name: definition.name,
+    server: server as unknown as ApolloServer<RequestContext<unknown>>,
+    httpServer,
+    sensitiveFields,
+    listen: (port, host) => listen(httpServer, port, host),
+    async stop() {
+      await closeServer(httpServer);
+      await server.stop();
+    },
+  };
+}
+
+/**
+ * Writes the request's access-log batch before the response leaves. If it cannot be written the
+ * response carries no data at all: nothing sensitive leaves without its entry.
+ */
+function failClosedAudit<Context extends RequestContext<unknown>>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          if (!contextValue?.audit) return;
+          try {
+            await contextValue.audit.flush();
+          } catch {
+            if (response.body.kind === 'single') {
+              response.body.singleResult.data = null;
+              response.body.singleResult.errors = [
+                {
+                  message: 'The access log could not be written, so no data was returned. Try again shortly.',
+                  extensions: { code: 'AUDIT_UNAVAILABLE' },
+                },
+              ];
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+const KNOWN_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'AUDIT_UNAVAILABLE',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** Unexpected errors (database, bugs) can carry personal data in their message: never pass them on. */
+export function safeError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const code = formatted.extensions?.['code'];
+  if (typeof code === 'string' && KNOWN_CODES.has(code)) {
+    const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  return {
+    message: 'Internal error; the request id in the response headers identifies it in the server log.',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}

@@ -1,0 +1,1 @@
+export { createServicesSubgraph } from './app';

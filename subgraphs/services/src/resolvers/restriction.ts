@@ -1,0 +1,5 @@
+import type { RestrictionResolvers } from '../generated/resolvers-types';
+
+export const Restriction: RestrictionResolvers = {
+  unit: (r) => ({ id: r.unitId }),
+};

@@ -1,0 +1,97 @@
+import {
+  assistanceRequests,
+  careDays,
+  decisions,
+  invoices,
+  medications,
+  paymentCommitments,
+  placements,
+  type Queryable,
+  restrictions,
+} from '@vartija/db';
+import { and, asc, desc, eq, getTableColumns, inArray, type SQL } from 'drizzle-orm';
+import type { CareDayModel, InvoiceModel } from './models';
+
+/**
+ * SQL for reading the services subgraph; every read takes the actor's row scope so invisible rows
+ * never load. Lists are fetched for a batch of parents with one `IN (...)` each.
+ */
+export class ServiceStore {
+  constructor(private readonly db: Queryable) {}
+
+  decisionsByIds(ids: readonly string[], scope: SQL) {
+    return this.db.select().from(decisions).where(and(inArray(decisions.id, [...ids]), scope));
+  }
+
+  placementsByIds(ids: readonly string[], scope: SQL) {
+    return this.db.select().from(placements).where(and(inArray(placements.id, [...ids]), scope));
+  }
+
+  decisionsOf(clientIds: readonly string[], scope: SQL) {
+    return this.db
+      .select()
+      .from(decisions)
+      .where(and(inArray(decisions.clientId, [...clientIds]), scope))
+      .orderBy(desc(decisions.decidedAt), desc(decisions.id));
+  }
+
+  placementsOf(clientIds: readonly string[], scope: SQL) {
+    return this.db
+      .select()
+      .from(placements)
+      .where(and(inArray(placements.clientId, [...clientIds]), scope))
+      .orderBy(desc(placements.startsOn), desc(placements.id));
+  }
+
+  restrictionsOf(clientIds: readonly string[], scope: SQL) {
+    return this.db
+      .select()
+      .from(restrictions)
+      .where(and(inArray(restrictions.clientId, [...clientIds]), scope))
+      .orderBy(desc(restrictions.startsAt), desc(restrictions.id));
+  }
+
+  assistanceRequestsOf(clientIds: readonly string[], scope: SQL) {
+    return this.db
+      .select()
+      .from(assistanceRequests)
+      .where(and(inArray(assistanceRequests.clientId, [...clientIds]), scope))
+      .orderBy(desc(assistanceRequests.requestedAt), desc(assistanceRequests.id));
+  }
+
+  medicationsOf(clientIds: readonly string[], scope: SQL) {
+    return this.db
+      .select()
+      .from(medications)
+      .where(and(inArray(medications.clientId, [...clientIds]), scope))
+      .orderBy(desc(medications.givenAt), desc(medications.id));
+  }
+
+  paymentCommitmentsOf(clientIds: readonly string[], scope: SQL) {
+    return this.db
+      .select()
+      .from(paymentCommitments)
+      .where(and(inArray(paymentCommitments.clientId, [...clientIds]), scope))
+      .orderBy(desc(paymentCommitments.validFrom), desc(paymentCommitments.id));
+  }
+
+  /** Care days in calendar order, with the placement's client and unit for the access log and policy. */
+  careDaysOf(placementIds: readonly string[], scope: SQL): Promise<CareDayModel[]> {
+    return this.db
+      .select({ ...getTableColumns(careDays), clientId: placements.clientId, unitId: placements.unitId })
+      .from(careDays)
+      .innerJoin(placements, eq(placements.id, careDays.placementId))
+      .where(and(inArray(careDays.placementId, [...placementIds]), scope))
+      .orderBy(asc(careDays.day));
+  }
+
+  /** Invoices newest period first, with the commitment's client and unit for the access log and policy. */
+  invoicesOf(commitmentIds: readonly string[], scope: SQL): Promise<InvoiceModel[]> {
+    return this.db
+      .select({ ...getTableColumns(invoices), clientId: paymentCommitments.clientId, unitId: paymentCommitments.unitId })
+      .from(invoices)
+      .innerJoin(paymentCommitments, eq(paymentCommitments.id, invoices.paymentCommitmentId))
+      .where(and(inArray(invoices.paymentCommitmentId, [...commitmentIds]), scope))
+      .orderBy(desc(invoices.periodStart), desc(invoices.id));
+  }
+}
