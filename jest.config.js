@@ -6,8 +6,9 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/bench/'],
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    '^.+\\.cjs$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  // jose ships ESM only; let swc turn it into CommonJS like our own sources.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose ships ESM only and PGlite's CommonJS build uses dynamic import(): swc turns both into plain CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@electric-sql/pglite)/)'],
   testTimeout: 60_000,
 };

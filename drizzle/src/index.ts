@@ -2,4 +2,4 @@ export * from './client';
 export * from './config';
 export * as schema from './schema';
 export * from './schema';
-export { isValidPersonalIdentityCode, dateOfBirthFromPersonalIdentityCode } from './seed/hetu';
+export * from './seed';

@@ -10,9 +10,18 @@ import {
   users,
 } from '@vartija/db';
 import { type Cursor, decodeCursor } from '@vartija/kit';
-import { and, asc, eq, ilike, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, ilike, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 
-export type ClientRow = typeof clients.$inferSelect;
+/**
+ * A client row as the policy sees it: the columns plus the responsible workers of its open
+ * relationships, which decide who may read a non-disclosure client's contact data.
+ */
+const clientColumns = {
+  ...getTableColumns(clients),
+  responsibleWorkerIds: sql<string[]>`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.clients.id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`.as('responsible_worker_ids'),
+};
+
+export type ClientRow = typeof clients.$inferSelect & { responsibleWorkerIds: string[] };
 export type NewClient = typeof clients.$inferInsert;
 
 export interface ClientListFilter {
@@ -51,12 +60,12 @@ export class ClientStore {
   constructor(private readonly db: Queryable) {}
 
   byIds(ids: readonly string[], scope: SQL): Promise<ClientRow[]> {
-    return this.db.select().from(clients).where(and(inArray(clients.id, [...ids]), scope));
+    return this.db.select(clientColumns).from(clients).where(and(inArray(clients.id, [...ids]), scope));
   }
 
   async byPersonalIdentityCode(code: string, scope: SQL): Promise<ClientRow | undefined> {
     const [row] = await this.db
-      .select()
+      .select(clientColumns)
       .from(clients)
       .where(and(eq(clients.personalIdentityCode, code), scope));
     return row;
@@ -70,7 +79,7 @@ export class ClientStore {
       conditions.push(sql`(${sortName}, ${clients.id}) > (${cursor.key}, ${cursor.id}::uuid)`);
     }
     return this.db
-      .select()
+      .select(clientColumns)
       .from(clients)
       .where(and(...conditions))
       .orderBy(asc(sortName), asc(clients.id))
@@ -85,10 +94,12 @@ export class ClientStore {
     return row?.count ?? 0;
   }
 
+  /** Guardians carry their client's non-disclosure flag: partners never see their contact data then. */
   guardiansOf(clientIds: readonly string[]) {
     return this.db
-      .select()
+      .select({ ...getTableColumns(guardians), clientAddressNonDisclosure: clients.addressNonDisclosure })
       .from(guardians)
+      .innerJoin(clients, eq(clients.id, guardians.clientId))
       .where(inArray(guardians.clientId, [...clientIds]))
       .orderBy(asc(guardians.lastName), asc(guardians.firstName));
   }
@@ -109,11 +120,11 @@ export class ClientStore {
       .orderBy(asc(commissions.startsOn));
   }
 
-  consentsOf(clientIds: readonly string[]) {
+  consentsOf(clientIds: readonly string[], scope: SQL) {
     return this.db
       .select()
       .from(consents)
-      .where(inArray(consents.clientId, [...clientIds]))
+      .where(and(inArray(consents.clientId, [...clientIds]), scope))
       .orderBy(asc(consents.givenOn));
   }
 

@@ -1,6 +1,8 @@
 import { clientRelationships, clients, type Queryable, units } from '@vartija/db';
 import { and, eq, sql } from 'drizzle-orm';
-import type { ClientRow, NewClient } from './client-store';
+import type { NewClient } from './client-store';
+
+type ClientRow = typeof clients.$inferSelect;
 
 type RelationshipRow = typeof clientRelationships.$inferSelect;
 

@@ -7,6 +7,7 @@ export function createLoaders({ db, ability }: LoaderDeps) {
     client: rowScope(ability, 'Client'),
     relationship: rowScope(ability, 'ClientRelationship'),
     commission: rowScope(ability, 'Commission'),
+    consent: rowScope(ability, 'Consent'),
   };
   return {
     store,
@@ -15,7 +16,7 @@ export function createLoaders({ db, ability }: LoaderDeps) {
     guardians: loaderGroupedBy((ids) => store.guardiansOf(ids), (g) => g.clientId),
     relationships: loaderGroupedBy((ids) => store.relationshipsOf(ids, scope.relationship), (r) => r.clientId),
     commissions: loaderGroupedBy((ids) => store.commissionsOf(ids, scope.commission), (c) => c.clientId),
-    consents: loaderGroupedBy((ids) => store.consentsOf(ids), (c) => c.clientId),
+    consents: loaderGroupedBy((ids) => store.consentsOf(ids, scope.consent), (c) => c.clientId),
     unit: loaderById((ids) => store.units(ids)),
     organisation: loaderById((ids) => store.organisations(ids)),
     userName: loaderById((ids) => store.userNames(ids)),

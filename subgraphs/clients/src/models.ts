@@ -2,8 +2,8 @@ import type { Actor, Connection } from '@vartija/kit';
 import type { clientRelationships, clients, commissions, consents, guardians, organisations, units } from '@vartija/db';
 
 /** Resolver parents are drizzle rows: codegen maps the GraphQL types to these. */
-export type ClientModel = typeof clients.$inferSelect;
-export type GuardianModel = typeof guardians.$inferSelect;
+export type ClientModel = typeof clients.$inferSelect & { responsibleWorkerIds?: string[] };
+export type GuardianModel = typeof guardians.$inferSelect & { clientAddressNonDisclosure?: boolean };
 export type ClientRelationshipModel = typeof clientRelationships.$inferSelect;
 export type CommissionModel = typeof commissions.$inferSelect;
 export type ConsentModel = typeof consents.$inferSelect;

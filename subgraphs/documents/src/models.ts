@@ -2,7 +2,9 @@ import type { dataSubjectRequests, disclosures, documentRevisions, documents } f
 
 /** Resolver parents are drizzle rows: codegen maps the GraphQL types to these. */
 export type ClientRefModel = { id: string };
-export type DocumentModel = typeof documents.$inferSelect & { authorName: string | null };
+/** authorName is resolved through loaders (user or, for partner-authored documents, organisation). */
+export type DocumentModel = typeof documents.$inferSelect;
+/** Carries its document's client and unit (access log, policy) and the author's name, joined in one query. */
 export type DocumentRevisionModel = typeof documentRevisions.$inferSelect & {
   clientId: string;
   unitId: string;

@@ -179,15 +179,31 @@ const KNOWN_CODES = new Set([
 ]);
 
 /** Unexpected errors (database, bugs) can carry personal data in their message: never pass them on. */
-export function safeError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function safeError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.['code'];
   if (typeof code === 'string' && KNOWN_CODES.has(code)) {
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
+  logUnexpected(error);
   return {
     message: 'Internal error; the request id in the response headers identifies it in the server log.',
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
+}
+
+/**
+ * Server log for unexpected errors: the error class, SQLSTATE and stack frames only. Messages are
+ * left out because database errors quote the values (personal data) that caused them.
+ */
+function logUnexpected(error: unknown): void {
+  if (process.env['VARTIJA_DEBUG_ERRORS'] === '1') console.error(error);
+  let root: unknown = error;
+  while (root && typeof root === 'object' && 'originalError' in root && (root as { originalError?: unknown }).originalError) {
+    root = (root as { originalError: unknown }).originalError;
+  }
+  const e = root as { name?: string; code?: string; stack?: string } | undefined;
+  const frames = (e?.stack ?? '').split('\n').filter((l) => l.trim().startsWith('at ')).slice(0, 5).join(' | ');
+  console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', name: e?.name, sqlState: e?.code, frames }));
 }

@@ -23,9 +23,9 @@ export const recordDecisionInput = z.object({
   type: z.enum(DECISION_TYPES, 'must be one of ' + DECISION_TYPES.join(', ')),
   legalAct: text(200),
   legalSection: text(50),
+  // z.date also rejects an Invalid Date.
   decidedAt: z
     .date('must be an ISO 8601 instant, e.g. 2024-05-31T12:00:00Z')
-    .refine((d) => !Number.isNaN(d.getTime()), 'must be an ISO 8601 instant, e.g. 2024-05-31T12:00:00Z')
     .refine((d) => d.getTime() <= Date.now() + FUTURE_TOLERANCE_MS, 'must not be in the future'),
   content: text(20_000),
 });

@@ -5,11 +5,12 @@ import { changedFields } from '../changed-fields';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import { isUniqueViolation } from '../pg-errors';
 
-export const createClient: MutationResolvers['createClient'] = async (_root, args, { actor, ability, audit, db }) => {
+export const createClient: MutationResolvers['createClient'] = async (_root, args, { actor, ability, audit, db, loaders }) => {
   const { unitId, startedOn, personalIdentityCode, dateOfBirth, ...fields } = parseInput(createClientInput, args.input);
   assertCan(ability, 'create', 'Client', { unitId });
+  let clientId: string;
   try {
-    return await db.transaction(async (tx) => {
+    clientId = await db.transaction(async (tx) => {
       const store = new ClientWriteStore(tx);
       const unit = await store.unit(unitId);
       if (!unit || unit.organisationId !== actor.organisationId) throw badInput('input.unitId', 'is not a unit of your organisation');
@@ -31,10 +32,12 @@ export const createClient: MutationResolvers['createClient'] = async (_root, arg
       audit.recordChange({ ...target, entityType: 'Client', entityId: client.id }, changedFields(columns), 'CREATE');
       audit.recordChange({ ...target, entityType: 'ClientRelationship', entityId: relationship.id }, ['unit', 'startedOn'], 'CREATE');
       await audit.flush(tx);
-      return client;
+      return client.id;
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict('A client with this personal identity code is already registered.');
     throw error;
   }
+  // Read back through the actor's scope, with the attributes the field rules need.
+  return (await loaders.client.load(clientId))!;
 };

@@ -11,7 +11,7 @@ export const updateClient: MutationResolvers['updateClient'] = async (_root, arg
   const columns = toClientColumns(parseInput(updateClientInput, args.input));
   const relationships = await loaders.relationships.load(current.id);
   assertCan(ability, 'update', 'Client', { ...current, unitIds: relationships.map((r) => r.unitId) });
-  return db.transaction(async (tx) => {
+  await db.transaction(async (tx) => {
     const updated = await new ClientWriteStore(tx).updateClient(current.id, args.version, columns);
     if (!updated) {
       throw conflict(`Client was changed by someone else (you had version ${args.version}); reload it and try again.`, {
@@ -20,7 +20,6 @@ export const updateClient: MutationResolvers['updateClient'] = async (_root, arg
     }
     audit.recordChange({ entityType: 'Client', entityId: updated.id, clientId: updated.id }, changedFields(columns), 'UPDATE');
     await audit.flush(tx);
-    loaders.client.clear(updated.id).prime(updated.id, updated);
-    return updated;
   });
+  return (await loaders.client.clear(current.id).load(current.id))!;
 };

@@ -1,10 +1,146 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { rulesToAST } from '@casl/ability/extra';
+import type { Condition, FieldCondition } from '@ucast/mongo2js';
+import * as t from '@vartija/db';
+import {
+  and,
+  type Column,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  ne,
+  not,
+  notInArray,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
+import { alias, getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import type { AppAbility, Subject } from './ability';
 
+type AnyTable = PgTable & Record<string, unknown>;
+
+interface Relation {
+  subject: Subject;
+  /** Joins the related rows (inner, aliased) to the row being filtered (outer). */
+  on(outer: AnyTable, inner: AnyTable): SQL;
+}
+
+const col = (table: AnyTable, name: string) => table[name] as Column;
+const toClient: Relation = { subject: 'Client', on: (o, i) => eq(col(i, 'id'), col(o, 'clientId')) };
+const toCommission: Relation = { subject: 'Commission', on: (o, i) => eq(col(i, 'id'), col(o, 'commissionId')) };
+const toPlacement: Relation = { subject: 'Placement', on: (o, i) => eq(col(i, 'id'), col(o, 'placementId')) };
+
+/** Which table holds each subject, and the relations policy conditions may follow (as EXISTS). */
+const TABLES: Partial<Record<Subject, { table: PgTable; relations: Record<string, Relation> }>> = {
+  Client: {
+    table: t.clients,
+    relations: {
+      relationships: { subject: 'ClientRelationship', on: (o, i) => eq(col(i, 'clientId'), col(o, 'id')) },
+      commissions: { subject: 'Commission', on: (o, i) => eq(col(i, 'clientId'), col(o, 'id')) },
+    },
+  },
+  ClientRelationship: { table: t.clientRelationships, relations: { client: toClient } },
+  Commission: { table: t.commissions, relations: { client: toClient } },
+  Consent: { table: t.consents, relations: { client: toClient } },
+  Guardian: { table: t.guardians, relations: { client: toClient } },
+  Decision: { table: t.decisions, relations: { client: toClient, commission: toCommission } },
+  Placement: { table: t.placements, relations: { client: toClient, commission: toCommission } },
+  CareDay: { table: t.careDays, relations: { placement: toPlacement } },
+  PaymentCommitment: { table: t.paymentCommitments, relations: { client: toClient } },
+  Invoice: {
+    table: t.invoices,
+    relations: {
+      paymentCommitment: { subject: 'PaymentCommitment', on: (o, i) => eq(col(i, 'id'), col(o, 'paymentCommitmentId')) },
+    },
+  },
+  Restriction: { table: t.restrictions, relations: { client: toClient, placement: toPlacement } },
+  AssistanceRequest: { table: t.assistanceRequests, relations: { client: toClient } },
+  Medication: { table: t.medications, relations: { client: toClient, placement: toPlacement } },
+  Document: { table: t.documents, relations: { client: toClient, commission: toCommission } },
+  DocumentRevision: {
+    table: t.documentRevisions,
+    relations: { document: { subject: 'Document', on: (o, i) => eq(col(i, 'id'), col(o, 'documentId')) } },
+  },
+  Disclosure: { table: t.disclosures, relations: { client: toClient } },
+  DataSubjectRequest: { table: t.dataSubjectRequests, relations: { client: toClient } },
+  AuditEntry: { table: t.entries, relations: {} },
+};
+
+const FALSE = sql`FALSE`;
+const TRUE = sql`TRUE`;
+
 /**
- * The SQL condition that limits a table to the rows the actor may read (CASL rules → SQL), so a
- * list or count never loads a row it must not return.
+ * The SQL condition limiting `subject`'s table to the rows the actor may access: the CASL `access`
+ * rules turned into drizzle conditions, relations as EXISTS sub-queries. No rule means no rows.
  */
-export function rowScope(_ability: AppAbility, _subject: Subject): SQL {
-  return sql`TRUE`;
+export function rowScope(ability: AppAbility, subject: Subject): SQL {
+  const ast = rulesToAST(ability, 'access', subject);
+  if (!ast) return FALSE;
+  const mapping = TABLES[subject];
+  if (!mapping) throw new Error(`No table mapping for ${subject}: add it to row-scope.ts`);
+  return new Translator().translate(ast, subject, mapping.table as AnyTable);
+}
+
+class Translator {
+  private aliases = 0;
+
+  translate(condition: Condition, subject: Subject, table: AnyTable): SQL {
+    const { operator, value } = condition as { operator: string; value: unknown };
+    if (operator === 'and' || operator === 'or') {
+      const parts = (value as Condition[]).map((c) => this.translate(c, subject, table));
+      if (parts.length === 0) return operator === 'and' ? TRUE : FALSE;
+      return (operator === 'and' ? and(...parts) : or(...parts))!;
+    }
+    if (operator === 'not') {
+      const inner = Array.isArray(value) ? (value as Condition[]) : [value as Condition];
+      return not(and(...inner.map((c) => this.translate(c, subject, table)))!);
+    }
+    return this.field(condition as FieldCondition, subject, table);
+  }
+
+  private field(condition: FieldCondition, subject: Subject, table: AnyTable): SQL {
+    const { operator, field, value } = condition;
+    const relation = TABLES[subject]?.relations[field];
+    if (relation) {
+      if (operator !== 'elemMatch') throw new Error(`Policy: relation ${subject}.${field} needs $elemMatch`);
+      const target = TABLES[relation.subject]!;
+      this.aliases += 1;
+      const name = `scope_${this.aliases}`;
+      const inner = alias(target.table, name) as unknown as AnyTable;
+      const { schema, name: tableName } = getTableConfig(target.table);
+      const from = sql`${sql.identifier(schema ?? 'public')}.${sql.identifier(tableName)} AS ${sql.identifier(name)}`;
+      const nested = this.translate(value as Condition, relation.subject, inner);
+      return sql`EXISTS (SELECT 1 FROM ${from} WHERE ${relation.on(table, inner)} AND ${nested})`;
+    }
+    const column = table[field] as Column | undefined;
+    if (!column || typeof column !== 'object' || !('columnType' in column)) {
+      // Fail closed: a condition the database cannot check must never widen access.
+      throw new Error(`Policy condition on unknown field ${subject}.${field}`);
+    }
+    switch (operator) {
+      case 'eq':
+        return value === null ? isNull(column) : eq(column, value);
+      case 'ne':
+        return value === null ? isNotNull(column) : or(ne(column, value), isNull(column))!;
+      case 'in':
+        return (value as unknown[]).length === 0 ? FALSE : inArray(column, value as unknown[]);
+      case 'nin':
+        return (value as unknown[]).length === 0 ? TRUE : notInArray(column, value as unknown[]);
+      case 'gte':
+        return gte(column, value);
+      case 'gt':
+        return gt(column, value);
+      case 'lte':
+        return lte(column, value);
+      case 'lt':
+        return lt(column, value);
+      default:
+        throw new Error(`Policy operator ${operator} is not supported in SQL (${subject}.${field})`);
+    }
+  }
 }

@@ -1,0 +1,1 @@
+export { createDocumentsSubgraph } from './app';

@@ -1,0 +1,28 @@
+import { type LoaderDeps, loaderById, loaderGroupedBy, rowScope } from '@vartija/kit';
+import { DocumentStore } from './document-store';
+
+export function createLoaders({ db, ability }: LoaderDeps) {
+  const store = new DocumentStore(db);
+  const scope = {
+    document: rowScope(ability, 'Document'),
+    revision: rowScope(ability, 'DocumentRevision'),
+    disclosure: rowScope(ability, 'Disclosure'),
+    dataSubjectRequest: rowScope(ability, 'DataSubjectRequest'),
+  };
+  return {
+    store,
+    scope,
+    document: loaderById((ids) => store.documentsByIds(ids, scope.document)),
+    // Keyed by client id; a type filter is applied after loading so all clients share one query.
+    documents: loaderGroupedBy((ids) => store.documentsOf(ids, scope.document), (d) => d.clientId),
+    disclosures: loaderGroupedBy((ids) => store.disclosuresOf(ids, scope.disclosure), (d) => d.clientId),
+    dataSubjectRequests: loaderGroupedBy((ids) => store.dataSubjectRequestsOf(ids, scope.dataSubjectRequest), (r) => r.clientId),
+    revisions: loaderGroupedBy((ids) => store.revisionsOf(ids, scope.revision), (r) => r.documentId),
+    // A disclosure lists only the documents the actor may read itself.
+    disclosureDocuments: loaderGroupedBy((ids) => store.documentsOfDisclosures(ids, scope.document), (d) => d.disclosureId),
+    userName: loaderById((ids) => store.userNames(ids)),
+    organisationName: loaderById((ids) => store.organisationNames(ids)),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

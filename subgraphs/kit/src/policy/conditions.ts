@@ -1,0 +1,47 @@
+import type { MongoQuery } from '@casl/ability';
+import { type Actor, type Role } from '../actor';
+import type { PolicyClock } from './ability';
+
+/** The first day a relationship must have ended on, or after, for the unit's staff to still see the client. */
+export function cutoffDate(today: string, windowMonths: number): string {
+  const date = new Date(`${today}T00:00:00Z`);
+  date.setUTCMonth(date.getUTCMonth() - windowMonths);
+  return date.toISOString().slice(0, 10);
+}
+
+export interface UnitWindow {
+  unitId: string;
+  cutoff: string;
+}
+
+/** The units where the actor holds one of `roles`, each with its visibility cut-off. */
+export function unitWindows(actor: Actor, roles: readonly Role[], clock: PolicyClock): UnitWindow[] {
+  const seen = new Map<string, UnitWindow>();
+  for (const grant of actor.grants) {
+    if (!grant.unitId || !roles.includes(grant.role) || seen.has(grant.unitId)) continue;
+    seen.set(grant.unitId, { unitId: grant.unitId, cutoff: cutoffDate(clock.today, grant.visibilityWindowMonths ?? 12) });
+  }
+  return [...seen.values()];
+}
+
+// CASL's Mongo dialect has no $or: each "either … or" is a list of alternatives, one rule each.
+
+/** A relationship with the unit that is open, or ended within the unit's visibility window. */
+export const relationshipVisibleIn = (w: UnitWindow): MongoQuery[] => [
+  { unitId: w.unitId, endedOn: null },
+  { unitId: w.unitId, endedOn: { $gte: w.cutoff } },
+];
+
+/** The client has such a relationship (asiakkuus): the verified link that grants staff access. */
+export const clientVisibleIn = (w: UnitWindow): MongoQuery[] =>
+  relationshipVisibleIn(w).map((r) => ({ relationships: { $elemMatch: r } }));
+
+/** A commission to the organisation that is in force today. */
+export const activeCommissionOf = (organisationId: string, clock: PolicyClock): MongoQuery[] => [
+  { partnerOrganisationId: organisationId, startsOn: { $lte: clock.today }, endsOn: null },
+  { partnerOrganisationId: organisationId, startsOn: { $lte: clock.today }, endsOn: { $gte: clock.today } },
+];
+
+/** `{ [relation]: { $elemMatch: alternative } }` for each alternative. */
+export const through = (relation: string, alternatives: MongoQuery[], extra: MongoQuery = {}): MongoQuery[] =>
+  alternatives.map((a) => ({ ...extra, [relation]: { $elemMatch: a } }));

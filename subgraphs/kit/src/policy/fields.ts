@@ -1,0 +1,14 @@
+import { SENSITIVE_FIELDS } from '../generated/sensitive-fields';
+import type { SensitiveCategory } from '../sensitive';
+
+/** The sensitive fields of a type in the given categories, from the composed schema. */
+export function fieldsOf(type: string, ...categories: SensitiveCategory[]): string[] {
+  return SENSITIVE_FIELDS.filter((f) => f.type === type && categories.includes(f.category)).map((f) => f.field);
+}
+
+/** Types that carry at least one field of the given categories. */
+export function typesWith(...categories: SensitiveCategory[]): string[] {
+  return [...new Set(SENSITIVE_FIELDS.filter((f) => categories.includes(f.category)).map((f) => f.type))];
+}
+
+export const RESTRICTED_DOCUMENT_TYPES = ['STATEMENT', 'CHILD_WELFARE_NOTIFICATION'] as const;
