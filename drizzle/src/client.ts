@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'drizzle-orm';
@@ -84,6 +85,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   }
 
   const dataDir = options.dataDir ?? 'memory://';
+  if (dataDir !== 'memory://') mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
   const pg = new PGlite(dataDir === 'memory://' ? undefined : dataDir);
   await pg.waitReady;
   const db = drizzlePglite(pg, { schema, logger: statements, casing: 'snake_case' }) as unknown as Db;

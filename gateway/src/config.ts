@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -18,7 +19,7 @@ const schema = z
     OIDC_AUDIENCE: z.string().min(1).optional(),
     OIDC_JWKS_URL: url.optional(),
     /** Development keys (token signing and actor context), created on first use. Never used in production. */
-    DEV_KEYS_PATH: z.string().default('.data/dev-keys.json'),
+    DEV_KEYS_PATH: z.string().default(path.join(__dirname, '..', '..', '.data', 'dev-keys.json')),
     /** Private Ed25519 JWK (JSON) that signs the actor context; required in production. */
     ACTOR_CONTEXT_PRIVATE_JWK: z.string().optional(),
     /** Longest accepted staff token lifetime (iat → exp), seconds. */

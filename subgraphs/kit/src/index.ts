@@ -17,3 +17,4 @@ export * from './field-catalog';
 export * from './policy/permissions';
 export { SENSITIVE_FIELDS } from './generated/sensitive-fields';
 export * from './write-guard';
+export { runSubgraph } from './main';

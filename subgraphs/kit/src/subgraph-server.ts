@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { subject } from '@casl/ability';
@@ -93,7 +94,8 @@ export async function createSubgraph<Loaders>(
     schema,
     includeStacktraceInErrorResponses: false,
     formatError: safeError,
-    plugins: [failClosedAudit<Context>()],
+    // Inline traces would copy error details into every response to the gateway.
+    plugins: [failClosedAudit<Context>(), ApolloServerPluginInlineTraceDisabled()],
   });
   await server.start();
 

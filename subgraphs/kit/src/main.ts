@@ -1,0 +1,54 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { openDatabase, readDbConfig } from '@vartija/db';
+import type { JWK } from 'jose';
+import { z } from 'zod';
+import { ActorContextVerifier } from './actor-context';
+import type { Subgraph, SubgraphRuntime } from './subgraph-server';
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Public Ed25519 JWK (JSON) of the gateway's actor-context key. */
+  ACTOR_CONTEXT_PUBLIC_JWK: z.string().optional(),
+  // Shared with the gateway and `npm run token`, wherever the process is started from.
+  DEV_KEYS_PATH: z.string().default(path.join(__dirname, '..', '..', '..', '.data', 'dev-keys.json')),
+});
+
+function actorContextKey(config: z.infer<typeof configSchema>): JWK {
+  if (config.ACTOR_CONTEXT_PUBLIC_JWK) return JSON.parse(config.ACTOR_CONTEXT_PUBLIC_JWK) as JWK;
+  if (config.NODE_ENV !== 'production' && existsSync(config.DEV_KEYS_PATH)) {
+    return (JSON.parse(readFileSync(config.DEV_KEYS_PATH, 'utf8')) as { actorContext: { publicJwk: JWK } }).actorContext.publicJwk;
+  }
+  throw new Error('ACTOR_CONTEXT_PUBLIC_JWK is required (the public key of the gateway that signs actor contexts).');
+}
+
+/** Runs one subgraph as its own process against DATABASE_URL (how it is deployed and scaled out). */
+export function runSubgraph(name: string, defaultPort: number, create: (runtime: SubgraphRuntime) => Promise<Subgraph>) {
+  const start = async () => {
+    const parsed = configSchema.safeParse(process.env);
+    if (!parsed.success) throw new Error(`Invalid ${name} configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const config = parsed.data;
+    const dbConfig = readDbConfig();
+    if (!dbConfig.DATABASE_URL) {
+      throw new Error(`DATABASE_URL is required to run the ${name} subgraph on its own (the embedded database serves one process: use npm start).`);
+    }
+    const database = await openDatabase({ url: dbConfig.DATABASE_URL, poolSize: dbConfig.DATABASE_POOL_SIZE });
+    await database.migrate();
+    const subgraph = await create({ database, verifier: await ActorContextVerifier.fromJwk(actorContextKey(config)) });
+    const url = await subgraph.listen(config.PORT ?? defaultPort, config.HOST);
+    console.log(`${name} subgraph listening on ${url}/graphql`);
+    const stop = async () => {
+      await subgraph.stop();
+      await database.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  };
+  start().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
