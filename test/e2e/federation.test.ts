@@ -1,5 +1,7 @@
 import { documents } from '@vartija/db';
 import { eq } from 'drizzle-orm';
+import { generateDevKeys } from '@vartija/gateway';
+import { type Actor, ACTOR_CONTEXT_HEADER, ActorContextSigner } from '@vartija/kit';
 import { codesOf, DEMO, startTestStack, type TestStack } from '../testkit';
 
 let t: TestStack;
@@ -146,5 +148,57 @@ describe('subgraphs are not a way around the gateway', () => {
     const body = (await res.json()) as { data?: unknown; errors: { extensions: { code: string } }[] };
     expect(body.data).toBeUndefined();
     expect(body.errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('subgraphs verify the gateway-signed actor context', () => {
+  const actorFor = (login: 'sw-adult' | 'sw-child'): Actor => {
+    const user = DEMO.users[login];
+    const unit = DEMO.units[user.unit!];
+    return {
+      kind: 'USER',
+      id: user.id,
+      login,
+      organisationId: DEMO.organisations.region.id,
+      grants: [{ id: user.grantId, role: 'SOCIAL_WORKER', organisationId: DEMO.organisations.region.id, unitId: unit.id, validFrom: '2020-01-01T00:00:00Z', validUntil: null, visibilityWindowMonths: 12 }],
+      scopes: [],
+      purpose: 'CLIENT_WORK',
+      emergency: false,
+      requestId: '00000000-0000-4000-8000-000000000001',
+      operationName: null,
+      callerAddress: null,
+    };
+  };
+  const entities = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Client { id decisions { id } } } }`;
+  const callServices = async (token: string | undefined) => {
+    const res = await fetch(t.stack.subgraphUrls.services, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { [ACTOR_CONTEXT_HEADER]: token } : {}) },
+      body: JSON.stringify({ query: entities, variables: { r: [{ __typename: 'Client', id: DEMO.clients.childWelfareOpen }] } }),
+    });
+    return { status: res.status, body: (await res.json()) as { data?: { _entities: unknown[] } | null; errors?: { extensions: { code: string } }[] } };
+  };
+
+  it('refuses a context signed by another key', async () => {
+    const foreign = await ActorContextSigner.fromJwk((await generateDevKeys()).actorContext.privateJwk);
+    const { status, body } = await callServices(await foreign.sign(actorFor('sw-child')));
+    expect(status).toBe(401);
+    expect(body.data ?? null).toBeNull();
+  });
+
+  it('refuses an expired context', async () => {
+    const shortLived = await ActorContextSigner.fromJwk(t.keys.actorContext.privateJwk, -5);
+    const { status } = await callServices(await shortLived.sign(actorFor('sw-child')));
+    expect(status).toBe(401);
+  });
+
+  it('answers _entities for another unit\'s client as for a nonexistent one', async () => {
+    const signer = await ActorContextSigner.fromJwk(t.keys.actorContext.privateJwk);
+    const own = await callServices(await signer.sign(actorFor('sw-child')));
+    expect(own.body.data?._entities[0]).toMatchObject({ id: DEMO.clients.childWelfareOpen, decisions: expect.any(Array) });
+    expect((own.body.data?._entities[0] as { decisions: unknown[] }).decisions.length).toBeGreaterThan(0);
+    const other = await callServices(await signer.sign(actorFor('sw-adult')));
+    expect(other.status).toBe(200);
+    expect(other.body.data?._entities).toEqual([null]);
   });
 });

@@ -1,4 +1,4 @@
-import { type LoaderDeps, loaderById, loaderGroupedBy, rowScope } from '@vartija/kit';
+import { type LoaderDeps, loaderById, loaderGroupedBy, rowScope, visibleClientLoader } from '@vartija/kit';
 import { DocumentStore } from './document-store';
 
 export function createLoaders({ db, ability }: LoaderDeps) {
@@ -11,6 +11,7 @@ export function createLoaders({ db, ability }: LoaderDeps) {
   };
   return {
     store,
+    visibleClient: visibleClientLoader(db, ability),
     scope,
     document: loaderById((ids) => store.documentsByIds(ids, scope.document)),
     // Keyed by client id; a type filter is applied after loading so all clients share one query.

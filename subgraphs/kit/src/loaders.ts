@@ -1,4 +1,8 @@
+import { clients, type Queryable } from '@vartija/db';
 import DataLoader from 'dataloader';
+import { and, inArray } from 'drizzle-orm';
+import type { AppAbility } from './policy/ability';
+import { rowScope } from './policy/row-scope';
 
 /** One SQL `IN` per batch; missing ids resolve to null (invisible and nonexistent look the same). */
 export function loaderById<Row extends { id: string }>(fetch: (ids: readonly string[]) => Promise<Row[]>) {
@@ -16,3 +20,21 @@ export function loaderGroupedBy<Row>(fetch: (keys: readonly string[]) => Promise
     return keys.map((key) => groups.get(key) ?? []);
   });
 }
+
+/**
+ * Which referenced clients the actor may access, one query per batch: subgraphs that extend Client
+ * answer `_entities` for other clients exactly as for nonexistent ones.
+ */
+export function visibleClientLoader(db: Queryable, ability: AppAbility) {
+  const scope = rowScope(ability, 'Client');
+  return new DataLoader<string, boolean>(async (ids) => {
+    const valid = ids.filter((id) => UUID_RE.test(id));
+    const rows = valid.length
+      ? await db.select({ id: clients.id }).from(clients).where(and(inArray(clients.id, valid), scope))
+      : [];
+    const visible = new Set(rows.map((r) => r.id));
+    return ids.map((id) => visible.has(id));
+  });
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

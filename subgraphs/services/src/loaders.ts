@@ -1,4 +1,4 @@
-import { type LoaderDeps, loaderById, loaderGroupedBy, rowScope } from '@vartija/kit';
+import { type LoaderDeps, loaderById, loaderGroupedBy, rowScope, visibleClientLoader } from '@vartija/kit';
 import { ServiceStore } from './service-store';
 
 export function createLoaders({ db, ability }: LoaderDeps) {
@@ -15,6 +15,7 @@ export function createLoaders({ db, ability }: LoaderDeps) {
   };
   return {
     store,
+    visibleClient: visibleClientLoader(db, ability),
     scope,
     decision: loaderById((ids) => store.decisionsByIds(ids, scope.decision)),
     placement: loaderById((ids) => store.placementsByIds(ids, scope.placement)),

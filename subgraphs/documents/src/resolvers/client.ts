@@ -1,8 +1,8 @@
 import type { ClientResolvers } from '../generated/resolvers-types';
 
 export const Client: ClientResolvers = {
-  // Clients are owned by the clients subgraph; the lists below carry their own row scope.
-  __resolveReference: (ref) => ({ id: ref.id }),
+  // A client outside the actor's reach resolves to null here too, so its records are never read.
+  __resolveReference: async (ref, { loaders }) => ((await loaders.visibleClient.load(ref.id)) ? { id: ref.id } : null),
   documents: async (c, { type }, { loaders }) => {
     const documents = await loaders.documents.load(c.id);
     return type ? documents.filter((d) => d.type === type) : documents;

@@ -1,8 +1,8 @@
 import type { ClientResolvers } from '../generated/resolvers-types';
 
 export const Client: ClientResolvers = {
-  // Clients are owned by the clients subgraph; the lists below carry their own row scope.
-  __resolveReference: (ref) => ({ id: ref.id }),
+  // A client outside the actor's reach resolves to null here too, so its records are never read.
+  __resolveReference: async (ref, { loaders }) => ((await loaders.visibleClient.load(ref.id)) ? { id: ref.id } : null),
   decisions: (c, _args, { loaders }) => loaders.decisions.load(c.id),
   placements: (c, _args, { loaders }) => loaders.placements.load(c.id),
   restrictions: (c, _args, { loaders }) => loaders.restrictions.load(c.id),
