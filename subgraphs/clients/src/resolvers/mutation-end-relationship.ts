@@ -5,17 +5,18 @@ import { isUuid } from './query-client';
 
 export const endRelationship: MutationResolvers['endRelationship'] = async (_root, { id, endedOn }, ctx) => {
   const { ability, audit, db, loaders } = ctx;
+  // Checked before the transaction: the embedded database has one connection, which the transaction holds.
+  const found = isUuid(id) ? await new ClientWriteStore(db).relationship(id) : undefined;
+  // Only relationships of clients the actor sees exist for it.
+  if (!found || !(await loaders.client.load(found.clientId))) throw notFound('ClientRelationship', id);
+  assertCan(ability, 'update', 'ClientRelationship', found);
+  if (endedOn < found.startedOn) throw badInput('endedOn', `must not be before the start, ${found.startedOn}`);
   return db.transaction(async (tx) => {
     const store = new ClientWriteStore(tx);
-    const current = isUuid(id) ? await store.relationship(id) : undefined;
-    // Only relationships of clients the actor sees exist for it.
-    if (!current || !(await loaders.client.load(current.clientId))) throw notFound('ClientRelationship', id);
-    assertCan(ability, 'update', 'ClientRelationship', current);
-    if (current.endedOn) throw conflict(`The relationship already ended on ${current.endedOn}.`);
-    if (endedOn < current.startedOn) throw badInput('endedOn', `must not be before the start, ${current.startedOn}`);
-    const ended = (await store.endRelationship(id, endedOn))!;
+    const ended = await store.endRelationship(id, endedOn);
+    if (!ended) throw conflict(`The relationship has already ended.`);
     audit.recordChange(
-      { entityType: 'ClientRelationship', entityId: id, clientId: current.clientId, unitId: current.unitId },
+      { entityType: 'ClientRelationship', entityId: id, clientId: found.clientId, unitId: found.unitId },
       ['endedOn'],
       'UPDATE',
     );
