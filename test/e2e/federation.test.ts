@@ -117,6 +117,28 @@ describe('the federated register through the gateway', () => {
   });
 });
 
+describe('student-child: filters must not probe hidden fields', () => {
+  it('refuses look-ups and filters by personal identity code', async () => {
+    const { data } = await t.execute<{ client: { personalIdentityCode: string } }>({
+      as: 'sw-child',
+      query: `query ($id: ID!) { client(id: $id) { personalIdentityCode } }`,
+      variables: { id: DEMO.clients.childWelfareOpen },
+    });
+    const code = data!.client.personalIdentityCode;
+    const byCode = await t.execute({ as: 'student-child', query: `query ($c: String!) { clientByPersonalIdentityCode(code: $c) { id } }`, variables: { c: code } });
+    expect(codesOf(byCode)).toEqual(['FORBIDDEN']);
+    const filtered = await t.execute({ as: 'student-child', query: `query ($c: String!) { clients(filter: { personalIdentityCode: $c }) { totalCount } }`, variables: { c: code } });
+    expect(codesOf(filtered)).toEqual(['FORBIDDEN']);
+    expect(filtered.data).toBeNull();
+  });
+
+  it('still lists the unit\'s clients without the identity code filter', async () => {
+    const result = await t.execute<{ clients: { totalCount: number } }>({ as: 'student-child', query: '{ clients { totalCount } }' });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.clients.totalCount).toBeGreaterThan(0);
+  });
+});
+
 describe('authentication at the gateway', () => {
   it('refuses a request without a token with 401', async () => {
     const result = await t.execute({ query: '{ me { id } }' });

@@ -1,8 +1,11 @@
 import { pageSize, toConnection } from '@vartija/kit';
+import { assertCanReadIdentityCodes } from './query-client-by-personal-identity-code';
 import { cursorOfClient } from '../client-store';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
-export const clients: QueryResolvers['clients'] = async (_root, { filter, first, after }, { loaders }) => {
+export const clients: QueryResolvers['clients'] = async (_root, { filter, first, after }, { ability, loaders }) => {
+  // A filter on a field is a way to read it: probing identity codes needs the right to read them.
+  if (filter?.personalIdentityCode) assertCanReadIdentityCodes(ability);
   const size = pageSize(first);
   const rows = await loaders.store.page(filter, loaders.scope.client, size + 1, after);
   for (const row of rows) loaders.client.prime(row.id, row);
