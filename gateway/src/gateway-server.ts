@@ -6,16 +6,23 @@ import {
   ACTOR_CONTEXT_HEADER,
   type Actor,
   type ActorContextSigner,
+  type AppAbility,
+  AuditRecorder,
+  type AuditSink,
   closeServer,
   createRequestListener,
   listen,
   safeError,
 } from '@vartija/kit';
 import type { Authenticator } from './authenticate';
+import { fieldGuardPlugin } from './field-guard';
 import type { SubgraphName } from './subgraph-list';
 
 export interface GatewayContext extends BaseContext {
   actor: Actor;
+  ability?: AppAbility;
+  /** DENIED entries for fields removed before planning. */
+  audit?: AuditRecorder;
   /** Signed once per request, after the operation is known; sent to every subgraph. */
   actorToken?: string;
 }
@@ -26,6 +33,7 @@ export interface GatewayOptions {
   authenticator: Authenticator;
   signer: ActorContextSigner;
   ready: () => Promise<boolean>;
+  auditSink: AuditSink;
 }
 
 export interface Gateway {
@@ -52,6 +60,16 @@ function signActorContext(signer: ActorContextSigner): ApolloServerPlugin<Gatewa
         },
         async willSendResponse({ contextValue, response }) {
           if (contextValue?.actor) response.http.headers.set('x-request-id', contextValue.actor.requestId);
+          try {
+            await contextValue?.audit?.flush();
+          } catch {
+            if (response.body.kind === 'single') {
+              response.body.singleResult.data = null;
+              response.body.singleResult.errors = [
+                { message: 'The access log could not be written, so no data was returned.', extensions: { code: 'AUDIT_UNAVAILABLE' } },
+              ];
+            }
+          }
         },
       };
     },
@@ -72,7 +90,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     gateway: gateway as unknown as ConstructorParameters<typeof ApolloServer>[0] extends { gateway?: infer G } ? G : never,
     includeStacktraceInErrorResponses: false,
     formatError: safeError,
-    plugins: [signActorContext(options.signer)],
+    plugins: [fieldGuardPlugin(), signActorContext(options.signer)],
   });
   await server.start();
 
@@ -88,7 +106,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           purpose: Array.isArray(purpose) ? purpose[0] : purpose,
           emergency: req.headers['x-emergency-access'] === 'true',
         });
-        return { actor };
+        return { actor, audit: new AuditRecorder(actor, 'gateway', options.auditSink) };
       },
     }),
   );

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { openDatabase, readDbConfig } from '@vartija/db';
-import { ActorContextSigner } from '@vartija/kit';
+import { ActorContextSigner, DbAuditSink } from '@vartija/kit';
 import type { JWK } from 'jose';
 import { AccessStore } from './access-store';
 import { Authenticator } from './authenticate';
@@ -35,6 +35,7 @@ async function main() {
     }),
     signer: await ActorContextSigner.fromJwk(actorKey),
     ready: () => database.ping(),
+    auditSink: new DbAuditSink(database.db),
   });
   console.log(`Vartija gateway listening on ${await gateway.listen(config.GATEWAY_PORT, config.HOST)}/graphql`);
   const stop = async () => {

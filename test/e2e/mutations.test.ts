@@ -684,7 +684,7 @@ describe('sw-child (SOCIAL_WORKER, child-welfare): decisions and placements', ()
     expect(await writeFootprint()).toEqual(before);
   });
 
-  it.failing('answers a decision, placement or document for an archived client (invisible to the unit) with NOT_FOUND, writing nothing', async () => {
+  it('answers a decision, placement or document for an archived client (invisible to the unit) with NOT_FOUND, writing nothing', async () => {
     // childWelfareArchived's only relationship ended ~18 months ago: past the 12-month window, the
     // client no longer exists for child-welfare staff (DESIGN §1, §3), so nothing may be recorded for it.
     const visible = await t.execute<{ client: unknown }>({
@@ -859,7 +859,7 @@ describe('documents: recording and correcting', () => {
     expect(await writeFootprint()).toEqual(before);
   });
 
-  it.failing('gives the same answer for a document into another unit whether or not the client exists there (no existence leak)', async () => {
+  it('gives the same answer for a document into another unit whether or not the client exists there (no existence leak)', async () => {
     // sw-family cannot see childWelfareOpen. Whether it gets FORBIDDEN or NOT_FOUND must not depend on
     // the client having a relationship with child-welfare (DESIGN §3: same answer as a nonexistent id).
     const real = await t.execute({ as: 'sw-family', query: RECORD_DOCUMENT, variables: { input: documentInput() } });
@@ -1001,7 +1001,7 @@ describe('a write and its access-log entries land together or not at all', () =>
 });
 
 describe('refused writes in the access log', () => {
-  it.failing('logs a refused write attempt with outcome DENIED (DESIGN §5: "Denied attempts are logged too")', async () => {
+  it('logs a refused write attempt with outcome DENIED (DESIGN §5: "Denied attempts are logged too")', async () => {
     const studentId = USERS['student-child'].id;
     const refused = () =>
       db()

@@ -1,5 +1,6 @@
 import type { Queryable } from '@vartija/db';
 import type { Actor } from './actor';
+import { appError } from './errors';
 import { SENSITIVE_FIELDS } from './generated/sensitive-fields';
 import type { AuditAction, AuditEntryInput, AuditOutcome, AuditSink } from './audit-chain';
 
@@ -92,7 +93,12 @@ export class AuditRecorder {
       reason: p.reason,
     }));
     this.pending.clear();
-    await this.sink.write(batch, via);
+    try {
+      await this.sink.write(batch, via);
+    } catch {
+      // Inside a mutation this rolls the write back; the caller learns why in a word it can act on.
+      throw appError('AUDIT_UNAVAILABLE', 'The access log could not be written, so nothing was done. Try again shortly.');
+    }
     return batch.length;
   }
 }

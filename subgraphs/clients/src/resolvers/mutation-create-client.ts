@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../pg-errors';
 
 export const createClient: MutationResolvers['createClient'] = async (_root, args, { actor, ability, audit, db, loaders }) => {
   const { unitId, startedOn, personalIdentityCode, dateOfBirth, ...fields } = parseInput(createClientInput, args.input);
-  assertCan(ability, 'create', 'Client', { unitId });
+  assertCan({ ability, audit }, 'create', 'Client', { unitId });
   let clientId: string;
   try {
     clientId = await db.transaction(async (tx) => {

@@ -9,7 +9,7 @@ export const endRelationship: MutationResolvers['endRelationship'] = async (_roo
   const found = isUuid(id) ? await new ClientWriteStore(db).relationship(id) : undefined;
   // Only relationships of clients the actor sees exist for it.
   if (!found || !(await loaders.client.load(found.clientId))) throw notFound('ClientRelationship', id);
-  assertCan(ability, 'update', 'ClientRelationship', found);
+  assertCan({ ability, audit }, 'update', 'ClientRelationship', found);
   if (endedOn < found.startedOn) throw badInput('endedOn', `must not be before the start, ${found.startedOn}`);
   return db.transaction(async (tx) => {
     const store = new ClientWriteStore(tx);

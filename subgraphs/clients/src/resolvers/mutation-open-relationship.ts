@@ -8,7 +8,7 @@ export const openRelationship: MutationResolvers['openRelationship'] = async (_r
   const client = isUuid(input.clientId) ? await loaders.client.load(input.clientId) : null;
   if (!client) throw notFound('Client', input.clientId);
   if (!isUuid(input.unitId)) throw badInput('input.unitId', 'must be the id of a unit');
-  assertCan(ability, 'create', 'ClientRelationship', { unitId: input.unitId });
+  assertCan({ ability, audit }, 'create', 'ClientRelationship', { unitId: input.unitId });
   return db.transaction(async (tx) => {
     const store = new ClientWriteStore(tx);
     const unit = await store.unit(input.unitId);

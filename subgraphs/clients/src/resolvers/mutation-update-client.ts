@@ -10,7 +10,7 @@ export const updateClient: MutationResolvers['updateClient'] = async (_root, arg
   if (!current) throw notFound('Client', args.id);
   const columns = toClientColumns(parseInput(updateClientInput, args.input));
   const relationships = await loaders.relationships.load(current.id);
-  assertCan(ability, 'update', 'Client', { ...current, unitIds: relationships.map((r) => r.unitId) });
+  assertCan({ ability, audit }, 'update', 'Client', { ...current, unitIds: relationships.map((r) => r.unitId) });
   await db.transaction(async (tx) => {
     const updated = await new ClientWriteStore(tx).updateClient(current.id, args.version, columns);
     if (!updated) {

@@ -13,7 +13,7 @@ export const correctDocument: MutationResolvers['correctDocument'] = async (_roo
     const store = new DocumentWriteStore(tx);
     const current = await store.document(args.id, loaders.scope.document);
     if (!current) throw notFound('Document', args.id);
-    assertCan(ability, 'correct', 'Document', current);
+    assertCan({ ability, audit }, 'correct', 'Document', current);
     // Conditional on the revision read: a correction made meanwhile is never overwritten.
     const updated = await store.advanceRevision(current.id, expectedRevision, { title: input.title, body: input.body });
     if (!updated) {

@@ -11,6 +11,8 @@ export const recordDocument: MutationResolvers['recordDocument'] = async (_root,
   const input = parseInput(recordDocumentInput, args.input);
   if (!isUuid(input.clientId)) throw notFound('Client', input.clientId);
   if (!isUuid(input.unitId)) throw notFound('Unit', input.unitId);
+  // Archived or other units' clients are invisible: the same answer as an unknown id, before anything else.
+  if (!(await loaders.visibleClient.load(input.clientId))) throw notFound('Client', input.clientId);
   return db.transaction(async (tx) => {
     const store = new DocumentWriteStore(tx);
     const [relationship] = await store.relationships(input.clientId, input.unitId);
@@ -32,7 +34,7 @@ export const recordDocument: MutationResolvers['recordDocument'] = async (_root,
       title: input.title,
       body: input.body,
     };
-    assertCan(ability, 'create', 'Document', values);
+    assertCan({ ability, audit }, 'create', 'Document', values);
     const document = await store.insertDocument(values);
     await store.insertRevision({
       documentId: document.id,

@@ -12,7 +12,7 @@ export const endPlacement: MutationResolvers['endPlacement'] = async (_root, { i
     const store = new ServiceWriteStore(tx);
     const current = await store.placement(id, loaders.scope.placement);
     if (!current) throw notFound('Placement', id);
-    assertCan(ability, 'update', 'Placement', current);
+    assertCan({ ability, audit }, 'update', 'Placement', current);
     // A planned end date may still be moved; one already passed is history.
     if (current.endsOn && current.endsOn < today()) throw conflict(`The placement already ended on ${current.endsOn}.`);
     if (endsOn < current.startsOn) throw badInput('endsOn', `must not be before the start, ${current.startsOn}`);

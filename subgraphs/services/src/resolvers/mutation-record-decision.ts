@@ -9,7 +9,9 @@ export const recordDecision: MutationResolvers['recordDecision'] = async (_root,
   const input = parseInput(recordDecisionInput, args.input);
   if (!isUuid(input.clientId)) throw notFound('Client', input.clientId);
   if (!isUuid(input.unitId)) throw notFound('Unit', input.unitId);
-  assertCan(ability, 'create', 'Decision', { unitId: input.unitId, clientId: input.clientId });
+  // Archived or other units' clients are invisible: the same answer as an unknown id, before anything else.
+  if (!(await loaders.visibleClient.load(input.clientId))) throw notFound('Client', input.clientId);
+  assertCan({ ability, audit }, 'create', 'Decision', { unitId: input.unitId, clientId: input.clientId });
   return db.transaction(async (tx) => {
     const store = new ServiceWriteStore(tx);
     // A client the unit does not serve is invisible to it: same answer as an unknown id.

@@ -9,7 +9,9 @@ export const recordPlacement: MutationResolvers['recordPlacement'] = async (_roo
   const input = parseInput(recordPlacementInput, args.input);
   if (!isUuid(input.clientId)) throw notFound('Client', input.clientId);
   if (!isUuid(input.unitId)) throw notFound('Unit', input.unitId);
-  assertCan(ability, 'create', 'Placement', { unitId: input.unitId, clientId: input.clientId });
+  // Archived or other units' clients are invisible: the same answer as an unknown id, before anything else.
+  if (!(await loaders.visibleClient.load(input.clientId))) throw notFound('Client', input.clientId);
+  assertCan({ ability, audit }, 'create', 'Placement', { unitId: input.unitId, clientId: input.clientId });
   if (input.decisionId) {
     // Only decisions the actor may read exist for it.
     const decision = isUuid(input.decisionId) ? await loaders.decision.load(input.decisionId) : null;

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { type AppAbility, defineAbilityFor, SENSITIVE_FIELDS, type Subject } from '@vartija/kit';
+import {
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  GraphQLError,
+  isObjectType,
+  Kind,
+  print,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+} from 'graphql';
+import type { GatewayContext } from './gateway-server';
+
+const MARKER = 'vartijaForbidden_';
+const SENSITIVE = new Set(SENSITIVE_FIELDS.map((f) => `${f.type}.${f.field}`));
+
+export interface Removed {
+  type: string;
+  field: string;
+  responseKey: string;
+}
+
+/**
+ * Replaces every field the actor may never read (no rule allows it, whatever the row) by an
+ * aliased `__typename`, so that such data is never fetched from a subgraph. The aliases are
+ * turned back into `null` + FORBIDDEN at their paths after execution.
+ */
+export function removeForbiddenFields(
+  document: DocumentNode,
+  schema: GraphQLSchema,
+  ability: AppAbility,
+): { document: DocumentNode; removed: Map<string, Removed> } {
+  const removed = new Map<string, Removed>();
+  const typeInfo = new TypeInfo(schema);
+  const rewritten = visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node): FieldNode | undefined {
+        if (node.alias?.value.startsWith(MARKER)) {
+          throw new GraphQLError(`Aliases starting with ${MARKER} are reserved.`, { extensions: { code: 'BAD_USER_INPUT' } });
+        }
+        const parent = typeInfo.getParentType();
+        if (!parent || !isObjectType(parent)) return undefined;
+        const field = node.name.value;
+        if (!SENSITIVE.has(`${parent.name}.${field}`)) return undefined;
+        if (ability.can('read', parent.name as Subject, field)) return undefined;
+        const alias = `${MARKER}${removed.size}`;
+        removed.set(alias, { type: parent.name, field, responseKey: node.alias?.value ?? field });
+        return {
+          kind: Kind.FIELD,
+          alias: { kind: Kind.NAME, value: alias },
+          name: { kind: Kind.NAME, value: '__typename' },
+        };
+      },
+    }),
+  );
+  return { document: rewritten, removed };
+}
+
+/** Puts `null` where a removed field was asked for, keeping key order, and one FORBIDDEN error per path. */
+export function restoreForbiddenFields(data: unknown, removed: Map<string, Removed>): GraphQLFormattedError[] {
+  const errors: GraphQLFormattedError[] = [];
+  const walk = (value: unknown, path: (string | number)[]): unknown => {
+    if (Array.isArray(value)) return value.map((item, i) => walk(item, [...path, i]));
+    if (!value || typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      const hit = removed.get(key);
+      if (hit) {
+        if (!(hit.responseKey in out)) out[hit.responseKey] = null;
+        errors.push({
+          message: `Not allowed to read ${hit.type}.${hit.field}`,
+          path: [...path, hit.responseKey],
+          extensions: { code: 'FORBIDDEN' },
+        });
+      } else {
+        out[key] = walk(inner, [...path, key]);
+      }
+    }
+    return out;
+  };
+  if (data && typeof data === 'object') {
+    const restored = walk(data, []) as Record<string, unknown>;
+    for (const key of Object.keys(data)) delete (data as Record<string, unknown>)[key];
+    Object.assign(data, restored);
+  }
+  return errors;
+}
+
+/** The gateway-level field policy (DESIGN.md §3 step 2) as an Apollo Server plugin. */
+export function fieldGuardPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      let removed = new Map<string, Removed>();
+      return {
+        async didResolveOperation(requestContext) {
+          const { contextValue, schema } = requestContext;
+          const ability = defineAbilityFor(contextValue.actor);
+          contextValue.ability = ability;
+          const result = removeForbiddenFields(requestContext.document, schema, ability);
+          removed = result.removed;
+          if (removed.size === 0) return;
+          for (const r of removed.values()) contextValue.audit?.record({ entityType: r.type, entityId: null, clientId: null }, { field: r.field, category: categoryOf(r) }, 'READ', 'DENIED', 'field never readable by the actor');
+          // The plan cache is keyed by the query hash: a rewritten document must not share the original's plan.
+          const mutable = requestContext as unknown as { document: DocumentNode; queryHash: string };
+          mutable.document = result.document;
+          mutable.queryHash = createHash('sha256').update(print(result.document)).digest('hex');
+        },
+        async willSendResponse({ response }) {
+          if (removed.size === 0 || response.body.kind !== 'single') return;
+          const single = response.body.singleResult;
+          const errors = restoreForbiddenFields(single.data, removed);
+          if (errors.length > 0) single.errors = [...(single.errors ?? []), ...errors];
+        },
+      };
+    },
+  };
+}
+
+const categoryOf = (r: Removed) => SENSITIVE_FIELDS.find((f) => f.type === r.type && f.field === r.field)?.category ?? 'IDENTITY';

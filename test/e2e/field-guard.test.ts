@@ -1,0 +1,68 @@
+import { entries } from '@vartija/db';
+import { eq } from 'drizzle-orm';
+import { codesOf, DEMO, startTestStack, type TestStack } from '../testkit';
+
+let t: TestStack;
+beforeAll(async () => {
+  t = await startTestStack();
+});
+afterAll(() => t?.close());
+
+const logOf = (requestId: string) => t.database.db.select().from(entries).where(eq(entries.requestId, requestId));
+
+describe('student-child: fields no rule allows are removed before planning', () => {
+  it('answers them null + FORBIDDEN under aliases and fragments, and never fetches them', async () => {
+    const result = await t.execute<{ client: Record<string, unknown> }>({
+      as: 'student-child',
+      query: /* GraphQL */ `
+        fragment Hidden on Client { phone }
+        query ($id: ID!) {
+          client(id: $id) {
+            displayName
+            personalIdentityCode
+            code: personalIdentityCode
+            ...Hidden
+            ... on Client { address { street } }
+            medications { medicine }
+          }
+        }
+      `,
+      variables: { id: DEMO.clients.childWelfareOpen },
+    });
+    expect(Object.keys(result.data!.client)).toEqual(['displayName', 'personalIdentityCode', 'code', 'phone', 'address', 'medications']);
+    expect(result.data!.client).toMatchObject({ personalIdentityCode: null, code: null, phone: null, address: null, medications: null });
+    expect(result.data!.client['displayName']).toEqual(expect.any(String));
+    const forbidden = (result.errors ?? []).filter((e) => e.extensions?.['code'] === 'FORBIDDEN').map((e) => e.path?.join('.'));
+    expect(forbidden.sort()).toEqual(['client.address', 'client.code', 'client.medications', 'client.personalIdentityCode', 'client.phone']);
+
+    const log = await logOf(result.headers['x-request-id']!);
+    const denied = log.filter((e) => e.outcome === 'DENIED');
+    expect(denied.every((e) => e.subgraph === 'gateway')).toBe(true);
+    expect(denied.flatMap((e) => e.fields).sort()).toEqual(['address', 'medications', 'personalIdentityCode', 'phone']);
+    // The clients subgraph resolved only what was allowed: the hidden fields never reached it.
+    const clientsRead = log.filter((e) => e.subgraph === 'clients' && e.outcome === 'ALLOWED').flatMap((e) => e.fields);
+    expect(clientsRead).toEqual(['displayName']);
+    expect(log.some((e) => e.subgraph === 'services')).toBe(false);
+  });
+
+  it('rejects aliases that imitate the gateway\'s internal markers', async () => {
+    const result = await t.execute({
+      as: 'student-child',
+      query: `query ($id: ID!) { client(id: $id) { vartijaForbidden_0: displayName } }`,
+      variables: { id: DEMO.clients.childWelfareOpen },
+    });
+    expect(codesOf(result)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('sw-child: readable fields are untouched', () => {
+  it('returns identity codes and contact data with no errors', async () => {
+    const result = await t.execute<{ client: { personalIdentityCode: string; phone: string | null } }>({
+      as: 'sw-child',
+      query: `query ($id: ID!) { client(id: $id) { personalIdentityCode phone } }`,
+      variables: { id: DEMO.clients.childWelfareOpen },
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.client.personalIdentityCode).toEqual(expect.any(String));
+  });
+});
