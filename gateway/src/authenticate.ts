@@ -1,6 +1,6 @@
 import { type Actor, defaultPurpose, rolesOf, unauthenticated } from '@vartija/kit';
 import { GraphQLError } from 'graphql';
-import { createRemoteJWKSet, errors as joseErrors, importJWK, type JWK, type JWTPayload, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, errors as joseErrors, importJWK, type JWK, type JWTPayload, jwtVerify } from 'jose';
 import type { AccessStore, UserWithGrants } from './access-store';
 
 export const DEV_TOKEN_ISSUER = 'vartija-dev';
@@ -13,6 +13,8 @@ export interface AuthOptions {
   devPublicJwk?: JWK;
   oidc?: { issuer: string; audience: string; jwksUrl: string };
   maxTokenAgeSeconds: number;
+  /** Automatic sign-out: a session unused this long is refused even if its token is still valid. */
+  idleTimeoutSeconds: number;
   grantCacheMs: number;
 }
 
@@ -28,6 +30,8 @@ type Verify = (token: string) => Promise<{ payload: JWTPayload; via: 'dev' | 'oi
 /** Turns a bearer token into the actor with its current grants, or a 401/403 a person can act on. */
 export class Authenticator {
   private readonly cache = new Map<string, { user: UserWithGrants | null; until: number }>();
+  /** Last use per session (token), for the idle limit; per gateway instance. */
+  private readonly lastSeen = new Map<string, number>();
 
   private constructor(
     private readonly options: AuthOptions,
@@ -38,16 +42,11 @@ export class Authenticator {
     const devKey = options.devPublicJwk ? await importJWK(options.devPublicJwk, 'EdDSA') : undefined;
     const jwks = options.oidc ? createRemoteJWKSet(new URL(options.oidc.jwksUrl)) : undefined;
     const verify: Verify = async (token) => {
-      if (jwks && options.oidc) {
-        try {
-          const { payload } = await jwtVerify(token, jwks, {
-            issuer: options.oidc.issuer,
-            audience: options.oidc.audience,
-          });
-          return { payload, via: 'oidc' };
-        } catch (error) {
-          if (!devKey || !(error instanceof joseErrors.JWTClaimValidationFailed)) throw error;
-        }
+      // The issuer picks the key: an OIDC token is never checked against the development key or back.
+      const issuer = decodeJwt(token).iss;
+      if (jwks && options.oidc && issuer === options.oidc.issuer) {
+        const { payload } = await jwtVerify(token, jwks, { issuer: options.oidc.issuer, audience: options.oidc.audience });
+        return { payload, via: 'oidc' };
       }
       if (!devKey) throw new joseErrors.JWSSignatureVerificationFailed();
       const { payload } = await jwtVerify(token, devKey, {
@@ -72,6 +71,7 @@ export class Authenticator {
       throw unauthenticated(`Token lifetime exceeds the allowed ${this.options.maxTokenAgeSeconds} seconds; sign in again.`);
     }
     // Development tokens name the login; OIDC tokens the issuer's subject, mapped in access.users.
+    this.touch(`${payload.sub}:${payload.jti ?? payload.iat}`);
     const user = await this.user(via === 'dev' ? 'login' : 'externalSubject', payload.sub);
     if (!user || !user.active) throw unauthenticated('Unknown or deactivated user.');
     if (user.grants.length === 0) {
@@ -109,6 +109,19 @@ export class Authenticator {
         throw unauthenticated(`Token is not for this service (${error.claim} claim rejected).`);
       }
       throw unauthenticated('Token is malformed or its signature cannot be verified.');
+    }
+  }
+
+  private touch(session: string): void {
+    const now = Date.now();
+    const last = this.lastSeen.get(session);
+    if (last !== undefined && now - last > this.options.idleTimeoutSeconds * 1000) {
+      throw unauthenticated(`Signed out after ${Math.round(this.options.idleTimeoutSeconds / 60)} minutes without activity; sign in again.`);
+    }
+    this.lastSeen.set(session, now);
+    if (this.lastSeen.size > 50_000) {
+      // Sessions whose tokens have expired can go; the map stays bounded by live sessions.
+      for (const [key, seen] of this.lastSeen) if (seen < now - this.options.maxTokenAgeSeconds * 1000) this.lastSeen.delete(key);
     }
   }
 

@@ -24,6 +24,8 @@ const schema = z
     ACTOR_CONTEXT_PRIVATE_JWK: z.string().optional(),
     /** Longest accepted staff token lifetime (iat → exp), seconds. */
     TOKEN_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(8 * 3600),
+    /** Automatic sign-out after this long without a request, seconds (register statements require it). */
+    IDLE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(30 * 60),
     /** How long grants read from the access schema are reused, milliseconds. */
     GRANT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   })

@@ -32,6 +32,7 @@ async function main() {
     subgraphPorts: portsFromEnv(),
     grantCacheMs: config.GRANT_CACHE_MS,
     maxTokenAgeSeconds: config.TOKEN_MAX_AGE_SECONDS,
+    idleTimeoutSeconds: config.IDLE_TIMEOUT_SECONDS,
   });
   const where = database.kind === 'pglite' ? `embedded PGlite in ${dbConfig.PGLITE_DATA_DIR}` : 'PostgreSQL (DATABASE_URL)';
   console.log(

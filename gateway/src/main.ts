@@ -31,6 +31,7 @@ async function main() {
         ? { oidc: { issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL } }
         : {}),
       maxTokenAgeSeconds: config.TOKEN_MAX_AGE_SECONDS,
+      idleTimeoutSeconds: config.IDLE_TIMEOUT_SECONDS,
       grantCacheMs: config.GRANT_CACHE_MS,
     }),
     signer: await ActorContextSigner.fromJwk(actorKey),

@@ -27,6 +27,9 @@ export interface StackOptions {
   subgraphPorts?: Partial<Record<SubgraphName, number>>;
   grantCacheMs?: number;
   maxTokenAgeSeconds?: number;
+  idleTimeoutSeconds?: number;
+  /** Staff tokens from an OIDC issuer, besides the development key. */
+  oidc?: { issuer: string; audience: string; jwksUrl: string };
   auditSink?: AuditSink;
 }
 
@@ -59,6 +62,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     store: new AccessStore(options.database.db),
     devPublicJwk: options.keys.tokenSigning.publicJwk,
     maxTokenAgeSeconds: options.maxTokenAgeSeconds ?? 8 * 3600,
+    idleTimeoutSeconds: options.idleTimeoutSeconds ?? 30 * 60,
+    ...(options.oidc ? { oidc: options.oidc } : {}),
     grantCacheMs: options.grantCacheMs ?? 5_000,
   });
   const gateway = await createGateway({

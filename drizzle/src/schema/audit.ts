@@ -53,7 +53,9 @@ export const entries = auditSchema.table(
     index('entries_actor_at_idx').on(t.actorId, t.at),
     index('entries_unit_at_idx').on(t.unitId, t.at),
     index('entries_request_idx').on(t.requestId),
-    index('entries_at_idx').on(t.at),
+    // Range scans by time (verification bounds, retention) and, being covering, the counts per actor
+    // and day and their distinct clients (auditCountsPerActorDay) as index-only scans.
+    index('entries_at_actor_client_idx').on(t.at, t.actorId, t.clientId),
   ],
 );
 
