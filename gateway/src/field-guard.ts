@@ -45,12 +45,16 @@ export function removeForbiddenFields(
           throw new GraphQLError(`Aliases starting with ${MARKER} are reserved.`, { extensions: { code: 'BAD_USER_INPUT' } });
         }
         const parent = typeInfo.getParentType();
-        if (!parent || !isObjectType(parent)) return undefined;
+        if (!parent) return undefined;
         const field = node.name.value;
-        if (!SENSITIVE.has(`${parent.name}.${field}`)) return undefined;
-        if (ability.can('read', parent.name as Subject, field)) return undefined;
+        // On an interface or union, the field is removed if any type that can stand there forbids it.
+        const candidates = isObjectType(parent) ? [parent] : schema.getPossibleTypes(parent);
+        const denied = candidates.find(
+          (type) => SENSITIVE.has(`${type.name}.${field}`) && !ability.can('read', type.name as Subject, field),
+        );
+        if (!denied) return undefined;
         const alias = `${MARKER}${removed.size}`;
-        removed.set(alias, { type: parent.name, field, responseKey: node.alias?.value ?? field });
+        removed.set(alias, { type: denied.name, field, responseKey: node.alias?.value ?? field });
         return {
           kind: Kind.FIELD,
           alias: { kind: Kind.NAME, value: alias },

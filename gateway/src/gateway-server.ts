@@ -16,6 +16,7 @@ import {
 } from '@vartija/kit';
 import type { Authenticator } from './authenticate';
 import { fieldGuardPlugin } from './field-guard';
+import { operationLimitRules } from './operation-limits';
 import type { SubgraphName } from './subgraph-list';
 
 export interface GatewayContext extends BaseContext {
@@ -90,6 +91,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     gateway: gateway as unknown as ConstructorParameters<typeof ApolloServer>[0] extends { gateway?: infer G } ? G : never,
     includeStacktraceInErrorResponses: false,
     formatError: safeError,
+    validationRules: operationLimitRules(),
     plugins: [fieldGuardPlugin(), signActorContext(options.signer)],
   });
   await server.start();
