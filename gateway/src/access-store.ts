@@ -1,4 +1,4 @@
-import { grants, type Queryable, units, users } from '@vartija/db';
+import { apiTokens, grants, type Queryable, units, users } from '@vartija/db';
 import type { Grant } from '@vartija/kit';
 import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 
@@ -10,9 +10,30 @@ export interface UserWithGrants {
   grants: (Grant & { visibilityWindowMonths: number | null })[];
 }
 
+const TOUCH_INTERVAL_MS = 60_000;
+
 /** Reads who a user is and the grants valid right now: revocation and expiry act at once. */
 export class AccessStore {
+  private readonly touched = new Map<string, number>();
+
   constructor(private readonly db: Queryable) {}
+
+  async apiToken(lookup: string) {
+    const [row] = await this.db.select().from(apiTokens).where(eq(apiTokens.tokenPrefix, lookup));
+    return row ?? null;
+  }
+
+  /** last_used_at for the registrar's list, written at most once a minute per token (not per request). */
+  touchApiToken(id: string): void {
+    const now = Date.now();
+    if ((this.touched.get(id) ?? 0) > now - TOUCH_INTERVAL_MS) return;
+    this.touched.set(id, now);
+    void this.db
+      .update(apiTokens)
+      .set({ lastUsedAt: new Date(now) })
+      .where(eq(apiTokens.id, id))
+      .catch(() => this.touched.delete(id));
+  }
 
   async userBy(field: 'login' | 'externalSubject', value: string): Promise<UserWithGrants | null> {
     const column = field === 'login' ? users.login : users.externalSubject;

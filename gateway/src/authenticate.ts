@@ -1,4 +1,13 @@
-import { type Actor, defaultPurpose, rolesOf, unauthenticated } from '@vartija/kit';
+import {
+  type Actor,
+  defaultPurpose,
+  isApiTokenShaped,
+  PARTNER_SCOPES,
+  parseApiToken,
+  rolesOf,
+  secretMatches,
+  unauthenticated,
+} from '@vartija/kit';
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, importJWK, type JWK, type JWTPayload, jwtVerify } from 'jose';
 import type { AccessStore, UserWithGrants } from './access-store';
@@ -16,6 +25,18 @@ export interface AuthOptions {
   /** Automatic sign-out: a session unused this long is refused even if its token is still valid. */
   idleTimeoutSeconds: number;
   grantCacheMs: number;
+}
+
+export interface PartnerToken {
+  id: string;
+  /** Persisted operations (ids or sha256 hashes) the token may run; null = any operation. */
+  allowedOperations: string[] | null;
+  rateLimitPerMinute: number;
+}
+
+export interface Authenticated {
+  actor: Actor;
+  token?: PartnerToken;
 }
 
 export interface RequestMeta {
@@ -59,12 +80,45 @@ export class Authenticator {
     return new Authenticator(options, verify);
   }
 
-  async authenticate(authorization: string | undefined, meta: RequestMeta): Promise<Actor> {
+  async authenticate(authorization: string | undefined, meta: RequestMeta): Promise<Authenticated> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) {
       throw unauthenticated('Missing bearer token: send "Authorization: Bearer <token>" (locally: npm run token -- sw-child).');
     }
-    const { payload, via } = await this.verifyToken(match[1]!);
+    if (isApiTokenShaped(match[1]!)) return this.partner(match[1]!, meta);
+    return { actor: await this.staff(match[1]!, meta) };
+  }
+
+  /** Partner API tokens are read on every request: revocation and expiry act at once. */
+  private async partner(value: string, meta: RequestMeta): Promise<Authenticated> {
+    const parsed = parseApiToken(value);
+    const token = parsed ? await this.options.store.apiToken(parsed.lookup) : null;
+    if (!parsed || !token || !secretMatches(parsed.secret, token.secretHash)) {
+      throw unauthenticated('API token is malformed, unknown or does not match; ask the registrar for a new one.');
+    }
+    if (token.revokedAt) throw unauthenticated('API token has been revoked.');
+    if (token.expiresAt.getTime() <= Date.now()) throw unauthenticated('API token has expired; ask the registrar to rotate it.');
+    this.options.store.touchApiToken(token.id);
+    return {
+      actor: {
+        kind: 'PARTNER',
+        id: token.id,
+        login: null,
+        organisationId: token.organisationId,
+        grants: [],
+        scopes: token.scopes.filter((s): s is Actor['scopes'][number] => (PARTNER_SCOPES as readonly string[]).includes(s)),
+        purpose: defaultPurpose('PARTNER', []),
+        emergency: false,
+        requestId: meta.requestId,
+        operationName: null,
+        callerAddress: meta.callerAddress,
+      },
+      token: { id: token.id, allowedOperations: token.allowedOperations, rateLimitPerMinute: token.rateLimitPerMinute },
+    };
+  }
+
+  private async staff(bearer: string, meta: RequestMeta): Promise<Actor> {
+    const { payload, via } = await this.verifyToken(bearer);
     if (!payload.sub) throw unauthenticated('Token has no subject (sub).');
     if (payload.iat === undefined || payload.exp === undefined) throw unauthenticated('Token must carry iat and exp.');
     if (payload.exp - payload.iat > this.options.maxTokenAgeSeconds) {

@@ -33,6 +33,7 @@ async function main() {
     grantCacheMs: config.GRANT_CACHE_MS,
     maxTokenAgeSeconds: config.TOKEN_MAX_AGE_SECONDS,
     idleTimeoutSeconds: config.IDLE_TIMEOUT_SECONDS,
+    ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
   });
   const where = database.kind === 'pglite' ? `embedded PGlite in ${dbConfig.PGLITE_DATA_DIR}` : 'PostgreSQL (DATABASE_URL)';
   console.log(

@@ -14,9 +14,11 @@ import {
   listen,
   safeError,
 } from '@vartija/kit';
-import type { Authenticator } from './authenticate';
+import type { Authenticator, PartnerToken } from './authenticate';
+import type { RateLimiter } from './rate-limit';
 import { fieldGuardPlugin } from './field-guard';
 import { operationLimitRules } from './operation-limits';
+import { type PersistedOperationStore, persistedOperationsPlugin } from './persisted-operations';
 import type { SubgraphName } from './subgraph-list';
 
 export interface GatewayContext extends BaseContext {
@@ -24,6 +26,8 @@ export interface GatewayContext extends BaseContext {
   ability?: AppAbility;
   /** DENIED entries for fields removed before planning. */
   audit?: AuditRecorder;
+  /** Set for partner API tokens. */
+  token?: PartnerToken;
   /** Signed once per request, after the operation is known; sent to every subgraph. */
   actorToken?: string;
 }
@@ -35,6 +39,8 @@ export interface GatewayOptions {
   signer: ActorContextSigner;
   ready: () => Promise<boolean>;
   auditSink: AuditSink;
+  rateLimiter: RateLimiter;
+  persistedOperations: PersistedOperationStore;
 }
 
 export interface Gateway {
@@ -92,7 +98,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     formatError: safeError,
     validationRules: operationLimitRules(),
-    plugins: [fieldGuardPlugin(), signActorContext(options.signer)],
+    plugins: [persistedOperationsPlugin(options.persistedOperations), fieldGuardPlugin(), signActorContext(options.signer)],
   });
   await server.start();
 
@@ -102,13 +108,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ready: options.ready,
       async context(req) {
         const purpose = req.headers['x-purpose-of-use'];
-        const actor = await options.authenticator.authenticate(req.headers.authorization, {
+        const { actor, token } = await options.authenticator.authenticate(req.headers.authorization, {
           requestId: randomUUID(),
           callerAddress: req.socket.remoteAddress ?? null,
           purpose: Array.isArray(purpose) ? purpose[0] : purpose,
           emergency: req.headers['x-emergency-access'] === 'true',
         });
-        return { actor, audit: new AuditRecorder(actor, 'gateway', options.auditSink) };
+        if (token) await options.rateLimiter.consume(token.id, token.rateLimitPerMinute);
+        return { actor, ...(token ? { token } : {}), audit: new AuditRecorder(actor, 'gateway', options.auditSink) };
       },
     }),
   );

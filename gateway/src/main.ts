@@ -7,6 +7,8 @@ import { Authenticator } from './authenticate';
 import { readGatewayConfig } from './config';
 import { loadOrCreateDevKeys } from './dev-keys';
 import { createGateway } from './gateway-server';
+import { PersistedOperationStore } from './persisted-operations';
+import { createRateLimiter } from './rate-limit';
 import { DEFAULT_SUPERGRAPH_PATH, SUBGRAPHS, type SubgraphName } from './subgraph-list';
 
 /** The gateway as its own process: subgraphs elsewhere, the access schema on DATABASE_URL. */
@@ -37,6 +39,8 @@ async function main() {
     signer: await ActorContextSigner.fromJwk(actorKey),
     ready: () => database.ping(),
     auditSink: new DbAuditSink(database.db),
+    rateLimiter: createRateLimiter(config.REDIS_URL),
+    persistedOperations: new PersistedOperationStore(database.db),
   });
   console.log(`Vartija gateway listening on ${await gateway.listen(config.GATEWAY_PORT, config.HOST)}/graphql`);
   const stop = async () => {

@@ -8,6 +8,8 @@ import { AccessStore } from './access-store';
 import { Authenticator } from './authenticate';
 import type { DevKeys } from './dev-keys';
 import { createGateway, type Gateway } from './gateway-server';
+import { PersistedOperationStore } from './persisted-operations';
+import { createRateLimiter } from './rate-limit';
 import { SUBGRAPHS, type SubgraphName } from './subgraph-list';
 
 export const SUBGRAPH_FACTORIES: Record<SubgraphName, (runtime: SubgraphRuntime) => Promise<Subgraph>> = {
@@ -28,6 +30,8 @@ export interface StackOptions {
   grantCacheMs?: number;
   maxTokenAgeSeconds?: number;
   idleTimeoutSeconds?: number;
+  /** Partner rate-limit counters in Redis; in memory without it. */
+  redisUrl?: string;
   /** Staff tokens from an OIDC issuer, besides the development key. */
   oidc?: { issuer: string; audience: string; jwksUrl: string };
   auditSink?: AuditSink;
@@ -66,6 +70,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...(options.oidc ? { oidc: options.oidc } : {}),
     grantCacheMs: options.grantCacheMs ?? 5_000,
   });
+  const rateLimiter = createRateLimiter(options.redisUrl);
   const gateway = await createGateway({
     supergraphSdl: options.supergraphSdl,
     subgraphUrls,
@@ -73,6 +78,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     signer: await ActorContextSigner.fromJwk(options.keys.actorContext.privateJwk),
     ready: () => options.database.ping(),
     auditSink: options.auditSink ?? new DbAuditSink(options.database.db),
+    rateLimiter,
+    persistedOperations: new PersistedOperationStore(options.database.db),
   });
   const gatewayUrl = await gateway.listen(options.gatewayPort ?? 4000, host);
   return {
@@ -83,6 +90,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     async stop() {
       await gateway.stop();
       await Promise.all(subgraphs.map((s) => s.stop()));
+      await rateLimiter.close();
     },
   };
 }

@@ -57,7 +57,7 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export interface TestStackOptions extends Partial<Pick<StackOptions, 'grantCacheMs' | 'maxTokenAgeSeconds' | 'idleTimeoutSeconds' | 'oidc' | 'auditSink'>> {
+export interface TestStackOptions extends Partial<Pick<StackOptions, 'grantCacheMs' | 'maxTokenAgeSeconds' | 'idleTimeoutSeconds' | 'oidc' | 'auditSink' | 'redisUrl'>> {
   now?: Date;
 }
 

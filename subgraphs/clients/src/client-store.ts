@@ -97,7 +97,11 @@ export class ClientStore {
   /** Guardians carry their client's non-disclosure flag: partners never see their contact data then. */
   guardiansOf(clientIds: readonly string[]) {
     return this.db
-      .select({ ...getTableColumns(guardians), clientAddressNonDisclosure: clients.addressNonDisclosure })
+      .select({
+        ...getTableColumns(guardians),
+        clientAddressNonDisclosure: clients.addressNonDisclosure,
+        clientResponsibleWorkerIds: sql<string[]>`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.guardians.client_id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`,
+      })
       .from(guardians)
       .innerJoin(clients, eq(clients.id, guardians.clientId))
       .where(inArray(guardians.clientId, [...clientIds]))

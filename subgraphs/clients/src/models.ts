@@ -3,7 +3,10 @@ import type { clientRelationships, clients, commissions, consents, guardians, or
 
 /** Resolver parents are drizzle rows: codegen maps the GraphQL types to these. */
 export type ClientModel = typeof clients.$inferSelect & { responsibleWorkerIds?: string[] };
-export type GuardianModel = typeof guardians.$inferSelect & { clientAddressNonDisclosure?: boolean };
+export type GuardianModel = typeof guardians.$inferSelect & {
+  clientAddressNonDisclosure?: boolean;
+  clientResponsibleWorkerIds?: string[];
+};
 export type ClientRelationshipModel = typeof clientRelationships.$inferSelect;
 export type CommissionModel = typeof commissions.$inferSelect;
 export type ConsentModel = typeof consents.$inferSelect;

@@ -18,3 +18,4 @@ export * from './policy/permissions';
 export { SENSITIVE_FIELDS } from './generated/sensitive-fields';
 export * from './write-guard';
 export { runSubgraph } from './main';
+export * from './api-token';

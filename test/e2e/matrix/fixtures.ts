@@ -80,13 +80,14 @@ export async function insertClientFixture(db: Db, now: Date, options: FixtureOpt
       postalCode: '33200',
       postOffice: 'TAMPERE',
     });
-    // An earlier relationship in the same unit that has ended (so that endedOn has a value), same worker.
+    // An earlier relationship in the same unit that ended within the visibility window (so that endedOn has
+    // a value), with the same responsible worker.
     await db.insert(clientRelationships).values({
       clientId,
       unitId,
       serviceTask: open.serviceTask,
       startedOn: day(-400),
-      endedOn: day(-380),
+      endedOn: day(-30),
       responsibleWorkerId: worker,
     });
     // Ended long ago: the partner does not gain the client.

@@ -2,7 +2,9 @@ import type { MongoQuery } from '@casl/ability';
 import type { Actor } from '../actor';
 import type { SensitiveCategory } from '../sensitive';
 import type { Action, Builder, PolicyClock, Subject } from './ability';
-import { activeCommissionOf, clientVisibleIn, relationshipVisibleIn, through, unitWindows } from './conditions';
+import { activeCommissionOf, clientVisibleIn, cutoffDate, relationshipVisibleIn, through, unitWindows } from './conditions';
+
+const DEFAULT_WINDOW_MONTHS = 12;
 import { fieldsOf, RESTRICTED_DOCUMENT_TYPES, typesWith } from './fields';
 
 const ALL_CATEGORIES: SensitiveCategory[] = [
@@ -67,11 +69,15 @@ function unitWrites(b: Builder, actor: Actor, units: string[]) {
 
 export function socialWorker(b: Builder, actor: Actor, clock: PolicyClock) {
   const units = unitRows(b, actor, clock, 'SOCIAL_WORKER');
-  readCategories(b, ALL_CATEGORIES, { Client: ['CONTACT'] });
+  readCategories(b, ALL_CATEGORIES, { Client: ['CONTACT'], Guardian: ['CONTACT'] });
   // Turvakielto: a non-disclosure client's contact data only for its responsible worker.
   const contact = fieldsOf('Client', 'CONTACT');
   b.can('read', 'Client', contact, { addressNonDisclosure: false });
   b.can('read', 'Client', contact, { responsibleWorkerIds: actor.id });
+  // Guardians usually share the protected address: the same rule holds for their contact data.
+  const guardianContact = fieldsOf('Guardian', 'CONTACT');
+  b.can('read', 'Guardian', guardianContact, { clientAddressNonDisclosure: false });
+  b.can('read', 'Guardian', guardianContact, { clientResponsibleWorkerIds: actor.id });
   unitWrites(b, actor, units);
 }
 
@@ -87,9 +93,22 @@ export function student(b: Builder, actor: Actor, clock: PolicyClock) {
   readCategories(b, ['IDENTITY', 'FAMILY', 'WELFARE', 'CASE_RECORD']);
 }
 
-export function billing(b: Builder, actor: Actor) {
+/**
+ * Organisation-wide roles reach the organisation's clients that are not archived: a relationship
+ * open or ended within the default window. Archived clients are for the registrar's archive only.
+ */
+function organisationClients(actor: Actor, clock: PolicyClock): MongoQuery[] {
+  const cutoff = cutoffDate(clock.today, DEFAULT_WINDOW_MONTHS);
+  return [
+    { organisationId: actor.organisationId, relationships: { $elemMatch: { endedOn: null } } },
+    { organisationId: actor.organisationId, relationships: { $elemMatch: { endedOn: { $gte: cutoff } } } },
+  ];
+}
+
+export function billing(b: Builder, actor: Actor, clock: PolicyClock) {
+  const clients = organisationClients(actor, clock);
   const ofOrganisation = { client: { $elemMatch: { organisationId: actor.organisationId } } };
-  b.can('access', 'Client', { organisationId: actor.organisationId });
+  canEach(b, 'access', 'Client', clients);
   b.can('access', ['Placement', 'PaymentCommitment'], ofOrganisation);
   b.can('access', 'CareDay', { placement: { $elemMatch: ofOrganisation } });
   b.can('access', 'Invoice', { paymentCommitment: { $elemMatch: ofOrganisation } });
@@ -98,8 +117,8 @@ export function billing(b: Builder, actor: Actor) {
   readCategories(b, ['FINANCIAL']);
 }
 
-export function auditor(b: Builder, actor: Actor) {
-  b.can('access', 'Client', { organisationId: actor.organisationId });
+export function auditor(b: Builder, actor: Actor, clock: PolicyClock) {
+  canEach(b, 'access', 'Client', organisationClients(actor, clock));
   b.can('read', 'Client', [...CLIENT_NAMES, ...fieldsOf('Client', 'PERSONAL_ID')]);
   b.can('access', 'AuditEntry');
   b.can('read', 'AuditEntry');

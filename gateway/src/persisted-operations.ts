@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { persistedOperations, type Queryable } from '@vartija/db';
+import { eq, or } from 'drizzle-orm';
+import { GraphQLError, visit } from 'graphql';
+import type { GatewayContext } from './gateway-server';
+
+export interface PersistedOperation {
+  id: string;
+  sha256: string;
+  document: string;
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Trusted documents registered by the region; immutable, so cached once read. */
+export class PersistedOperationStore {
+  private readonly cache = new Map<string, PersistedOperation>();
+
+  constructor(private readonly db: Queryable) {}
+
+  async find(idOrHash: string): Promise<PersistedOperation | null> {
+    const hit = this.cache.get(idOrHash);
+    if (hit) return hit;
+    const [row] = await this.db
+      .select({ id: persistedOperations.id, sha256: persistedOperations.sha256, document: persistedOperations.document })
+      .from(persistedOperations)
+      .where(or(eq(persistedOperations.id, idOrHash), eq(persistedOperations.sha256, idOrHash)));
+    if (!row) return null;
+    this.cache.set(row.id, row).set(row.sha256, row);
+    return row;
+  }
+
+  async register(id: string, document: string, operationName: string | null): Promise<PersistedOperation> {
+    const op = { id, sha256: sha256(document), document };
+    await this.db
+      .insert(persistedOperations)
+      .values({ ...op, operationName })
+      .onConflictDoNothing();
+    return op;
+  }
+}
+
+const refuse = (message: string, code: string, status: number) =>
+  new GraphQLError(message, { extensions: { code, http: { status } } });
+
+/**
+ * Partner tokens with an allowlist run only their persisted operations, sent as
+ * `extensions.persistedQuery.sha256Hash` or `extensions.operationId`; introspection is off for
+ * every partner token and validation errors do not suggest field names.
+ */
+export function persistedOperationsPlugin(store: PersistedOperationStore): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue, request }) {
+      const token = contextValue.token;
+      if (!token) return;
+      const extensions = (request.extensions ?? {}) as { persistedQuery?: { sha256Hash?: string }; operationId?: string };
+      const key = extensions.operationId ?? extensions.persistedQuery?.sha256Hash;
+      let operation: PersistedOperation | null = null;
+      if (key) {
+        operation = await store.find(key);
+        if (!operation) throw refuse(`Unknown persisted operation ${key}.`, 'PERSISTED_QUERY_NOT_FOUND', 400);
+        // Apollo's own automatic persisted queries must not see it: the document comes from our store.
+        delete extensions.persistedQuery;
+        request.query = operation.document;
+      } else if (token.allowedOperations && request.query) {
+        operation = await store.find(sha256(request.query));
+      }
+      if (token.allowedOperations) {
+        const allowed = operation && token.allowedOperations.some((a) => a === operation!.id || a === operation!.sha256);
+        if (!allowed) {
+          throw refuse(
+            'This API token may run only its persisted operations: send extensions.persistedQuery.sha256Hash (or extensions.operationId) of an allowed operation.',
+            'FORBIDDEN',
+            403,
+          );
+        }
+      }
+      return {
+        async didResolveOperation({ document }) {
+          let introspection = false;
+          visit(document, {
+            Field(node) {
+              if (node.name.value === '__schema' || node.name.value === '__type') introspection = true;
+            },
+          });
+          if (introspection) throw refuse('Introspection is not available to API tokens.', 'FORBIDDEN', 403);
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          for (const error of response.body.singleResult.errors ?? []) {
+            (error as { message: string }).message = error.message.replace(/ Did you mean .*$/, '');
+          }
+        },
+      };
+    },
+  };
+}
