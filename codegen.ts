@@ -44,6 +44,8 @@ const config: CodegenConfig = {
       Me: '../models#MeModel',
       Grant: '../models#GrantModel',
       ClientConnection: '../models#ClientConnectionModel',
+      ApiToken: '../models#ApiTokenModel',
+      IssuedApiToken: '../models#IssuedApiTokenModel',
     }),
     ...subgraph('services', {
       Client: '../models#ClientRefModel',

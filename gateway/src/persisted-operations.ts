@@ -56,20 +56,25 @@ export function persistedOperationsPlugin(store: PersistedOperationStore): Apoll
       if (!token) return;
       const extensions = (request.extensions ?? {}) as { persistedQuery?: { sha256Hash?: string }; operationId?: string };
       const key = extensions.operationId ?? extensions.persistedQuery?.sha256Hash;
+      // Errors thrown before the source is resolved become 500s: keep the refusal for didResolveOperation.
+      let refusal: GraphQLError | null = null;
       let operation: PersistedOperation | null = null;
       if (key) {
         operation = await store.find(key);
-        if (!operation) throw refuse(`Unknown persisted operation ${key}.`, 'PERSISTED_QUERY_NOT_FOUND', 400);
         // Apollo's own automatic persisted queries must not see it: the document comes from our store.
         delete extensions.persistedQuery;
-        request.query = operation.document;
+        if (operation) request.query = operation.document;
+        else {
+          refusal = refuse(`Unknown persisted operation ${key}.`, 'PERSISTED_QUERY_NOT_FOUND', 400);
+          request.query = '{ __typename }';
+        }
       } else if (token.allowedOperations && request.query) {
         operation = await store.find(sha256(request.query));
       }
-      if (token.allowedOperations) {
+      if (!refusal && token.allowedOperations) {
         const allowed = operation && token.allowedOperations.some((a) => a === operation!.id || a === operation!.sha256);
         if (!allowed) {
-          throw refuse(
+          refusal = refuse(
             'This API token may run only its persisted operations: send extensions.persistedQuery.sha256Hash (or extensions.operationId) of an allowed operation.',
             'FORBIDDEN',
             403,
@@ -78,6 +83,7 @@ export function persistedOperationsPlugin(store: PersistedOperationStore): Apoll
       }
       return {
         async didResolveOperation({ document }) {
+          if (refusal) throw refusal;
           let introspection = false;
           visit(document, {
             Field(node) {

@@ -141,11 +141,13 @@ describe('demo world seed', () => {
       expect(row?.n).toBe(summary.clients);
     });
 
-    it('writes no audit entries and no API tokens', async () => {
+    it('writes no audit entries and only the demo partner token of majakka', async () => {
       const [entries] = await db.select({ n: count() }).from(s.entries);
-      const [tokens] = await db.select({ n: count() }).from(s.apiTokens);
+      const tokens = await db.select().from(s.apiTokens);
       expect(entries?.n).toBe(0);
-      expect(tokens?.n).toBe(0);
+      expect(tokens).toHaveLength(1);
+      expect(tokens[0]).toMatchObject({ organisationId: DEMO.organisations.majakka.id, tokenPrefix: 'vrt_pt_6d616a61', revokedAt: null });
+      expect(tokens[0]!.secretHash).toMatch(/^[0-9a-f]{64}$/);
     });
   });
 

@@ -4,6 +4,7 @@ import type { Db, Queryable } from '../client';
 import * as s from '../schema';
 import { makePersonalIdentityCode } from './hetu';
 import { Random, seedUuid } from './random';
+import { seedDemoPartnerToken } from './partner-token';
 
 /**
  * The demo world of DESIGN.md §7. Every id, name and choice comes from SEED; only dates move
@@ -1537,7 +1538,8 @@ export interface SeedOptions {
 
 /** Inserts the demo world in one transaction; throws if it is already there. */
 export async function seedDemoWorld(db: Db, options: SeedOptions = {}): Promise<SeedSummary> {
-  const rows = buildDemoWorld(options.now ?? new Date());
+  const now = options.now ?? new Date();
+  const rows = buildDemoWorld(now);
   await db.transaction(async (tx) => {
     if (await isSeeded(tx)) {
       throw new Error(`The demo world is already seeded (organisation "${DEMO.organisations.region.code}" exists).`);
@@ -1545,6 +1547,7 @@ export async function seedDemoWorld(db: Db, options: SeedOptions = {}): Promise<
     for (const name of Object.keys(TABLES) as SeedTable[]) {
       await insertAll(tx, TABLES[name], rows[name] as readonly Record<string, unknown>[]);
     }
+    await seedDemoPartnerToken(tx, DEMO.organisations.majakka.id, now);
   });
   const summary = {} as SeedSummary;
   for (const name of Object.keys(TABLES) as SeedTable[]) summary[name] = rows[name].length;

@@ -1,3 +1,4 @@
 export * from './hetu';
 export * from './random';
 export * from './demo-world';
+export * from './partner-token';

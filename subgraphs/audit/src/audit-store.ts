@@ -1,6 +1,14 @@
-import { entries, type Queryable } from '@vartija/db';
-import { type Cursor, decodeCursor } from '@vartija/kit';
-import { and, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { entries, type Queryable, retentionRuns } from '@vartija/db';
+import {
+  type ChainVerification,
+  type Cursor,
+  decodeCursor,
+  GENESIS_HASH,
+  rowsOf,
+  verifyChain,
+  verifyChainEnd,
+} from '@vartija/kit';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { AuditEntryModel } from './models';
 
 export interface AuditEntryFilter {
@@ -15,6 +23,17 @@ export interface AuditEntryFilter {
   purpose?: string | null;
   requestId?: string | null;
 }
+
+/** Dates of the extract and of the daily counts are Finnish calendar days. */
+export const REPORT_TIME_ZONE = 'Europe/Helsinki';
+/**
+ * An entry's time is taken when its request's batch is built and its seq when the batch gets the
+ * chain lock, so times run out of seq order by at most the wait for the lock: bounded by request and
+ * statement timeouts, far below this. Range look-ups by time rely on it.
+ */
+export const MAX_CHAIN_DELAY_MS = 60 * 60 * 1000;
+/** Entries hashed per query when verifying: a window of seq numbers, so memory stays flat with millions. */
+export const VERIFY_PAGE_SIZE = 5_000;
 
 export const cursorOfEntry = (row: AuditEntryModel): Cursor => ({ key: String(row.seq), id: String(row.seq) });
 
@@ -32,6 +51,37 @@ function conditions(filter: AuditEntryFilter | null | undefined): SQL[] {
   if (filter.purpose) where.push(eq(entries.purpose, filter.purpose));
   if (filter.requestId) where.push(eq(entries.requestId, filter.requestId));
   return where;
+}
+
+export interface TimeRange {
+  from?: Date | null;
+  to?: Date | null;
+}
+
+export interface ChainCheck extends Pick<ChainVerification, 'ok' | 'checkedEntries' | 'firstBadSeq' | 'firstBadAt' | 'reason'> {
+  /** The seq range checked (it reaches one entry past each end of a time range, to check the links). */
+  fromSeq: number | null;
+  toSeq: number | null;
+}
+
+export interface ClientAccessRow {
+  date: string;
+  organisationId: string | null;
+  unitId: string | null;
+  role: string | null;
+  purpose: string | null;
+  categories: string[];
+  actions: string[];
+  emergency: boolean;
+  entries: number;
+  employeeIds: string[] | null;
+}
+
+export interface ActorDayCount {
+  actorId: string;
+  day: string;
+  count: number;
+  clients: number;
 }
 
 /** Reads of the access log; it is never written here but through the kit's chained sink. */
@@ -57,4 +107,245 @@ export class AuditStore {
       .where(and(...conditions(filter)));
     return row?.count ?? 0;
   }
+
+  /**
+   * Recomputes the chain over a time range (all of it without one), a window of VERIFY_PAGE_SIZE seq
+   * numbers per query, inside one read-only snapshot so that concurrent writers and retention do not
+   * show up as breaks. The whole chain is anchored at the first kept entry (the last retention run's
+   * record, or genesis) and must end at the chain head. A time range is widened by one entry at each
+   * end so that the links into and out of it are checked too.
+   */
+  verifyChain(range: TimeRange, pageSize = VERIFY_PAGE_SIZE): Promise<ChainCheck> {
+    return this.db.transaction(
+      async (tx) => {
+        const store = new AuditStore(tx);
+        const head = await store.chainHead();
+        const start = await store.chainStart();
+        const empty: ChainCheck = { ok: true, checkedEntries: 0, firstBadSeq: null, firstBadAt: null, reason: null, fromSeq: null, toSeq: null };
+
+        let lo = start.seq;
+        if (range.from) {
+          const first = await store.firstSeqAtOrAfter(range.from, start.seq, head.seq);
+          if (first === null) return empty;
+          lo = Math.max(start.seq, first - 1);
+        }
+        let hi = head.seq;
+        if (range.to) {
+          const last = await store.lastSeqBefore(range.to, start.seq, head.seq);
+          if (last === null) return empty;
+          hi = Math.min(head.seq, last + 1);
+        }
+        if (lo > hi) return empty;
+
+        let prevHash: string | null = lo === start.seq ? start.prevHash : null;
+        let nextSeq = lo;
+        let checked = 0;
+        for (let window = lo; window <= hi; window += pageSize) {
+          const rows = await tx
+            .select()
+            .from(entries)
+            .where(and(gte(entries.seq, window), lte(entries.seq, Math.min(hi, window + pageSize - 1))))
+            .orderBy(asc(entries.seq), asc(entries.at));
+          const result = verifyChain(rows, prevHash, nextSeq);
+          checked += result.checkedEntries;
+          if (!result.ok) {
+            return { ...pick(result), checkedEntries: checked, fromSeq: lo, toSeq: hi };
+          }
+          prevHash = result.lastHash;
+          nextSeq = result.nextSeq;
+        }
+        const end = verifyChainEnd({ nextSeq, lastHash: prevHash }, hi, hi === head.seq ? head.hash : undefined);
+        return { ...end, checkedEntries: checked, fromSeq: lo, toSeq: hi };
+      },
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    );
+  }
+
+  async chainHead(): Promise<{ seq: number; hash: string }> {
+    const [row] = rowsOf<{ seq: string | number; hash: string }>(
+      await this.db.execute(sql`SELECT seq, hash FROM audit.chain_head WHERE id = 'main'`),
+    );
+    return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  /** Where the kept chain starts: after the last retention run, else at genesis. */
+  async chainStart(): Promise<{ seq: number; prevHash: string }> {
+    const [run] = await this.db
+      .select({ seq: retentionRuns.firstKeptSeq, prevHash: retentionRuns.firstKeptPrevHash })
+      .from(retentionRuns)
+      .where(and(isNotNull(retentionRuns.firstKeptSeq), isNotNull(retentionRuns.firstKeptPrevHash)))
+      .orderBy(desc(retentionRuns.firstKeptSeq))
+      .limit(1);
+    return run?.seq != null && run.prevHash != null ? { seq: run.seq, prevHash: run.prevHash } : { seq: 1, prevHash: GENESIS_HASH };
+  }
+
+  /**
+   * The lowest seq (within [minSeq, maxSeq]) written at or after `from`. Times run slightly out of
+   * seq order (see MAX_CHAIN_DELAY_MS), so: the earliest entry at or after `from` by the time index,
+   * then the lowest seq among entries up to MAX_CHAIN_DELAY_MS later than it. Two index range scans,
+   * however long the log.
+   */
+  async firstSeqAtOrAfter(from: Date, minSeq: number, maxSeq: number): Promise<number | null> {
+    const inChain = [gte(entries.seq, minSeq), lte(entries.seq, maxSeq)];
+    const [earliest] = await this.db
+      .select({ at: entries.at })
+      .from(entries)
+      .where(and(gte(entries.at, from), ...inChain))
+      .orderBy(asc(entries.at))
+      .limit(1);
+    if (!earliest) return null;
+    const [row] = await this.db
+      .select({ seq: sql<number>`min(${entries.seq})` })
+      .from(entries)
+      .where(and(gte(entries.at, from), lt(entries.at, new Date(earliest.at.getTime() + MAX_CHAIN_DELAY_MS)), ...inChain));
+    return row?.seq == null ? null : Number(row.seq);
+  }
+
+  /** The highest seq (within [minSeq, maxSeq]) written before `to`; the mirror of firstSeqAtOrAfter. */
+  async lastSeqBefore(to: Date, minSeq: number, maxSeq: number): Promise<number | null> {
+    const inChain = [gte(entries.seq, minSeq), lte(entries.seq, maxSeq)];
+    const [latest] = await this.db
+      .select({ at: entries.at })
+      .from(entries)
+      .where(and(lt(entries.at, to), ...inChain))
+      .orderBy(desc(entries.at))
+      .limit(1);
+    if (!latest) return null;
+    const [row] = await this.db
+      .select({ seq: sql<number>`max(${entries.seq})` })
+      .from(entries)
+      .where(and(lt(entries.at, to), gte(entries.at, new Date(latest.at.getTime() - MAX_CHAIN_DELAY_MS)), ...inChain));
+    return row?.seq == null ? null : Number(row.seq);
+  }
+
+  /**
+   * A reproducible random sample of the entries written in [from, to): `size` distinct seq numbers
+   * drawn from the range's seq span with a seeded generator (Floyd's algorithm), then fetched by
+   * primary key. Cost grows with the sample, not with the log. The same seed over the same log gives
+   * the same sample; entries missing from the span (none, unless the chain is broken) or written
+   * out of time order at the range's edges can make it a little smaller than `size`.
+   */
+  async sample(size: number, seed: number, range: Required<TimeRange>): Promise<AuditEntryModel[]> {
+    const head = await this.chainHead();
+    const start = await this.chainStart();
+    const lo = range.from ? await this.firstSeqAtOrAfter(range.from, start.seq, head.seq) : start.seq;
+    const hi = range.to ? await this.lastSeqBefore(range.to, start.seq, head.seq) : head.seq;
+    if (lo === null || hi === null || lo > hi) return [];
+    const seqs = sampleDistinct(hi - lo + 1, size, seed).map((offset) => lo + offset);
+    const where: SQL[] = [inArray(entries.seq, seqs)];
+    if (range.from) where.push(gte(entries.at, range.from));
+    if (range.to) where.push(lt(entries.at, range.to));
+    return this.db
+      .select()
+      .from(entries)
+      .where(and(...where))
+      .orderBy(asc(entries.seq));
+  }
+
+  /**
+   * The client's extract: what was used of their data, grouped by Finnish calendar day,
+   * organisation, unit, role and purpose, with the categories and actions of the group. Only
+   * allowed uses (a refused attempt disclosed nothing). Employee ids only when asked for.
+   */
+  async clientAccess(clientId: string, from: Date, to: Date, includeEmployees: boolean): Promise<ClientAccessRow[]> {
+    const employees = includeEmployees ? sql`array_agg(DISTINCT h.actor_id ORDER BY h.actor_id)` : sql`NULL::text[]`;
+    const result = await this.db.execute(sql`
+      WITH hits AS (
+        SELECT e.seq, (e.at AT TIME ZONE ${REPORT_TIME_ZONE})::date AS day, e.organisation_id, e.unit_id,
+               e.actor_role, e.purpose, e.action, e.emergency, e.actor_id, e.categories
+          FROM audit.entries e
+         WHERE e.client_id = ${clientId}::uuid
+           AND e.at >= ${from.toISOString()}::timestamptz AND e.at < ${to.toISOString()}::timestamptz
+           AND e.outcome = 'ALLOWED'
+      )
+      SELECT to_char(h.day, 'YYYY-MM-DD') AS date,
+             h.organisation_id::text AS organisation_id,
+             h.unit_id::text AS unit_id,
+             h.actor_role AS role,
+             h.purpose,
+             count(DISTINCT h.seq)::int AS entries,
+             coalesce(array_agg(DISTINCT c.category) FILTER (WHERE c.category IS NOT NULL), '{}'::text[]) AS categories,
+             array_agg(DISTINCT h.action::text) AS actions,
+             bool_or(h.emergency) AS emergency,
+             ${employees} AS employee_ids
+        FROM hits h
+        LEFT JOIN LATERAL unnest(h.categories) AS c(category) ON true
+       GROUP BY h.day, h.organisation_id, h.unit_id, h.actor_role, h.purpose
+       ORDER BY h.day DESC, h.organisation_id NULLS LAST, h.unit_id NULLS LAST, h.actor_role NULLS LAST, h.purpose NULLS LAST
+    `);
+    return rowsOf<{
+      date: string;
+      organisation_id: string | null;
+      unit_id: string | null;
+      role: string | null;
+      purpose: string | null;
+      entries: number;
+      categories: string[];
+      actions: string[];
+      emergency: boolean;
+      employee_ids: string[] | null;
+    }>(result).map((r) => ({
+      date: r.date,
+      organisationId: r.organisation_id,
+      unitId: r.unit_id,
+      role: r.role,
+      purpose: r.purpose,
+      categories: r.categories,
+      actions: r.actions,
+      emergency: r.emergency,
+      entries: Number(r.entries),
+      employeeIds: includeEmployees ? (r.employee_ids ?? []) : null,
+    }));
+  }
+
+  /** Entries per actor and Finnish calendar day in [from, to), busiest first (index-only on at, actor, client). */
+  async countsPerActorDay(from: Date, to: Date, minCount: number, limit: number): Promise<ActorDayCount[]> {
+    const result = await this.db.execute(sql`
+      SELECT e.actor_id,
+             to_char((e.at AT TIME ZONE ${REPORT_TIME_ZONE})::date, 'YYYY-MM-DD') AS day,
+             count(*)::int AS count,
+             count(DISTINCT e.client_id)::int AS clients
+        FROM audit.entries e
+       WHERE e.at >= ${from.toISOString()}::timestamptz AND e.at < ${to.toISOString()}::timestamptz
+       GROUP BY e.actor_id, 3
+      HAVING count(*) >= ${minCount}
+       ORDER BY count(*) DESC, 3 DESC, e.actor_id
+       LIMIT ${limit}
+    `);
+    return rowsOf<{ actor_id: string; day: string; count: number; clients: number }>(result).map((r) => ({
+      actorId: r.actor_id,
+      day: r.day,
+      count: Number(r.count),
+      clients: Number(r.clients),
+    }));
+  }
+}
+
+function pick(result: ChainVerification) {
+  const { ok, checkedEntries, firstBadSeq, firstBadAt, reason } = result;
+  return { ok, checkedEntries, firstBadSeq, firstBadAt, reason };
+}
+
+/** mulberry32: a small seeded generator, enough for picking a reproducible sample. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** `k` distinct offsets in [0, n), Floyd's algorithm: k draws whatever n is. */
+export function sampleDistinct(n: number, k: number, seed: number): number[] {
+  if (k >= n) return Array.from({ length: n }, (_, i) => i);
+  const random = seededRandom(seed);
+  const chosen = new Set<number>();
+  for (let j = n - k; j < n; j += 1) {
+    const t = Math.floor(random() * (j + 1));
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  return [...chosen].sort((a, b) => a - b);
 }

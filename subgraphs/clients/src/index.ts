@@ -1,1 +1,2 @@
 export { createClientsSubgraph } from './app';
+export { ApiTokenService } from './api-token-service';

@@ -15,3 +15,5 @@ export type OrganisationModel = typeof organisations.$inferSelect;
 export type MeModel = Actor;
 export type GrantModel = Actor['grants'][number];
 export type ClientConnectionModel = Connection<ClientModel>;
+export type { ApiTokenRow as ApiTokenModel } from './api-token-store';
+export type { IssuedToken as IssuedApiTokenModel } from './api-token-service';

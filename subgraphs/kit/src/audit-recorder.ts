@@ -45,6 +45,8 @@ export class AuditRecorder {
     outcome: AuditOutcome = 'ALLOWED',
     reason: string | null = null,
   ): void {
+    // What a partner organisation reads is a disclosure (luovutus): logged as such.
+    if (action === 'READ' && this.actor.kind === 'PARTNER' && outcome === 'ALLOWED') action = 'DISCLOSE';
     const key = `${target.entityType}\u0000${target.entityId}\u0000${action}\u0000${outcome}`;
     let entry = this.pending.get(key);
     if (!entry) {

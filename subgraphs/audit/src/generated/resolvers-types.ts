@@ -6,6 +6,7 @@ import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -18,6 +19,18 @@ export type Scalars = {
   /** Instant, ISO 8601 with time zone. */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+export type ActorDayCount = {
+  __typename?: 'ActorDayCount';
+  /** A user id, or an API token id for a partner. */
+  actorId: Scalars['String']['output'];
+  /** Distinct clients touched. */
+  clients: Scalars['Int']['output'];
+  /** Access-log entries (request × subgraph × entity). */
+  count: Scalars['Int']['output'];
+  /** Finnish calendar day. */
+  day: Scalars['Date']['output'];
 };
 
 export type AuditAction =
@@ -33,6 +46,21 @@ export type AuditActorKind =
   | 'PARTNER'
   | 'SYSTEM'
   | 'USER';
+
+export type AuditChainVerification = {
+  __typename?: 'AuditChainVerification';
+  checkedEntries: Scalars['Int']['output'];
+  /** When the first bad entry was written; null when it is missing. */
+  firstBadAt: Maybe<Scalars['DateTime']['output']>;
+  /** The first entry that breaks the chain (AuditEntry.id); for deleted entries, the first missing seq. */
+  firstBadSeq: Maybe<Scalars['Int']['output']>;
+  /** The seq range checked: a time range is widened by one entry at each end to check the links. */
+  fromSeq: Maybe<Scalars['Int']['output']>;
+  ok: Scalars['Boolean']['output'];
+  /** What is wrong, for a person to act on. */
+  reason: Maybe<Scalars['String']['output']>;
+  toSeq: Maybe<Scalars['Int']['output']>;
+};
 
 export type AuditEntry = {
   __typename?: 'AuditEntry';
@@ -95,6 +123,44 @@ export type Client = {
   id: Scalars['ID']['output'];
 };
 
+export type ClientAccessReport = {
+  __typename?: 'ClientAccessReport';
+  clientId: Scalars['ID']['output'];
+  from: Scalars['DateTime']['output'];
+  /** True when employeeIds are filled in (asked for, with a reason). */
+  includesEmployees: Scalars['Boolean']['output'];
+  /** Newest day first. */
+  rows: Array<ClientAccessReportRow>;
+  to: Scalars['DateTime']['output'];
+  /** Entries behind the rows. */
+  totalEntries: Scalars['Int']['output'];
+};
+
+/** One group of uses: a calendar day (Finnish time, no time of day), organisation, unit, role and purpose. */
+export type ClientAccessReportRow = {
+  __typename?: 'ClientAccessReportRow';
+  actions: Array<AuditAction>;
+  /** What kinds of data were used. */
+  categories: Array<SensitiveCategory>;
+  date: Scalars['Date']['output'];
+  /** Whether any of the uses was an emergency access. */
+  emergency: Scalars['Boolean']['output'];
+  /** The employees (actor ids); null unless includeEmployees was asked with a reason. */
+  employeeIds: Maybe<Array<Scalars['String']['output']>>;
+  entries: Scalars['Int']['output'];
+  organisation: Maybe<Organisation>;
+  organisationId: Maybe<Scalars['ID']['output']>;
+  purpose: Maybe<Scalars['String']['output']>;
+  role: Maybe<Scalars['String']['output']>;
+  unit: Maybe<Unit>;
+  unitId: Maybe<Scalars['ID']['output']>;
+};
+
+export type Organisation = {
+  __typename?: 'Organisation';
+  id: Scalars['ID']['output'];
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor: Maybe<Scalars['String']['output']>;
@@ -103,8 +169,40 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Entries per actor and (Finnish) calendar day in [from, to) (default the last 30 days, at most 366),
+   * busiest first, to spot unusual use. Only days with at least minCount entries; at most `first`
+   * (1–1000, default 100) rows. AUDITOR only; the query itself is logged.
+   */
+  auditCountsPerActorDay: Array<ActorDayCount>;
   /** Access-log entries, newest first. AUDITOR only; the query itself is logged. */
   auditEntries: AuditEntryConnection;
+  /**
+   * A reproducible random sample of the entries written in [from, to) for routine monitoring: the same
+   * seed over the same log gives the same entries. At most `size` (1–1000) entries, in log order.
+   * AUDITOR only; the query itself is logged.
+   */
+  auditSample: Array<AuditEntry>;
+  /**
+   * The extract a client may ask for: who used their data, on which day, in which organisation and
+   * unit, in what role, which kinds of data and why. Defaults to the last 2 years (to: now). Employee
+   * ids only with includeEmployees and a stated reason, which is logged with the query. AUDITOR only;
+   * the query itself is logged.
+   */
+  clientAccessReport: ClientAccessReport;
+  /**
+   * Recomputes the hash chain over [from, to) (the whole kept log without a range) and names the first
+   * entry that was modified, inserted or deleted. AUDITOR only; the query itself is logged.
+   */
+  verifyAuditChain: AuditChainVerification;
+};
+
+
+export type QueryAuditCountsPerActorDayArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  minCount?: InputMaybe<Scalars['Int']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -112,6 +210,29 @@ export type QueryAuditEntriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AuditFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAuditSampleArgs = {
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  seed: Scalars['Int']['input'];
+  size: Scalars['Int']['input'];
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryClientAccessReportArgs = {
+  clientId: Scalars['ID']['input'];
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  includeEmployees?: InputMaybe<Scalars['Boolean']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryVerifyAuditChainArgs = {
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export type SensitiveCategory =
@@ -123,6 +244,11 @@ export type SensitiveCategory =
   | 'IDENTITY'
   | 'PERSONAL_ID'
   | 'WELFARE';
+
+export type Unit = {
+  __typename?: 'Unit';
+  id: Scalars['ID']['output'];
+};
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -198,40 +324,52 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ActorDayCount: ResolverTypeWrapper<ActorDayCount>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AuditAction: AuditAction;
   AuditActorKind: AuditActorKind;
-  AuditEntry: ResolverTypeWrapper<AuditEntryModelModel>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AuditChainVerification: ResolverTypeWrapper<AuditChainVerification>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AuditEntry: ResolverTypeWrapper<AuditEntryModelModel>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuditEntryConnection: ResolverTypeWrapper<AuditEntryConnectionModelModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
   AuditFilter: AuditFilter;
   AuditOutcome: AuditOutcome;
   Client: ResolverTypeWrapper<Client>;
+  ClientAccessReport: ResolverTypeWrapper<ClientAccessReport>;
+  ClientAccessReportRow: ResolverTypeWrapper<ClientAccessReportRow>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Organisation: ResolverTypeWrapper<Organisation>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SensitiveCategory: SensitiveCategory;
+  Unit: ResolverTypeWrapper<Unit>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AuditEntry: AuditEntryModelModel;
+  ActorDayCount: ActorDayCount;
   String: Scalars['String']['output'];
-  ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
-  AuditEntryConnection: AuditEntryConnectionModelModel;
   Int: Scalars['Int']['output'];
+  AuditChainVerification: AuditChainVerification;
+  Boolean: Scalars['Boolean']['output'];
+  AuditEntry: AuditEntryModelModel;
+  ID: Scalars['ID']['output'];
+  AuditEntryConnection: AuditEntryConnectionModelModel;
   AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   AuditFilter: AuditFilter;
   Client: Client;
+  ClientAccessReport: ClientAccessReport;
+  ClientAccessReportRow: ClientAccessReportRow;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  Organisation: Organisation;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  Unit: Unit;
 }>;
 
 export type SensitiveDirectiveArgs = {
@@ -239,6 +377,23 @@ export type SensitiveDirectiveArgs = {
 };
 
 export type SensitiveDirectiveResolver<Result, Parent, ContextType = Context, Args = SensitiveDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ActorDayCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActorDayCount'] = ResolversParentTypes['ActorDayCount']> = ResolversObject<{
+  actorId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  clients?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  day?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+}>;
+
+export type AuditChainVerificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditChainVerification'] = ResolversParentTypes['AuditChainVerification']> = ResolversObject<{
+  checkedEntries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstBadAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  firstBadSeq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  fromSeq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  toSeq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
 
 export type AuditEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
   action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
@@ -279,6 +434,30 @@ export type ClientResolvers<ContextType = Context, ParentType extends ResolversP
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type ClientAccessReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClientAccessReport'] = ResolversParentTypes['ClientAccessReport']> = ResolversObject<{
+  clientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  includesEmployees?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['ClientAccessReportRow']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  totalEntries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ClientAccessReportRowResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClientAccessReportRow'] = ResolversParentTypes['ClientAccessReportRow']> = ResolversObject<{
+  actions?: Resolver<Array<ResolversTypes['AuditAction']>, ParentType, ContextType>;
+  categories?: Resolver<Array<ResolversTypes['SensitiveCategory']>, ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  emergency?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  employeeIds?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  entries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  organisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  organisationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType>;
+  unitId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
@@ -287,24 +466,42 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type OrganisationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Organisation'] = ResolversParentTypes['Organisation']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  auditCountsPerActorDay?: Resolver<Array<ResolversTypes['ActorDayCount']>, ParentType, ContextType, RequireFields<QueryAuditCountsPerActorDayArgs, 'first' | 'minCount'>>;
   auditEntries?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, Partial<QueryAuditEntriesArgs>>;
+  auditSample?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, RequireFields<QueryAuditSampleArgs, 'seed' | 'size'>>;
+  clientAccessReport?: Resolver<ResolversTypes['ClientAccessReport'], ParentType, ContextType, RequireFields<QueryClientAccessReportArgs, 'clientId' | 'includeEmployees'>>;
+  verifyAuditChain?: Resolver<ResolversTypes['AuditChainVerification'], ParentType, ContextType, Partial<QueryVerifyAuditChainArgs>>;
+}>;
+
+export type UnitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Unit'] = ResolversParentTypes['Unit']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  ActorDayCount?: ActorDayCountResolvers<ContextType>;
+  AuditChainVerification?: AuditChainVerificationResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
   AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
   Client?: ClientResolvers<ContextType>;
+  ClientAccessReport?: ClientAccessReportResolvers<ContextType>;
+  ClientAccessReportRow?: ClientAccessReportRowResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Organisation?: OrganisationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Unit?: UnitResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{

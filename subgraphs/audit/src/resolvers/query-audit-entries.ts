@@ -1,13 +1,20 @@
-import { assertCan, badInput, pageSize, toConnection } from '@vartija/kit';
+import { badInput, pageSize, toConnection } from '@vartija/kit';
 import { cursorOfEntry } from '../audit-store';
+import { asDate, isUuid, logAuditorQuery, requireAuditor } from '../auditor';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
-export const auditEntries: QueryResolvers['auditEntries'] = (_root, { filter, first, after }, { ability, loaders }) => {
-  assertCan(ability, 'read', 'AuditEntry', {});
-  if (filter?.from && filter.to && new Date(filter.from) > new Date(filter.to)) {
+export const auditEntries: QueryResolvers['auditEntries'] = (_root, { filter, first, after }, ctx) => {
+  requireAuditor(ctx, 'auditEntries', filter?.clientId ?? null);
+  for (const key of ['clientId', 'unitId'] as const) {
+    const value = filter?.[key];
+    if (value && !isUuid(value)) throw badInput(`filter.${key}`, `must be an id (UUID) of a ${key === 'clientId' ? 'client' : 'unit'}`);
+  }
+  if (filter?.from && filter.to && asDate(filter.from)! > asDate(filter.to)!) {
     throw badInput('filter.from', 'must not be after filter.to');
   }
   const size = pageSize(first);
+  logAuditorQuery(ctx, 'auditEntries', filter?.clientId ?? null);
+  const { loaders } = ctx;
   return loaders.store
     .page(filter, size + 1, after)
     .then((rows) => toConnection(rows, size, cursorOfEntry, () => loaders.store.count(filter)));

@@ -1,4 +1,5 @@
 import type { Resolvers } from '../generated/resolvers-types';
+import { ApiToken } from './api-token';
 import { Client } from './client';
 import { ClientConnection } from './client-connection';
 import { Grant } from './grant';
@@ -15,12 +16,26 @@ import { client } from './query-client';
 import { clientByPersonalIdentityCode } from './query-client-by-personal-identity-code';
 import { clients } from './query-clients';
 import { me } from './query-me';
+import { apiTokens } from './query-api-tokens';
+import { issueApiToken } from './mutation-issue-api-token';
+import { revokeApiToken } from './mutation-revoke-api-token';
+import { rotateApiToken } from './mutation-rotate-api-token';
+import { registerPersistedOperation } from './mutation-register-persisted-operation';
 import { units } from './query-units';
 import { Unit } from './unit';
 
 export const resolvers: Resolvers = {
-  Query: { me, client, clients, clientByPersonalIdentityCode, units },
-  Mutation: { createClient, updateClient, openRelationship, endRelationship },
+  Query: { me, client, clients, clientByPersonalIdentityCode, units, apiTokens },
+  Mutation: {
+    createClient,
+    updateClient,
+    openRelationship,
+    endRelationship,
+    issueApiToken,
+    revokeApiToken,
+    rotateApiToken,
+    registerPersistedOperation,
+  },
   Client,
   Guardian,
   ClientRelationship,
@@ -30,4 +45,5 @@ export const resolvers: Resolvers = {
   Me,
   Grant,
   ClientConnection,
+  ApiToken,
 };

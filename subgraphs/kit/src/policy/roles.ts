@@ -143,7 +143,10 @@ export function partner(b: Builder, actor: Actor, clock: PolicyClock) {
   if (scopes.has('services:read')) {
     const ofCommission = through('commission', active);
     canEach(b, 'access', ['Decision', 'Placement'], ofCommission);
-    canEach(b, 'access', ['Medication', 'Restriction', 'CareDay'], through('placement', ofCommission));
+    canEach(b, 'access', ['Restriction', 'CareDay'], through('placement', ofCommission));
+    // Health data goes to the placement only with the client's consent; a withdrawn consent ends it.
+    const consented = { client: { $elemMatch: { consents: { $elemMatch: { recipientOrganisationId: actor.organisationId, withdrawnOn: null } } } } };
+    canEach(b, 'access', 'Medication', through('placement', ofCommission, consented));
     b.can('read', 'Client', ['decisions', 'placements', 'restrictions', 'medications']);
     for (const type of ['Decision', 'Placement', 'Restriction', 'Medication'] as const) {
       b.can('read', type, fieldsOf(type, 'WELFARE', 'HEALTH'));

@@ -42,6 +42,7 @@ const TABLES: Partial<Record<Subject, { table: PgTable; relations: Record<string
     relations: {
       relationships: { subject: 'ClientRelationship', on: (o, i) => eq(col(i, 'clientId'), col(o, 'id')) },
       commissions: { subject: 'Commission', on: (o, i) => eq(col(i, 'clientId'), col(o, 'id')) },
+      consents: { subject: 'Consent', on: (o, i) => eq(col(i, 'clientId'), col(o, 'id')) },
     },
   },
   ClientRelationship: { table: t.clientRelationships, relations: { client: toClient } },

@@ -1,0 +1,46 @@
+import { assertCan, type AuditTarget, badInput } from '@vartija/kit';
+import type { Context } from './context';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string) => UUID_RE.test(value);
+
+/**
+ * The access-log entry of an auditor's own query (DESIGN.md §5: auditors' queries are logged): the
+ * log itself is the entity, the query its id, and the client when the query is about one.
+ */
+function auditLogTarget(query: string, clientId: string | null | undefined): AuditTarget {
+  return { entityType: 'AuditLog', entityId: query, clientId: clientId && isUuid(clientId) ? clientId.toLowerCase() : null };
+}
+
+/** FORBIDDEN for everyone but auditors, before any input is looked at; the refusal is logged as DENIED. */
+export function requireAuditor(ctx: Context, query: string, clientId: string | null = null): void {
+  if (!ctx.ability.can('read', 'AuditEntry')) {
+    ctx.audit.record(auditLogTarget(query, clientId), null, 'READ', 'DENIED', 'not permitted to read the access log');
+  }
+  assertCan(ctx.ability, 'read', 'AuditEntry', {});
+}
+
+/** Logs an auditor's query once its input is valid; written with the request's batch before the answer leaves. */
+export function logAuditorQuery(ctx: Context, query: string, clientId: string | null = null, reason: string | null = null): void {
+  ctx.audit.record(auditLogTarget(query, clientId), null, 'READ', 'ALLOWED', reason);
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function yearsBefore(date: Date, years: number): Date {
+  const result = new Date(date);
+  result.setUTCFullYear(result.getUTCFullYear() - years);
+  return result;
+}
+
+/** `from` must come before `to`; both arguments are named as the query names them. */
+export function assertOrdered(from: Date | null | undefined, to: Date | null | undefined, prefix = ''): void {
+  if (from && to && from.getTime() >= to.getTime()) {
+    throw badInput(`${prefix}from`, `must be before ${prefix}to (got ${from.toISOString()} and ${to.toISOString()})`);
+  }
+}
+
+export function asDate(value: Date | string | null | undefined): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(value);
+}

@@ -1,0 +1,93 @@
+import type { Db } from '@vartija/db';
+import { badInput, conflict, generateApiToken, notFound, PARTNER_SCOPES, parseInput } from '@vartija/kit';
+import { z } from 'zod';
+import { type ApiTokenRow, ApiTokenStore } from './api-token-store';
+
+const DAY_MS = 86_400_000;
+
+export const issueInput = z.object({
+  organisationId: z.string().uuid('must be the id of an organisation'),
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  scopes: z
+    .array(z.enum(PARTNER_SCOPES, { message: `must be one of ${PARTNER_SCOPES.join(', ')}` }))
+    .min(1, 'give at least one scope'),
+  expiresInDays: z.number().int().min(1, 'must be at least 1').max(730, 'must be at most 730 (two years)'),
+  allowedOperations: z.array(z.string().min(1)).max(200).nullish(),
+  rateLimitPerMinute: z.number().int().min(1).max(100_000).nullish(),
+});
+
+export interface IssuedToken {
+  token: string;
+  apiToken: ApiTokenRow;
+}
+
+/** Token lifecycle shared by the GraphQL mutations and the CLI. */
+export class ApiTokenService {
+  constructor(private readonly db: Db) {}
+
+  async issue(input: unknown, createdBy: string | null): Promise<IssuedToken> {
+    const values = parseInput(issueInput, input);
+    const store = new ApiTokenStore(this.db);
+    const organisation = await store.organisation(values.organisationId);
+    if (!organisation) throw notFound('Organisation', values.organisationId);
+    if (organisation.kind !== 'SERVICE_PROVIDER') throw badInput('input.organisationId', 'tokens are issued to partner organisations (service providers) only');
+    const { token, lookup, secretHash } = generateApiToken();
+    const apiToken = await store.insert({
+      organisationId: organisation.id,
+      name: values.name,
+      tokenPrefix: lookup,
+      secretHash,
+      scopes: [...new Set(values.scopes)],
+      allowedOperations: values.allowedOperations ?? null,
+      rateLimitPerMinute: values.rateLimitPerMinute ?? 600,
+      expiresAt: new Date(Date.now() + values.expiresInDays * DAY_MS),
+      createdBy,
+    });
+    return { token, apiToken };
+  }
+
+  async revoke(id: string): Promise<ApiTokenRow> {
+    const store = new ApiTokenStore(this.db);
+    const current = await this.existing(store, id);
+    if (current.revokedAt) throw conflict(`The token was already revoked at ${current.revokedAt.toISOString()}.`);
+    return (await store.revoke(id, new Date()))!;
+  }
+
+  /** A successor with the same settings; the old token expires after the overlap window. */
+  async rotate(id: string, overlapHours: number, createdBy: string | null): Promise<IssuedToken> {
+    if (!Number.isInteger(overlapHours) || overlapHours < 0 || overlapHours > 168) {
+      throw badInput('overlapHours', 'must be a whole number of hours from 0 to 168');
+    }
+    return this.db.transaction(async (tx) => {
+      const store = new ApiTokenStore(tx);
+      const current = await this.existing(store, id);
+      if (current.revokedAt) throw conflict('A revoked token cannot be rotated; issue a new one.');
+      const { token, lookup, secretHash } = generateApiToken();
+      const apiToken = await store.insert({
+        organisationId: current.organisationId,
+        name: current.name,
+        tokenPrefix: lookup,
+        secretHash,
+        scopes: current.scopes,
+        allowedOperations: current.allowedOperations,
+        rateLimitPerMinute: current.rateLimitPerMinute,
+        expiresAt: new Date(Math.max(current.expiresAt.getTime(), Date.now() + DAY_MS)),
+        rotatedFromId: current.id,
+        createdBy,
+      });
+      const overlapEnd = new Date(Date.now() + overlapHours * 3_600_000);
+      if (overlapEnd < current.expiresAt) await store.shortenExpiry(current.id, overlapEnd);
+      return { token, apiToken };
+    });
+  }
+
+  list(organisationId?: string | null) {
+    return new ApiTokenStore(this.db).list(organisationId);
+  }
+
+  private async existing(store: ApiTokenStore, id: string): Promise<ApiTokenRow> {
+    const row = /^[0-9a-f-]{36}$/i.test(id) ? await store.byId(id) : undefined;
+    if (!row) throw notFound('ApiToken', id);
+    return row;
+  }
+}
