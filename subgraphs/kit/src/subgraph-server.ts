@@ -42,9 +42,14 @@ export interface SubgraphDefinition<Loaders> {
 
 export interface SubgraphRuntime {
   database: Database;
-  verifier: ActorContextVerifier;
+  verifier: Pick<ActorContextVerifier, 'verify'>;
   /** Where access-log batches go; the database chain unless a benchmark baseline says otherwise. */
   auditSink?: AuditSink;
+  /**
+   * Replaces the policy. Only the benchmark's no-security baseline sets it (test/bench); no
+   * configuration or entry point of the product does.
+   */
+  abilityFor?: (actor: Actor) => AppAbility;
 }
 
 export interface Subgraph {
@@ -111,7 +116,7 @@ export async function createSubgraph<Loaders>(
         } catch (error) {
           throw unauthenticated(error instanceof ActorContextError ? error.message : 'actor context rejected');
         }
-        const ability = defineAbilityFor(actor);
+        const ability = (runtime.abilityFor ?? defineAbilityFor)(actor);
         return {
           actor,
           ability,
