@@ -2,6 +2,7 @@ import { apiTokens, clients, commissions, consents, DEMO, DEMO_PARTNER_TOKEN, do
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { and, eq, gte, isNotNull, isNull, lte, or } from 'drizzle-orm';
+import { commissionedClients, operationHash, operationText } from '../examples/partner-client';
 import { codesOf, startTestStack, type TestStack } from '../testkit';
 
 const MAJAKKA = DEMO.organisations.majakka.id;
@@ -315,5 +316,20 @@ describe('rate limits per token', () => {
     } finally {
       await replicaA.close();
     }
+  });
+});
+
+describe('the partner quick-start (README)', () => {
+  it('runs the typed client over a persisted operation with an allowlisted token', async () => {
+    const registered = await t.execute({
+      as: 'admin',
+      query: `mutation ($d: String!) { registerPersistedOperation(id: "partner-commissioned-clients-v1", document: $d) { sha256 } }`,
+      variables: { d: operationText() },
+    });
+    expect(registered.data).toEqual({ registerPersistedOperation: { sha256: operationHash() } });
+    const { token } = await issue(t, { scopes: ['clients:read', 'services:read'], allowedOperations: ['partner-commissioned-clients-v1'] });
+    const data = await commissionedClients(t.stack.gatewayUrl, token, { first: 10 });
+    expect(data.clients.nodes.map((n) => n.id).sort()).toEqual(await expectedClients(t));
+    expect(data.clients.nodes.every((n) => typeof n.displayName === 'string' && Array.isArray(n.placements))).toBe(true);
   });
 });

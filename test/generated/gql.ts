@@ -15,9 +15,11 @@ import { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/
  */
 type Documents = {
     "query ClientPage($id: ID!) {\n  client(id: $id) {\n    id\n    displayName\n    personalIdentityCode\n    relationships {\n      id\n      serviceTask\n      startedOn\n      endedOn\n    }\n    decisions {\n      id\n      type\n      legalAct\n      legalSection\n      decidedAt\n    }\n    placements {\n      id\n      kind\n      providerName\n      startsOn\n      endsOn\n    }\n    documents {\n      id\n      type\n      title\n      revision\n    }\n  }\n}": typeof types.ClientPageDocument,
+    "query PartnerCommissionedClients($first: Int) {\n  clients(first: $first) {\n    totalCount\n    nodes {\n      id\n      displayName\n      placements {\n        kind\n        startsOn\n        endsOn\n      }\n    }\n  }\n}": typeof types.PartnerCommissionedClientsDocument,
 };
 const documents: Documents = {
     "query ClientPage($id: ID!) {\n  client(id: $id) {\n    id\n    displayName\n    personalIdentityCode\n    relationships {\n      id\n      serviceTask\n      startedOn\n      endedOn\n    }\n    decisions {\n      id\n      type\n      legalAct\n      legalSection\n      decidedAt\n    }\n    placements {\n      id\n      kind\n      providerName\n      startsOn\n      endsOn\n    }\n    documents {\n      id\n      type\n      title\n      revision\n    }\n  }\n}": types.ClientPageDocument,
+    "query PartnerCommissionedClients($first: Int) {\n  clients(first: $first) {\n    totalCount\n    nodes {\n      id\n      displayName\n      placements {\n        kind\n        startsOn\n        endsOn\n      }\n    }\n  }\n}": types.PartnerCommissionedClientsDocument,
 };
 
 /**
@@ -38,6 +40,10 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query ClientPage($id: ID!) {\n  client(id: $id) {\n    id\n    displayName\n    personalIdentityCode\n    relationships {\n      id\n      serviceTask\n      startedOn\n      endedOn\n    }\n    decisions {\n      id\n      type\n      legalAct\n      legalSection\n      decidedAt\n    }\n    placements {\n      id\n      kind\n      providerName\n      startsOn\n      endsOn\n    }\n    documents {\n      id\n      type\n      title\n      revision\n    }\n  }\n}"): (typeof documents)["query ClientPage($id: ID!) {\n  client(id: $id) {\n    id\n    displayName\n    personalIdentityCode\n    relationships {\n      id\n      serviceTask\n      startedOn\n      endedOn\n    }\n    decisions {\n      id\n      type\n      legalAct\n      legalSection\n      decidedAt\n    }\n    placements {\n      id\n      kind\n      providerName\n      startsOn\n      endsOn\n    }\n    documents {\n      id\n      type\n      title\n      revision\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PartnerCommissionedClients($first: Int) {\n  clients(first: $first) {\n    totalCount\n    nodes {\n      id\n      displayName\n      placements {\n        kind\n        startsOn\n        endsOn\n      }\n    }\n  }\n}"): (typeof documents)["query PartnerCommissionedClients($first: Int) {\n  clients(first: $first) {\n    totalCount\n    nodes {\n      id\n      displayName\n      placements {\n        kind\n        startsOn\n        endsOn\n      }\n    }\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
