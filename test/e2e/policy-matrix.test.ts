@@ -21,7 +21,7 @@ import {
   restrictions,
 } from '@vartija/db';
 import { SENSITIVE_CATEGORIES, SENSITIVE_FIELDS, type SensitiveCategory, type SensitiveField } from '@vartija/kit';
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { codesOf, startTestStack, type TestStack } from '../testkit';
 import { entitiesIn, type Mismatch, namePath, type Outcome, evaluateVisible } from './matrix/evaluate';
 import { insertClientFixture, insertOtherOrganisationClient } from './matrix/fixtures';
@@ -101,10 +101,10 @@ const POLICY: Readonly<Record<Role, Readonly<Record<SensitiveCategory, Rule>>>> 
     CASE_RECORD: 'no',
     FINANCIAL: 'no',
   },
-  // Reads nothing about clients (it sees no client at all: ROWS).
+  // The archive only (DESIGN §1): archived clients' identity, nothing else; records stay out of reach (ROWS).
   REGISTRAR: {
-    IDENTITY: 'no',
-    PERSONAL_ID: 'no',
+    IDENTITY: 'yes',
+    PERSONAL_ID: 'yes',
     CONTACT: 'no',
     FAMILY: 'no',
     WELFARE: 'no',
@@ -174,7 +174,7 @@ const CASES: Readonly<Record<Login, { visible: readonly ClientKey[]; invisible: 
   'student-child': { visible: CHILD_VISIBLE, invisible: CHILD_INVISIBLE },
   billing: { visible: ['childWelfareOpen', 'familyOnly', 'adultOnly'], invisible: ['childWelfareArchived', 'otherOrganisation'] },
   dpo: { visible: ['childWelfareOpen', 'familyOnly', 'adultOnly'], invisible: ['childWelfareArchived', 'otherOrganisation'] },
-  admin: { visible: [], invisible: ['childWelfareOpen', 'adultOnly', 'childWelfareArchived'] },
+  admin: { visible: ['childWelfareArchived'], invisible: ['childWelfareOpen', 'adultOnly', 'otherOrganisation'] },
 };
 
 const PERSONAS: readonly PersonaCase[] = (Object.keys(CASES) as Login[]).map((login) => {
@@ -248,6 +248,8 @@ beforeAll(async () => {
     if (f.foreign) await insertClientFixture(db, t.now, { clientId: DEMO.clients[f.client], unitId: DEMO.units[f.foreign].id, unitScopedOnly: true });
   }
   const otherOrganisation = await insertOtherOrganisationClient(db);
+  // The registrar's archive view of an archived client: every identity field holds a value.
+  await db.update(clients).set({ pseudonym: 'Arkisto' }).where(eq(clients.id, DEMO.clients.childWelfareArchived));
 
   const ids: Record<ClientKey, string> = { ...(DEMO.clients as unknown as Record<DemoClientKey, string>), otherOrganisation };
   const keys = [...new Set(PERSONAS.flatMap((p) => [...p.visible, ...p.invisible]))];

@@ -124,9 +124,11 @@ export function auditor(b: Builder, actor: Actor, clock: PolicyClock) {
   b.can('read', 'AuditEntry');
 }
 
-export function registrar(b: Builder) {
-  // Users, grants, units and partner tokens; nothing about clients.
+export function registrar(b: Builder, actor: Actor, clock: PolicyClock) {
   b.can(['access', 'read', 'create', 'update'], 'ApiToken');
+  // The archive: clients whose every relationship ended beyond the window, found by name or code.
+  b.can('access', 'Client', { organisationId: actor.organisationId, archivedAsOf: cutoffDate(clock.today, DEFAULT_WINDOW_MONTHS) });
+  b.can('read', 'Client', [...fieldsOf('Client', 'IDENTITY'), ...fieldsOf('Client', 'PERSONAL_ID')]);
 }
 
 export function partner(b: Builder, actor: Actor, clock: PolicyClock) {

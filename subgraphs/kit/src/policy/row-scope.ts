@@ -35,6 +35,18 @@ const toClient: Relation = { subject: 'Client', on: (o, i) => eq(col(i, 'id'), c
 const toCommission: Relation = { subject: 'Commission', on: (o, i) => eq(col(i, 'id'), col(o, 'commissionId')) };
 const toPlacement: Relation = { subject: 'Placement', on: (o, i) => eq(col(i, 'id'), col(o, 'placementId')) };
 
+/**
+ * Conditions the policy states as one value but SQL must compute: `archivedAsOf: cutoff` holds for a
+ * client with relationships, all of them ended before the cut-off (the archive; DESIGN.md §1).
+ */
+const VIRTUAL: Partial<Record<Subject, Record<string, (outer: AnyTable, value: unknown) => SQL>>> = {
+  Client: {
+    archivedAsOf: (o, cutoff) => sql`(EXISTS (SELECT 1 FROM clients.client_relationships ar WHERE ar.client_id = ${col(o, 'id')})
+      AND NOT EXISTS (SELECT 1 FROM clients.client_relationships ar WHERE ar.client_id = ${col(o, 'id')}
+        AND (ar.ended_on IS NULL OR ar.ended_on >= ${cutoff})))`,
+  },
+};
+
 /** Which table holds each subject, and the relations policy conditions may follow (as EXISTS). */
 const TABLES: Partial<Record<Subject, { table: PgTable; relations: Record<string, Relation> }>> = {
   Client: {
@@ -117,6 +129,11 @@ class Translator {
       const from = sql`${sql.identifier(schema ?? 'public')}.${sql.identifier(tableName)} AS ${sql.identifier(name)}`;
       const nested = this.translate(value as Condition, relation.subject, inner);
       return sql`EXISTS (SELECT 1 FROM ${from} WHERE ${relation.on(table, inner)} AND ${nested})`;
+    }
+    const virtual = VIRTUAL[subject]?.[field];
+    if (virtual) {
+      if (operator !== 'eq') throw new Error(`Policy: ${subject}.${field} takes a plain value`);
+      return virtual(table, value);
     }
     const column = table[field] as Column | undefined;
     if (!column || typeof column !== 'object' || !('columnType' in column)) {
