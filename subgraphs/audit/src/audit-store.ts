@@ -307,9 +307,9 @@ export class AuditStore {
              count(DISTINCT e.client_id)::int AS clients
         FROM audit.entries e
        WHERE e.at >= ${from.toISOString()}::timestamptz AND e.at < ${to.toISOString()}::timestamptz
-       GROUP BY e.actor_id, 3
+       GROUP BY e.actor_id, day
       HAVING count(*) >= ${minCount}
-       ORDER BY count(*) DESC, 3 DESC, e.actor_id
+       ORDER BY count(*) DESC, day DESC, e.actor_id
        LIMIT ${limit}
     `);
     return rowsOf<{ actor_id: string; day: string; count: number; clients: number }>(result).map((r) => ({
