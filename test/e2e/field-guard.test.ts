@@ -66,3 +66,11 @@ describe('sw-child: readable fields are untouched', () => {
     expect(result.data!.client.personalIdentityCode).toEqual(expect.any(String));
   });
 });
+
+describe('sw-child: the access log names the unit whose grant allowed the read', () => {
+  it('records the child-welfare unit on client entries', async () => {
+    const result = await t.execute({ as: 'sw-child', query: `query ($id: ID!) { client(id: $id) { displayName } }`, variables: { id: DEMO.clients.childWelfareOpen } });
+    const log = await logOf(result.headers['x-request-id']!);
+    expect(log).toEqual([expect.objectContaining({ entityType: 'Client', clientId: DEMO.clients.childWelfareOpen, unitId: DEMO.units['child-welfare'].id, actorRole: 'SOCIAL_WORKER' })]);
+  });
+});

@@ -21,7 +21,7 @@ const clientColumns = {
   responsibleWorkerIds: sql<string[]>`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.clients.id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`.as('responsible_worker_ids'),
 };
 
-export type ClientRow = typeof clients.$inferSelect & { responsibleWorkerIds: string[] };
+export type ClientRow = typeof clients.$inferSelect & { responsibleWorkerIds: string[]; accessUnitId: string | null };
 export type NewClient = typeof clients.$inferInsert;
 
 export interface ClientListFilter {
@@ -57,15 +57,30 @@ function filterConditions(filter: ClientListFilter | null | undefined): SQL[] {
 
 /** SQL for reading clients; every read takes the actor's row scope so invisible rows never load. */
 export class ClientStore {
-  constructor(private readonly db: Queryable) {}
+  private readonly columns;
+
+  /** `actorUnitIds`: the actor's units, to name in the access log the unit whose grant allowed a read. */
+  constructor(
+    private readonly db: Queryable,
+    actorUnitIds: readonly string[] = [],
+  ) {
+    const accessUnitId =
+      actorUnitIds.length === 0
+        ? sql<string | null>`NULL::uuid`
+        : sql<string | null>`(SELECT r.unit_id FROM clients.client_relationships r WHERE r.client_id = clients.clients.id AND r.unit_id IN (${sql.join(
+            actorUnitIds.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )}) ORDER BY r.ended_on DESC NULLS FIRST LIMIT 1)`;
+    this.columns = { ...clientColumns, accessUnitId: accessUnitId.as('access_unit_id') };
+  }
 
   byIds(ids: readonly string[], scope: SQL): Promise<ClientRow[]> {
-    return this.db.select(clientColumns).from(clients).where(and(inArray(clients.id, [...ids]), scope));
+    return this.db.select(this.columns).from(clients).where(and(inArray(clients.id, [...ids]), scope));
   }
 
   async byPersonalIdentityCode(code: string, scope: SQL): Promise<ClientRow | undefined> {
     const [row] = await this.db
-      .select(clientColumns)
+      .select(this.columns)
       .from(clients)
       .where(and(eq(clients.personalIdentityCode, code), scope));
     return row;
@@ -79,7 +94,7 @@ export class ClientStore {
       conditions.push(sql`(${sortName}, ${clients.id}) > (${cursor.key}, ${cursor.id}::uuid)`);
     }
     return this.db
-      .select(clientColumns)
+      .select(this.columns)
       .from(clients)
       .where(and(...conditions))
       .orderBy(asc(sortName), asc(clients.id))

@@ -1,8 +1,8 @@
 import { type LoaderDeps, loaderById, loaderGroupedBy, rowScope } from '@vartija/kit';
 import { ClientStore } from './client-store';
 
-export function createLoaders({ db, ability }: LoaderDeps) {
-  const store = new ClientStore(db);
+export function createLoaders({ db, actor, ability }: LoaderDeps) {
+  const store = new ClientStore(db, [...new Set(actor.grants.flatMap((g) => (g.unitId ? [g.unitId] : [])))]);
   const scope = {
     client: rowScope(ability, 'Client'),
     relationship: rowScope(ability, 'ClientRelationship'),

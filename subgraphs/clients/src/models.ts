@@ -2,7 +2,7 @@ import type { Actor, Connection } from '@vartija/kit';
 import type { clientRelationships, clients, commissions, consents, guardians, organisations, units } from '@vartija/db';
 
 /** Resolver parents are drizzle rows: codegen maps the GraphQL types to these. */
-export type ClientModel = typeof clients.$inferSelect & { responsibleWorkerIds?: string[] };
+export type ClientModel = typeof clients.$inferSelect & { responsibleWorkerIds?: string[]; accessUnitId?: string | null };
 export type GuardianModel = typeof guardians.$inferSelect & {
   clientAddressNonDisclosure?: boolean;
   clientResponsibleWorkerIds?: string[];

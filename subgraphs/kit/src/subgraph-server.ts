@@ -66,7 +66,8 @@ export function auditTargetOf(typeName: string, source: unknown): AuditTarget {
   const row = (source ?? {}) as Record<string, unknown>;
   const id = typeof row['id'] === 'string' ? row['id'] : null;
   const clientId = typeName === 'Client' ? id : typeof row['clientId'] === 'string' ? row['clientId'] : null;
-  const unitId = typeof row['unitId'] === 'string' ? row['unitId'] : null;
+  // Records carry their unit; a client row carries the actor's unit that its relationship is with.
+  const unitId = typeof row['unitId'] === 'string' ? row['unitId'] : typeof row['accessUnitId'] === 'string' ? row['accessUnitId'] : null;
   return { entityType: typeName, entityId: id, clientId, unitId };
 }
 
