@@ -44,6 +44,7 @@ export interface RequestMeta {
   callerAddress: string | null;
   purpose: string | undefined;
   emergency: boolean;
+  intent: Actor['intent'];
 }
 
 type Verify = (token: string) => Promise<{ payload: JWTPayload; via: 'dev' | 'oidc' }>;
@@ -109,6 +110,7 @@ export class Authenticator {
         scopes: token.scopes.filter((s): s is Actor['scopes'][number] => (PARTNER_SCOPES as readonly string[]).includes(s)),
         purpose: defaultPurpose('PARTNER', []),
         emergency: false,
+        intent: meta.intent,
         requestId: meta.requestId,
         operationName: null,
         callerAddress: meta.callerAddress,
@@ -148,6 +150,7 @@ export class Authenticator {
       scopes: [],
       purpose: meta.purpose ?? defaultPurpose('USER', roles),
       emergency: meta.emergency,
+      intent: meta.intent,
       requestId: meta.requestId,
       operationName: null,
       callerAddress: meta.callerAddress,

@@ -14,6 +14,7 @@ import {
   listen,
   safeError,
 } from '@vartija/kit';
+import { GraphQLError } from 'graphql';
 import type { Authenticator, PartnerToken } from './authenticate';
 import type { RateLimiter } from './rate-limit';
 import { fieldGuardPlugin } from './field-guard';
@@ -108,11 +109,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ready: options.ready,
       async context(req) {
         const purpose = req.headers['x-purpose-of-use'];
+        const intent = String(req.headers['x-access-intent'] ?? 'VIEW').toUpperCase();
+        if (intent !== 'VIEW' && intent !== 'PRINT' && intent !== 'EXPORT') {
+          throw new GraphQLError('x-access-intent must be VIEW, PRINT or EXPORT.', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+        }
         const { actor, token } = await options.authenticator.authenticate(req.headers.authorization, {
           requestId: randomUUID(),
           callerAddress: req.socket.remoteAddress ?? null,
           purpose: Array.isArray(purpose) ? purpose[0] : purpose,
           emergency: req.headers['x-emergency-access'] === 'true',
+          intent,
         });
         if (token) await options.rateLimiter.consume(token.id, token.rateLimitPerMinute);
         return { actor, ...(token ? { token } : {}), audit: new AuditRecorder(actor, 'gateway', options.auditSink) };

@@ -115,3 +115,33 @@ describe('fail-closed: no sensitive value leaves without its entry', () => {
     for (const word of ['decisions', 'documents']) expect(JSON.stringify(res.body.data ?? {})).not.toContain(`"${word}":[{`);
   });
 });
+
+describe('what each entry says about the use', () => {
+  const QUERY = `query ($id: ID!) { client(id: $id) { displayName } }`;
+  const entryOf = async (result: { headers: Record<string, string> }) =>
+    (await t.database.db.select().from(entries).where(eq(entries.requestId, result.headers['x-request-id']!)))[0]!;
+
+  it('records the stated purpose, the emergency flag and the default purpose by role', async () => {
+    const stated = await t.execute({ as: 'sw-child', query: QUERY, variables: { id: DEMO.clients.childWelfareOpen }, headers: { 'x-purpose-of-use': 'CASE_PREPARATION', 'x-emergency-access': 'true' } });
+    expect(await entryOf(stated)).toMatchObject({ purpose: 'CASE_PREPARATION', emergency: true, action: 'READ', actorRole: 'SOCIAL_WORKER' });
+    const byDefault = await t.execute({ as: 'billing', query: QUERY, variables: { id: DEMO.clients.childWelfareOpen } });
+    expect(await entryOf(byDefault)).toMatchObject({ purpose: 'BILLING', emergency: false });
+    const caller = await entryOf(byDefault);
+    expect(caller.callerAddress).toMatch(/127\.0\.0\.1/);
+  });
+
+  it('records a declared print or export as PRINT / EXPORT', async () => {
+    const printed = await t.execute({ as: 'sw-child', query: QUERY, variables: { id: DEMO.clients.childWelfareOpen }, headers: { 'x-access-intent': 'PRINT' } });
+    expect((await entryOf(printed)).action).toBe('PRINT');
+    const exported = await t.execute({ as: 'sw-child', query: QUERY, variables: { id: DEMO.clients.childWelfareOpen }, headers: { 'x-access-intent': 'export' } });
+    expect((await entryOf(exported)).action).toBe('EXPORT');
+  });
+
+  it('refuses an unreadable purpose or intent with a clear 400', async () => {
+    const badPurpose = await t.execute({ as: 'sw-child', query: QUERY, variables: { id: DEMO.clients.childWelfareOpen }, headers: { 'x-purpose-of-use': 'just looking!' } });
+    expect(badPurpose.status).toBe(400);
+    expect(badPurpose.errors?.[0]?.message).toMatch(/UPPER_SNAKE_CASE/);
+    const badIntent = await t.execute({ as: 'sw-child', query: QUERY, variables: { id: DEMO.clients.childWelfareOpen }, headers: { 'x-access-intent': 'SHARE' } });
+    expect(badIntent.status).toBe(400);
+  });
+});

@@ -200,6 +200,7 @@ describe('subgraphs verify the gateway-signed actor context', () => {
       scopes: [],
       purpose: 'CLIENT_WORK',
       emergency: false,
+      intent: 'VIEW',
       requestId: '00000000-0000-4000-8000-000000000001',
       operationName: null,
       callerAddress: null,

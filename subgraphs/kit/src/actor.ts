@@ -33,6 +33,8 @@ export const actorSchema = z.object({
   scopes: z.array(z.enum(PARTNER_SCOPES)),
   purpose: z.string(),
   emergency: z.boolean(),
+  /** What the caller does with what it reads: printing and exporting are logged as such. */
+  intent: z.enum(['VIEW', 'PRINT', 'EXPORT']).default('VIEW'),
   requestId: z.string(),
   operationName: z.string().nullable(),
   callerAddress: z.string().nullable(),

@@ -45,8 +45,11 @@ export class AuditRecorder {
     outcome: AuditOutcome = 'ALLOWED',
     reason: string | null = null,
   ): void {
-    // What a partner organisation reads is a disclosure (luovutus): logged as such.
-    if (action === 'READ' && this.actor.kind === 'PARTNER' && outcome === 'ALLOWED') action = 'DISCLOSE';
+    // What a partner organisation reads is a disclosure (luovutus); a declared print or export is one too.
+    if (action === 'READ' && outcome === 'ALLOWED') {
+      if (this.actor.kind === 'PARTNER') action = 'DISCLOSE';
+      else if (this.actor.intent !== 'VIEW') action = this.actor.intent;
+    }
     const key = `${target.entityType}\u0000${target.entityId}\u0000${action}\u0000${outcome}`;
     let entry = this.pending.get(key);
     if (!entry) {
