@@ -1,6 +1,6 @@
-import { DbAuditSink, type AuditEntryInput, SENSITIVE_FIELDS } from '@vartija/kit';
+import { DbAuditSink, type AuditEntryInput, rowsOf, SENSITIVE_FIELDS } from '@vartija/kit';
 import { DEMO_PARTNER_TOKEN, entries } from '@vartija/db';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { codesOf, DEMO, startTestStack, type TestStack } from '../testkit';
 
 let t: TestStack;
@@ -143,5 +143,21 @@ describe('what each entry says about the use', () => {
     expect(badPurpose.errors?.[0]?.message).toMatch(/UPPER_SNAKE_CASE/);
     const badIntent = await t.execute({ as: 'sw-child', query: QUERY, variables: { id: DEMO.clients.childWelfareOpen }, headers: { 'x-access-intent': 'SHARE' } });
     expect(badIntent.status).toBe(400);
+  });
+});
+
+describe('the log is partitioned by year', () => {
+  it('stores entries in the partition of their year and guards partitions against TRUNCATE', async () => {
+    await t.execute({ as: 'sw-child', query: `query ($id: ID!) { client(id: $id) { displayName } }`, variables: { id: DEMO.clients.childWelfareOpen } });
+    const kind = rowsOf<{ relkind: string }>(await t.database.db.execute(sql`SELECT relkind FROM pg_class WHERE oid = 'audit.entries'::regclass`));
+    expect(kind[0]?.relkind).toBe('p');
+    const year = new Date().getUTCFullYear();
+    const placed = rowsOf<{ partition: string; n: number }>(
+      await t.database.db.execute(sql`SELECT tableoid::regclass::text AS partition, count(*)::int AS n FROM audit.entries GROUP BY 1`),
+    );
+    expect(placed.map((p) => p.partition)).toEqual([`audit.entries_y${year}`]);
+    await expect(t.database.db.execute(sql.raw(`TRUNCATE audit.entries_y${year}`))).rejects.toThrow();
+    const after = rowsOf<{ n: number }>(await t.database.db.execute(sql`SELECT count(*)::int AS n FROM audit.entries`));
+    expect(after[0]!.n).toBe(placed[0]!.n);
   });
 });
