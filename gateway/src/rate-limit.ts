@@ -11,13 +11,13 @@ export interface RateLimiter {
 const WINDOW_MS = 60_000;
 
 function rateLimited(retryAfterSeconds: number): GraphQLError {
-  return new GraphQLError(`Rate limit exceeded for this API token; retry in ${retryAfterSeconds} s.`, {
-    extensions: {
-      code: 'RATE_LIMITED',
-      retryAfterSeconds,
-      http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
-    },
-  });
+  // Apollo Server reads error headers as a HeaderMap; other packages' typings of `http` may differ.
+  const extensions: Record<string, unknown> = {
+    code: 'RATE_LIMITED',
+    retryAfterSeconds,
+    http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+  };
+  return new GraphQLError(`Rate limit exceeded for this API token; retry in ${retryAfterSeconds} s.`, { extensions });
 }
 
 const retryAfter = (now: number) => Math.max(1, Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000));
