@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { DEMO, type Database, seedDemoWorld } from '@vartija/db';
+import { DEMO, type Database, seedDemoWorld, type StaffLogin } from '@vartija/db';
 import {
   DEFAULT_SUPERGRAPH_PATH,
   type DevKeys,
@@ -15,16 +15,7 @@ import request from 'supertest';
 import { createTestDatabase } from './database';
 
 export { DEMO };
-export type Persona =
-  | 'sw-child'
-  | 'sw-family'
-  | 'sw-adult'
-  | 'mgr-child'
-  | 'student-child'
-  | 'student-ended'
-  | 'billing'
-  | 'dpo'
-  | 'admin';
+export type Persona = StaffLogin;
 
 export interface ExecuteOptions<TVariables> {
   query: string | TypedDocumentNode<unknown, TVariables>;

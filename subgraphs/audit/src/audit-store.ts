@@ -1,4 +1,4 @@
-import { entries, type Queryable, retentionRuns } from '@vartija/db';
+import { entries, mulberry32, type Queryable, retentionRuns } from '@vartija/db';
 import {
   type ChainVerification,
   type Cursor,
@@ -326,22 +326,11 @@ function pick(result: ChainVerification) {
   return { ok, checkedEntries, firstBadSeq, firstBadAt, reason };
 }
 
-/** mulberry32: a small seeded generator, enough for picking a reproducible sample. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** `k` distinct offsets in [0, n), Floyd's algorithm: k draws whatever n is. */
 export function sampleDistinct(n: number, k: number, seed: number): number[] {
   if (k >= n) return Array.from({ length: n }, (_, i) => i);
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const chosen = new Set<number>();
   for (let j = n - k; j < n; j += 1) {
     const t = Math.floor(random() * (j + 1));

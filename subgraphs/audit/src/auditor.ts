@@ -1,8 +1,6 @@
-import { assertCan, type AuditTarget, badInput } from '@vartija/kit';
+import { assertCan, type AuditTarget, badInput, isUuid } from '@vartija/kit';
 import type { Context } from './context';
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID_RE.test(value);
 
 /**
  * The access-log entry of an auditor's own query (DESIGN.md §5: auditors' queries are logged): the

@@ -1,16 +1,9 @@
+import { documentTypeEnum } from '@vartija/db';
 import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
-export const DOCUMENT_TYPES = [
-  'CASE_NOTE',
-  'CLIENT_PLAN',
-  'NEEDS_ASSESSMENT',
-  'MEETING_MEMO',
-  'STATEMENT',
-  'REPORT',
-  'CHILD_WELFARE_NOTIFICATION',
-] as const;
+export const DOCUMENT_TYPES = documentTypeEnum.enumValues;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
 /** Restricted types (DESIGN.md §1): a statement, and a notification that names its reporter. */

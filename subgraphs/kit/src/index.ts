@@ -19,3 +19,4 @@ export { SENSITIVE_FIELDS } from './generated/sensitive-fields';
 export * from './write-guard';
 export { runSubgraph } from './main';
 export * from './api-token';
+export * from './ids';

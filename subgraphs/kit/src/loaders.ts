@@ -1,6 +1,7 @@
 import { clients, type Queryable } from '@vartija/db';
 import DataLoader from 'dataloader';
 import { and, inArray } from 'drizzle-orm';
+import { isUuid } from './ids';
 import type { AppAbility } from './policy/ability';
 import { rowScope } from './policy/row-scope';
 
@@ -28,7 +29,7 @@ export function loaderGroupedBy<Row>(fetch: (keys: readonly string[]) => Promise
 export function visibleClientLoader(db: Queryable, ability: AppAbility) {
   const scope = rowScope(ability, 'Client');
   return new DataLoader<string, boolean>(async (ids) => {
-    const valid = ids.filter((id) => UUID_RE.test(id));
+    const valid = ids.filter(isUuid);
     const rows = valid.length
       ? await db.select({ id: clients.id }).from(clients).where(and(inArray(clients.id, valid), scope))
       : [];
@@ -36,5 +37,3 @@ export function visibleClientLoader(db: Queryable, ability: AppAbility) {
     return ids.map((id) => visible.has(id));
   });
 }
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

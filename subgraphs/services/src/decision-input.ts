@@ -1,3 +1,4 @@
+import { decisionTypeEnum } from '@vartija/db';
 import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -5,16 +6,7 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 // Small tolerance for clock skew between the caller and the server.
 const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 
-export const DECISION_TYPES = [
-  'EMERGENCY_PLACEMENT',
-  'TAKING_INTO_CARE',
-  'SUBSTITUTE_CARE',
-  'OPEN_CARE_SUPPORT',
-  'AFTERCARE',
-  'FAMILY_WORK',
-  'SOCIAL_SERVICE',
-  'TERMINATION',
-] as const;
+export const DECISION_TYPES = decisionTypeEnum.enumValues;
 
 /** Ids are checked by the resolver (a malformed id is NOT_FOUND, like an unknown one), not here. */
 export const recordDecisionInput = z.object({

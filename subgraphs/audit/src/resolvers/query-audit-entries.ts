@@ -1,6 +1,6 @@
-import { badInput, pageSize, toConnection } from '@vartija/kit';
+import { badInput, isUuid, pageSize, toConnection } from '@vartija/kit';
 import { cursorOfEntry } from '../audit-store';
-import { asDate, isUuid, logAuditorQuery, requireAuditor } from '../auditor';
+import { asDate, logAuditorQuery, requireAuditor } from '../auditor';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
 export const auditEntries: QueryResolvers['auditEntries'] = (_root, { filter, first, after }, ctx) => {

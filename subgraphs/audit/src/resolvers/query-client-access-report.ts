@@ -1,5 +1,5 @@
-import { badInput } from '@vartija/kit';
-import { asDate, assertOrdered, isUuid, logAuditorQuery, requireAuditor, yearsBefore } from '../auditor';
+import { badInput, isUuid } from '@vartija/kit';
+import { asDate, assertOrdered, logAuditorQuery, requireAuditor, yearsBefore } from '../auditor';
 import type { QueryResolvers, SensitiveCategory } from '../generated/resolvers-types';
 
 /** How far back the extract reaches by default (DESIGN.md §1: the last 2 years). */

@@ -1,7 +1,6 @@
-import { assertCan, badInput, conflict, notFound } from '@vartija/kit';
+import { assertCan, badInput, conflict, isUuid, notFound } from '@vartija/kit';
 import { ClientWriteStore } from '../client-write-store';
 import type { MutationResolvers } from '../generated/resolvers-types';
-import { isUuid } from './query-client';
 
 export const endRelationship: MutationResolvers['endRelationship'] = async (_root, { id, endedOn }, ctx) => {
   const { ability, audit, db, loaders } = ctx;

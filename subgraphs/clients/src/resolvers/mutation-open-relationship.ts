@@ -1,7 +1,6 @@
-import { assertCan, badInput, notFound } from '@vartija/kit';
+import { assertCan, badInput, isUuid, notFound } from '@vartija/kit';
 import { ClientWriteStore } from '../client-write-store';
 import type { MutationResolvers } from '../generated/resolvers-types';
-import { isUuid } from './query-client';
 
 export const openRelationship: MutationResolvers['openRelationship'] = async (_root, { input }, ctx) => {
   const { actor, ability, audit, db, loaders } = ctx;

@@ -1,9 +1,8 @@
-import { assertCan, conflict, notFound, parseInput } from '@vartija/kit';
+import { assertCan, conflict, isUuid, notFound, parseInput } from '@vartija/kit';
 import { changedFields } from '../changed-fields';
 import { toClientColumns, updateClientInput } from '../client-input';
 import { ClientWriteStore } from '../client-write-store';
 import type { MutationResolvers } from '../generated/resolvers-types';
-import { isUuid } from './query-client';
 
 export const updateClient: MutationResolvers['updateClient'] = async (_root, args, { ability, audit, db, loaders }) => {
   const current = isUuid(args.id) ? await loaders.client.load(args.id) : null;

@@ -1,8 +1,7 @@
-import { assertCan, conflict, notFound, parseInput } from '@vartija/kit';
+import { assertCan, conflict, isUuid, notFound, parseInput } from '@vartija/kit';
 import { correctDocumentInput, correctedFields, expectedRevision as revisionNumber } from '../document-input';
 import { DocumentWriteStore } from '../document-write-store';
 import type { MutationResolvers } from '../generated/resolvers-types';
-import { isUuid } from '../ids';
 
 export const correctDocument: MutationResolvers['correctDocument'] = async (_root, args, ctx) => {
   const { actor, ability, audit, db, loaders } = ctx;

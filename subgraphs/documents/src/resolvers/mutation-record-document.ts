@@ -1,8 +1,7 @@
-import { assertCan, notFound, parseInput } from '@vartija/kit';
+import { assertCan, isUuid, notFound, parseInput } from '@vartija/kit';
 import { recordDocumentInput } from '../document-input';
 import { DocumentWriteStore } from '../document-write-store';
 import type { MutationResolvers } from '../generated/resolvers-types';
-import { isUuid } from '../ids';
 
 const today = () => new Date().toISOString().slice(0, 10);
 

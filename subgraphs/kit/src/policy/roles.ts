@@ -1,22 +1,13 @@
 import type { MongoQuery } from '@casl/ability';
 import type { Actor } from '../actor';
-import type { SensitiveCategory } from '../sensitive';
+import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../sensitive';
 import type { Action, Builder, PolicyClock, Subject } from './ability';
 import { activeCommissionOf, clientVisibleIn, cutoffDate, relationshipVisibleIn, through, unitWindows } from './conditions';
 
 const DEFAULT_WINDOW_MONTHS = 12;
 import { fieldsOf, RESTRICTED_DOCUMENT_TYPES, typesWith } from './fields';
 
-const ALL_CATEGORIES: SensitiveCategory[] = [
-  'IDENTITY',
-  'PERSONAL_ID',
-  'CONTACT',
-  'FAMILY',
-  'WELFARE',
-  'HEALTH',
-  'CASE_RECORD',
-  'FINANCIAL',
-];
+const ALL_CATEGORIES: SensitiveCategory[] = [...SENSITIVE_CATEGORIES];
 const CLIENT_NAMES = ['displayName', 'firstName', 'lastName'];
 
 /** One rule per alternative: together they allow what any one of them allows. */

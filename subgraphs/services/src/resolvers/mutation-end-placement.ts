@@ -1,6 +1,5 @@
-import { assertCan, badInput, conflict, notFound } from '@vartija/kit';
+import { assertCan, badInput, conflict, isUuid, notFound } from '@vartija/kit';
 import type { MutationResolvers } from '../generated/resolvers-types';
-import { isUuid } from '../ids';
 import { ServiceWriteStore } from '../service-write-store';
 
 const today = () => new Date().toISOString().slice(0, 10);

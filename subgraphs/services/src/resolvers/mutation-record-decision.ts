@@ -1,7 +1,6 @@
-import { assertCan, notFound, parseInput } from '@vartija/kit';
+import { assertCan, isUuid, notFound, parseInput } from '@vartija/kit';
 import { DECISION_FIELDS, recordDecisionInput } from '../decision-input';
 import type { MutationResolvers } from '../generated/resolvers-types';
-import { isUuid } from '../ids';
 import { ServiceWriteStore } from '../service-write-store';
 
 export const recordDecision: MutationResolvers['recordDecision'] = async (_root, args, ctx) => {

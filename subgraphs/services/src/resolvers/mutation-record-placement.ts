@@ -1,6 +1,5 @@
-import { assertCan, badInput, notFound, parseInput } from '@vartija/kit';
+import { assertCan, badInput, isUuid, notFound, parseInput } from '@vartija/kit';
 import type { MutationResolvers } from '../generated/resolvers-types';
-import { isUuid } from '../ids';
 import { placementFields, recordPlacementInput } from '../placement-input';
 import { ServiceWriteStore } from '../service-write-store';
 
