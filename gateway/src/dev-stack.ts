@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isSeeded, openDatabase, PERSONAS, readDbConfig, seedDemoWorld } from '@vartija/db';
+import { DEMO_PARTNER_TOKEN, isSeeded, openDatabase, PERSONAS, readDbConfig, seedDemoWorld } from '@vartija/db';
 import { readGatewayConfig } from './config';
 import { loadOrCreateDevKeys } from './dev-keys';
 import { startStack } from './stack';
@@ -44,6 +44,7 @@ async function main() {
       '',
       'Personas (get a token with: npm run token -- <login>):',
       ...PERSONAS.map((p) => `  ${p.login.padEnd(14)} ${p.role.padEnd(13)} ${p.unit ?? 'organisation'}  ${p.description}`),
+      `  majakka        PARTNER token  (demo only) ${DEMO_PARTNER_TOKEN}`,
       '',
       'Try:',
       `  TOKEN=$(npm run -s token -- sw-child)`,
