@@ -236,13 +236,16 @@ describe('token lifecycle', () => {
     expect((await t.execute({ token: `${DEMO_PARTNER_TOKEN.slice(0, -1)}${DEMO_PARTNER_TOKEN.endsWith('A') ? 'B' : 'A'}`, query: LIST })).status).toBe(401);
   });
 
-  it('stores only a hash and lists tokens without secrets', async () => {
+  it('stores only a hash and lists tokens without secrets, with their last use', async () => {
     const { token, apiToken } = await issue(t, { scopes: ['clients:read'] });
+    expect((await t.execute({ token, query: LIST })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100)); // last use is written beside the request, not in its path
     const [row] = await t.database.db.select().from(apiTokens).where(eq(apiTokens.id, apiToken.id));
     expect(JSON.stringify(row)).not.toContain(token.split('_').at(-1));
     const listed = await t.execute<{ apiTokens: Record<string, unknown>[] }>({ as: 'admin', query: '{ apiTokens { id prefix scopes lastUsedAt } }' });
     expect(JSON.stringify(listed.data)).not.toContain(token.split('_').at(-1));
-    expect(listed.data!.apiTokens.some((x) => x['id'] === apiToken.id && x['prefix'] === apiToken.prefix)).toBe(true);
+    const mine = listed.data!.apiTokens.find((x) => x['id'] === apiToken.id);
+    expect(mine).toMatchObject({ prefix: apiToken.prefix, lastUsedAt: expect.any(String) });
   });
 
   it('rotates with an overlap window: both work during it, only the new one without it', async () => {
