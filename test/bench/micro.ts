@@ -1,0 +1,106 @@
+import { subject } from '@casl/ability';
+import { type Database, DEMO } from '@vartija/db';
+import { AccessStore, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, type DevKeys, signDevToken } from '@vartija/gateway';
+import {
+  type Actor,
+  actorSchema,
+  ActorContextSigner,
+  ActorContextVerifier,
+  type AuditEntryInput,
+  chainHash,
+  defaultPurpose,
+  defineAbilityFor,
+  rolesOf,
+  rowScope,
+} from '@vartija/kit';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { importJWK, jwtVerify } from 'jose';
+
+/**
+ * Costs of the security layer's building blocks, one at a time on an idle process: microseconds
+ * per operation. Multiplied by how often a request does each (the profile's counts), they say
+ * where a request's CPU goes and what caching or batching could save.
+ */
+export interface MicroResult {
+  name: string;
+  usPerOp: number;
+  ops: number;
+}
+
+async function measure(name: string, ops: number, fn: (i: number) => unknown): Promise<MicroResult> {
+  for (let i = 0; i < Math.min(200, ops); i += 1) await fn(i);
+  const start = performance.now();
+  for (let i = 0; i < ops; i += 1) await fn(i);
+  return { name, usPerOp: ((performance.now() - start) * 1000) / ops, ops };
+}
+
+export async function actorFor(database: Database, login: string): Promise<Actor> {
+  const user = await new AccessStore(database.db).userBy('login', login);
+  if (!user) throw new Error(`no user ${login}`);
+  return actorSchema.parse({
+    kind: 'USER',
+    id: user.id,
+    login: user.login,
+    organisationId: user.organisationId,
+    grants: user.grants,
+    scopes: [],
+    purpose: defaultPurpose('USER', rolesOf({ grants: user.grants } as Actor)),
+    emergency: false,
+    requestId: '00000000-0000-4000-8000-000000000000',
+    operationName: 'ClientPage',
+    callerAddress: '127.0.0.1',
+  });
+}
+
+export async function microBenchmarks(database: Database, keys: DevKeys): Promise<MicroResult[]> {
+  const actor = await actorFor(database, 'sw-child');
+  const ability = defineAbilityFor(actor);
+  const signer = await ActorContextSigner.fromJwk(keys.actorContext.privateJwk);
+  const verifier = await ActorContextVerifier.fromJwk(keys.actorContext.publicJwk);
+  const context = await signer.sign(actor);
+  const staffToken = await signDevToken(keys.tokenSigning.privateJwk, 'sw-child');
+  const staffKey = await importJWK(keys.tokenSigning.publicJwk, 'EdDSA');
+  const dialect = new PgDialect();
+  const row = {
+    id: DEMO.clients.childWelfareOpen,
+    organisationId: DEMO.organisations.region.id,
+    addressNonDisclosure: false,
+    relationships: [{ unitId: DEMO.units['child-welfare'].id, endedOn: null, responsibleWorkerId: actor.id }],
+  };
+  const entry: AuditEntryInput = {
+    at: new Date(),
+    requestId: actor.requestId,
+    operationName: 'ClientPage',
+    subgraph: 'clients',
+    actorKind: 'USER',
+    actorId: actor.id,
+    actorRole: 'SOCIAL_WORKER',
+    organisationId: actor.organisationId,
+    unitId: DEMO.units['child-welfare'].id,
+    clientId: DEMO.clients.childWelfareOpen,
+    entityType: 'Client',
+    entityId: DEMO.clients.childWelfareOpen,
+    action: 'READ',
+    outcome: 'ALLOWED',
+    fields: ['address', 'displayName', 'personalIdentityCode'],
+    categories: ['CONTACT', 'IDENTITY', 'PERSONAL_ID'],
+    purpose: 'CLIENT_WORK',
+    emergency: false,
+    callerAddress: '127.0.0.1',
+    reason: null,
+  };
+  return [
+    await measure('gateway: verify staff JWT (jose jwtVerify, EdDSA)', 2_000, () =>
+      jwtVerify(staffToken, staffKey, { issuer: DEV_TOKEN_ISSUER, audience: DEV_TOKEN_AUDIENCE, algorithms: ['EdDSA'] }),
+    ),
+    await measure('gateway: sign actor context (EdDSA JWS)', 2_000, () => signer.sign(actor)),
+    await measure('subgraph: verify actor context (EdDSA JWS + zod)', 2_000, () => verifier.verify(context)),
+    await measure('subgraph: zod parse of the actor alone', 20_000, () => actorSchema.parse(actor)),
+    await measure('defineAbilityFor(sw-child)', 5_000, () => defineAbilityFor(actor)),
+    await measure('rowScope(ability, Client) rendered to SQL', 5_000, () => dialect.sqlToQuery(rowScope(ability, 'Client'))),
+    await measure('ability.can(read, Client row, field)', 50_000, () =>
+      ability.can('read', subject('Client', { ...row }) as unknown as Record<PropertyKey, unknown>, 'personalIdentityCode'),
+    ),
+    await measure('audit: chainHash of one entry (sha256)', 50_000, (i) => chainHash('0'.repeat(64), i, entry)),
+  ];
+}

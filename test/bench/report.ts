@@ -1,0 +1,414 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { rowsOf } from '@vartija/kit';
+import { sql } from 'drizzle-orm';
+import type { BenchDatabase } from './bench-db';
+import { type HostKind, isVartija } from './hosts';
+import type { Instrumentation } from './instrument';
+import type { MicroResult } from './micro';
+import type { ProfileSummary } from './profile';
+import type { ChainCheck, WorldFacts, WorldScale } from './world';
+
+export interface Cell {
+  scenario: string;
+  gateway: HostKind;
+  connections: number;
+  requests: number;
+  rps: number;
+  latencyMs: { mean: number; p50: number; p95: number; p99: number; max: number };
+  non2xx: number;
+  graphqlErrors: number;
+  firstError: string | null;
+  timeouts: number;
+  probeProblem: string | null;
+  meanResponseBytes: number;
+  statementsPerRequest: number;
+  auditRowsPerRequest: number;
+  hostCpuMsPerRequest: number | null;
+  postgresCpuMsPerRequest: number | null;
+  eventLoopUtilisation: number;
+  rssBeforeMb: number;
+  rssAfterMb: number;
+  rssPeakMb: number;
+  peakIsPerCell: boolean;
+  inProcess: boolean;
+}
+
+export interface GrowthProbe {
+  gateway: HostKind;
+  listSize: number;
+  clients: number;
+  statements: number;
+  auditRows: number;
+}
+
+export interface QueryCatalogue {
+  scenario: string;
+  gateway: HostKind;
+  requests: number;
+  queries: {
+    sql: string;
+    perRequest: number;
+    executionMs: number | null;
+    planningMs: number | null;
+    rows: number | null;
+    seqScans: string[];
+    explainError?: string;
+  }[];
+}
+
+export interface BenchResults {
+  generatedAt: string;
+  totalSeconds: number;
+  machine: Record<string, string | number>;
+  config: {
+    db: string;
+    durationSeconds: number;
+    warmupSeconds: number;
+    connections: number;
+    poolSize: number;
+    scale: WorldScale;
+    topology: string;
+  };
+  world: WorldFacts & { headSeqAfterRun: number; chainAfterRun: ChainCheck };
+  baselineSeam: { allowAllRowScopeSql: string };
+  partnerOperation: string;
+  micro: MicroResult[];
+  catalogues: QueryCatalogue[];
+  cells: Cell[];
+  growth: GrowthProbe[];
+  memory: { gateway: HostKind; rssAtStartMb: number; rssAtEndMb: number; peakRssMb: number; heapUsedAtEndMb: number; inProcess: boolean }[];
+  profiles: { kind: HostKind; requests: number; rps: number; profile: ProfileSummary | null; instrumentation: Instrumentation | null }[];
+}
+
+function versionOf(pkg: string): string {
+  try {
+    let dir = path.dirname(require.resolve(pkg));
+    for (let i = 0; i < 5; i += 1) {
+      try {
+        const json = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+        if (json.name === pkg) return json.version ?? '?';
+      } catch {
+        // keep walking up
+      }
+      dir = path.dirname(dir);
+    }
+  } catch {
+    // not installed
+  }
+  return '?';
+}
+
+export async function machineFacts(bench: BenchDatabase): Promise<Record<string, string | number>> {
+  const cpus = os.cpus();
+  const facts: Record<string, string | number> = {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    database: bench.kind === 'postgres' ? 'PostgreSQL (server)' : `PGlite ${versionOf('@electric-sql/pglite')} (embedded, in process)`,
+    '@apollo/gateway': versionOf('@apollo/gateway'),
+    '@apollo/server': versionOf('@apollo/server'),
+    '@graphql-hive/gateway-runtime': versionOf('@graphql-hive/gateway-runtime'),
+    graphql: versionOf('graphql'),
+    autocannon: versionOf('autocannon'),
+  };
+  const [version] = rowsOf<{ v: string }>(await bench.database.db.execute(sql`SELECT version() AS v`));
+  facts['databaseVersion'] = (version?.v ?? '?').split(' on ')[0]!;
+  for (const setting of ['shared_buffers', 'synchronous_commit', 'fsync', 'max_connections', 'work_mem']) {
+    try {
+      const [row] = rowsOf<Record<string, string>>(await bench.database.db.execute(sql.raw(`SHOW ${setting}`)));
+      facts[setting] = row ? Object.values(row)[0]! : '?';
+    } catch {
+      facts[setting] = '?';
+    }
+  }
+  return facts;
+}
+
+const GATEWAY_LABEL: Record<HostKind, string> = {
+  vartija: 'Vartija (security on)',
+  'vartija-no-log': 'Vartija, access log off (what-if)',
+  'vartija-group-commit': 'Vartija, group-committed access log (prototype)',
+  'vartija-one-statement-log': 'Vartija, one-statement access-log append (prototype)',
+  apollo: 'plain @apollo/gateway (baseline)',
+  hive: 'Hive Gateway (baseline subgraphs)',
+};
+
+const SCENARIO_TITLE: Record<string, string> = {
+  a: '(a) client page across three subgraphs, sw-child',
+  b: '(b) 50 clients with identity codes and addresses, mgr-child',
+  c1: '(c) clientAccessReport over the 1M-entry log, dpo',
+  c2: '(c) auditEntries actor-day (first 50 + totalCount), dpo',
+  d: "(d) partner's persisted operation, majakka token",
+};
+
+const f = (value: number | null | undefined, digits = 1) => (value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits));
+const pct = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(0)} %`;
+
+/** A statement shortened for a table cell: whitespace collapsed, long lists of parameters folded. */
+function abbreviate(statement: string, max = 220): string {
+  const flat = statement.replace(/\s+/g, ' ').replace(/(\$\d+, ){3,}\$\d+/g, '$n, …').replace(/\|/g, '/').replace(/`/g, "'");
+  return flat.length > max ? `${flat.slice(0, max)} …` : flat;
+}
+
+/** The cell at the run's concurrency (the auditor scenarios also have a one-connection cell). */
+function cellOf(results: BenchResults, scenario: string, gateway: HostKind, connections = results.config.connections): Cell | undefined {
+  return results.cells.find((c) => c.scenario === scenario && c.gateway === gateway && c.connections === connections);
+}
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean | null;
+}
+
+export function evaluateTargets(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const va = cellOf(results, 'a', 'vartija');
+  const ba = cellOf(results, 'a', 'apollo');
+  if (va && ba) {
+    const cost = 1 - va.rps / ba.rps;
+    checks.push({
+      target: 'security layer costs ≤ 15 % of throughput on (a) vs the same stack without it',
+      measured: `Vartija ${f(va.rps, 0)} req/s vs baseline ${f(ba.rps, 0)} req/s: ${(cost * 100).toFixed(0)} % less`,
+      met: cost <= 0.15,
+    });
+  }
+  const scenarios = [...new Set(results.cells.map((c) => c.scenario))];
+  const vsHive = scenarios
+    .map((s) => ({ s, v: cellOf(results, s, 'vartija'), h: cellOf(results, s, 'hive') }))
+    .filter((x) => x.v && x.h);
+  if (vsHive.length) {
+    checks.push({
+      target: 'Vartija (security on) is not slower than Hive Gateway (security off)',
+      measured: vsHive.map(({ s, v, h }) => `${s}: ${f(v!.rps, 0)} vs ${f(h!.rps, 0)} req/s (×${f(v!.rps / h!.rps, 2)})`).join('; '),
+      met: vsHive.every(({ v, h }) => v!.rps >= h!.rps),
+    });
+  }
+  const c = ['c1', 'c2'].map((s) => ({ one: cellOf(results, s, 'vartija', 1), loaded: cellOf(results, s, 'vartija') })).filter((x) => x.one || x.loaded);
+  if (c.length) {
+    checks.push({
+      target: `(c) median < 100 ms over ${results.world.counts['audit.entries']?.toLocaleString('en')} entries (one auditor at a time; under load in brackets)`,
+      measured: c
+        .map(({ one, loaded }) => `${(one ?? loaded)!.scenario}: p50 ${f(one?.latencyMs.p50)} ms (${f(loaded?.latencyMs.p50)} ms with ${results.config.connections} connections)`)
+        .join('; '),
+      met: c.every(({ one }) => one !== undefined && one.latencyMs.p50 < 100),
+    });
+  }
+  const growth = results.growth.filter((g) => g.gateway === 'vartija');
+  if (growth.length) {
+    const counts = growth.map((g) => g.statements);
+    checks.push({
+      target: 'SQL statements per request do not grow with list size',
+      measured: growth.map((g) => `${g.clients} clients: ${g.statements} statements`).join(', '),
+      met: counts.every((n) => n === counts[0]),
+    });
+  }
+  return checks;
+}
+
+export function renderMarkdown(results: BenchResults): string {
+  const lines: string[] = [];
+  const push = (...xs: string[]) => lines.push(...xs);
+  push(
+    '# Vartija benchmark results',
+    '',
+    `Generated by \`npm run bench\` on ${results.generatedAt} in ${results.totalSeconds.toFixed(0)} s. ` +
+      `${results.config.durationSeconds} s per cell after ${results.config.warmupSeconds} s warm-up, ${results.config.connections} concurrent connections (autocannon, loopback), ` +
+      `${results.config.db === 'postgres' ? `${results.config.poolSize} database connections per configuration` : 'one embedded PGlite database'}. Topology: ${results.config.topology}.`,
+    '',
+    '## Machine',
+    '',
+    '| fact | value |',
+    '| --- | --- |',
+    ...Object.entries(results.machine).map(([k, v]) => `| ${k} | ${v} |`),
+    '',
+    '## World',
+    '',
+    ...((results.world.counts['audit.entries'] ?? 0) < 1_000_000
+      ? [
+          `**Scaled down**: the log has ${(results.world.counts['audit.entries'] ?? 0).toLocaleString('en')} entries, not 1,000,000 ` +
+            (results.config.db === 'pglite'
+              ? '(PGlite default: it keeps the whole database in the WASM heap of this one process, and every configuration shares its single connection; set BENCH_AUDIT_SCALE=1 to try the full log).'
+              : '(BENCH_SCALE / BENCH_AUDIT_SCALE).'),
+          '',
+        ]
+      : []),
+    `The demo world (DESIGN.md §7) bulk-extended with set-based SQL (\`INSERT … SELECT generate_series\`), deterministic (md5-derived ids). ` +
+      `The access log is generated in Node, chained with the product's \`chainHash\` and loaded with \`COPY\`; the whole chain is then re-verified from genesis with the product's \`verifyChain\`.`,
+    '',
+    '| table | rows |',
+    '| --- | ---: |',
+    ...Object.entries(results.world.counts).map(([k, v]) => `| ${k} | ${v.toLocaleString('en')} |`),
+    '',
+    `Seeding: ${Object.entries(results.world.timings).map(([k, v]) => `${k} ${v} s`).join('; ') || 'reused an already seeded database'}. ` +
+      `Chain check: ${results.world.chain.ok ? 'valid' : `BROKEN (${results.world.chain.reason})`}, ${results.world.chain.verifiedEntries.toLocaleString('en')} entries in ${results.world.chain.seconds} s. ` +
+      `After the run: ${results.world.chainAfterRun.ok ? 'the chain is valid' : `the chain is BROKEN (${results.world.chainAfterRun.reason})`} over the ${results.world.chainAfterRun.verifiedEntries.toLocaleString('en')} entries the run appended (head seq ${results.world.headSeqAfterRun.toLocaleString('en')}). ` +
+      `Actor-day of (c): ${results.world.actorDay.entries} entries on ${results.world.actorDay.from.slice(0, 10)}. Partner operation: ${results.partnerOperation}. ` +
+      `Baseline seam check: rowScope of the allow-all ability renders as \`${results.baselineSeam.allowAllRowScopeSql}\`.`,
+    '',
+    '## Results',
+    '',
+    'Throughput is completed requests per second; latencies are per request at the load generator. SQL/req counts the statements drizzle sent ' +
+      '(its logger; BEGIN/COMMIT not included) in the configuration\'s process; audit/req is the growth of the hash chain per request. ' +
+      'CPU ms/req: the configuration\'s process (gateway + subgraphs) and all PostgreSQL processes. ELU: event-loop utilisation of the configuration\'s process (1.0 = its one JavaScript thread was never idle).',
+    '',
+  );
+  const scenarios = [...new Set(results.cells.map((c) => c.scenario))];
+  for (const scenario of scenarios) {
+    push(
+      `### ${SCENARIO_TITLE[scenario] ?? scenario}`,
+      '',
+      '| gateway | req/s | p50 ms | p95 ms | p99 ms | SQL/req | audit rows/req | CPU ms/req (node) | CPU ms/req (pg) | ELU | peak RSS MB | response KB | errors |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const c of results.cells.filter((x) => x.scenario === scenario)) {
+      const errors = c.graphqlErrors + c.non2xx + c.timeouts;
+      push(
+        `| ${GATEWAY_LABEL[c.gateway]}${c.connections !== results.config.connections ? `, ${c.connections} connection${c.connections === 1 ? '' : 's'}` : ''} | ${f(c.rps, 0)} | ${f(c.latencyMs.p50)} | ${f(c.latencyMs.p95)} | ${f(c.latencyMs.p99)} | ${f(c.statementsPerRequest)} | ${f(c.auditRowsPerRequest)} | ${f(c.hostCpuMsPerRequest, 2)} | ${f(c.postgresCpuMsPerRequest, 2)} | ${f(c.eventLoopUtilisation, 2)} | ${f(c.rssPeakMb, 0)} | ${f(c.meanResponseBytes / 1024)} | ${errors}${c.probeProblem ? ` (probe: ${c.probeProblem.replace(/\|/g, '/')})` : ''} |`,
+      );
+    }
+    push('');
+  }
+
+  push('### Ratios', '', '| scenario | Vartija / plain Apollo (req/s) | Vartija / Hive (req/s) | Hive / plain Apollo (req/s) | p50 Vartija / Apollo | p50 Vartija / Hive |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const scenario of scenarios) {
+    const v = cellOf(results, scenario, 'vartija');
+    const a = cellOf(results, scenario, 'apollo');
+    const h = cellOf(results, scenario, 'hive');
+    const r = (x?: number, y?: number) => (x !== undefined && y !== undefined ? f(x / y, 2) : 'n/a');
+    push(`| ${scenario} | ${r(v?.rps, a?.rps)} | ${r(v?.rps, h?.rps)} | ${r(h?.rps, a?.rps)} | ${r(v?.latencyMs.p50, a?.latencyMs.p50)} | ${r(v?.latencyMs.p50, h?.latencyMs.p50)} |`);
+  }
+  push('');
+
+  const whatIf = results.cells.filter((c) => c.gateway !== 'vartija' && isVartija(c.gateway));
+  if (whatIf.length) {
+    push(
+      '### What-ifs through the same seams (not product configurations)',
+      '',
+      '`vartija-no-log` is the Vartija stack with a no-op access-log sink (startStack\'s `auditSink` option): the upper bound of what any faster log write could give. ' +
+        '`vartija-group-commit` wraps the product\'s DbAuditSink so that batches of concurrent requests are appended in one chained transaction; each request still waits for the commit that holds its entries. ' +
+        '`vartija-one-statement-log` appends the same chain with one jsonb parameter and one INSERT … SELECT FROM jsonb_to_recordset that also moves the head (instead of a drizzle multi-row VALUES INSERT and an UPDATE). ' +
+        'Both prototypes live in test/bench/hosts.ts; the chain check after the run covers what they wrote.',
+      '',
+      '| scenario | variant | Vartija req/s | variant req/s | change | p50 ms Vartija / variant | SQL/req Vartija / variant | audit rows/req |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const w of whatIf) {
+      const v = cellOf(results, w.scenario, 'vartija');
+      if (v) {
+        push(
+          `| ${w.scenario} | ${w.gateway} | ${f(v.rps, 0)} | ${f(w.rps, 0)} | ${pct(w.rps / v.rps - 1)} | ${f(v.latencyMs.p50)} / ${f(w.latencyMs.p50)} | ${f(v.statementsPerRequest)} / ${f(w.statementsPerRequest)} | ${f(w.auditRowsPerRequest)} |`,
+        );
+      }
+    }
+    push('');
+  }
+
+  push('## Targets (measured, not asserted)', '', '| target | measured | met |', '| --- | --- | --- |');
+  for (const t of evaluateTargets(results)) push(`| ${t.target} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`);
+  push('');
+
+  if (results.growth.length) {
+    push('## SQL statements per request by list size (scenario b query, one request at a time, grants cached)', '', '| gateway | list size | clients returned | SQL statements | audit rows |', '| --- | ---: | ---: | ---: | ---: |');
+    for (const g of results.growth) push(`| ${GATEWAY_LABEL[g.gateway]} | ${g.listSize} | ${g.clients} | ${g.statements} | ${g.auditRows} |`);
+    push('');
+  }
+
+  push(
+    '## Memory per configuration',
+    '',
+    results.memory.some((m) => m.inProcess)
+      ? 'All configurations ran in the runner\'s own process (PGlite is embedded), so these are that process\'s RSS figures, load generator included: compare them with care.'
+      : 'Each configuration ran in its own process (gateway + four subgraphs + its connection pool); peak RSS is the process\'s high-water mark (VmHWM), reset before each cell.',
+    '',
+    '| configuration | RSS at start MB | RSS at end MB | peak RSS MB | heap used at end MB |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...results.memory.map((m) => `| ${GATEWAY_LABEL[m.gateway]} | ${f(m.rssAtStartMb, 0)} | ${f(m.rssAtEndMb, 0)} | ${f(m.peakRssMb, 0)} | ${f(m.heapUsedAtEndMb, 0)} |`),
+    '',
+    '## Building blocks of the security layer (idle process, µs per operation)',
+    '',
+    '| operation | µs/op |',
+    '| --- | ---: |',
+    ...results.micro.map((m) => `| ${m.name} | ${f(m.usPerOp, 1)} |`),
+    '',
+  );
+
+  for (const p of results.profiles) {
+    push(`## Profile: ${GATEWAY_LABEL[p.kind]}, scenario (a), ${p.requests} requests (${f(p.rps, 0)} req/s)`, '');
+    if (p.instrumentation && p.requests > 0) {
+      push('Per-phase timings (prototype wrappers in the configuration\'s process; wall time, async phases include waiting):', '', '| phase | calls/req | ms/call | ms/req | items/call |', '| --- | ---: | ---: | ---: | ---: |');
+      for (const [name, s] of Object.entries(p.instrumentation)) {
+        push(`| ${name} | ${f(s.calls / p.requests, 2)} | ${f(s.ms / Math.max(1, s.calls), 3)} | ${f(s.ms / p.requests, 3)} | ${s.items !== undefined ? f(s.items / Math.max(1, s.calls), 1) : ''} |`);
+      }
+      push('');
+    }
+    if (p.profile) {
+      const per = (ms: number) => f(ms / Math.max(1, p.requests), 3);
+      push(
+        `CPU profile (V8 sampling profiler through node:inspector, the measured window only${p.instrumentation ? '; the per-phase wrappers above ran too' : ''}): busy ${f(p.profile.busyMs, 0)} ms, idle ${f(p.profile.idleMs, 0)} ms, ${per(p.profile.busyMs)} ms CPU per request.`,
+        '',
+        '| where (self time) | ms | share of busy | ms per measured request |',
+        '| --- | ---: | ---: | ---: |',
+        ...p.profile.buckets.map((b) => `| ${b.bucket} | ${f(b.ms, 0)} | ${f(b.share * 100)} % | ${per(b.ms)} |`),
+        '',
+        '| hottest functions (self) | ms | share |',
+        '| --- | ---: | ---: |',
+        ...p.profile.topSelf.slice(0, 12).map((x) => `| \`${x.fn}\` | ${f(x.ms, 0)} | ${f(x.share * 100)} % |`),
+        '',
+      );
+      if (p.profile.topVartijaInclusive.length) {
+        push('| Vartija functions (inclusive: with all they call) | ms | share |', '| --- | ---: | ---: |', ...p.profile.topVartijaInclusive.slice(0, 15).map((x) => `| \`${x.fn}\` | ${f(x.ms, 0)} | ${f(x.share * 100)} % |`), '');
+      }
+    }
+  }
+
+  if (results.catalogues.length) {
+    push(
+      '## SQL statements per request, with EXPLAIN ANALYZE',
+      '',
+      'The distinct statements each configuration sent during the measured window (drizzle\'s logger), how often per request, and for SELECTs the ' +
+        'execution time of one EXPLAIN ANALYZE with the parameters of its first call, on an idle database. Sequential scans on large tables would show here.',
+      '',
+    );
+    for (const c of results.catalogues) {
+      const dbMs = c.queries.reduce((sum, q) => sum + (q.executionMs ?? 0) * q.perRequest, 0);
+      push(
+        `### ${SCENARIO_TITLE[c.scenario] ?? c.scenario}: ${GATEWAY_LABEL[c.gateway]}`,
+        '',
+        `${c.queries.reduce((sum, q) => sum + q.perRequest, 0).toFixed(1)} statements per request; SELECT execution ≈ ${dbMs.toFixed(2)} ms per request (sum over statements, idle).`,
+        '',
+        '| per request | exec ms | rows | sequential scans | statement |',
+        '| ---: | ---: | ---: | --- | --- |',
+        ...c.queries.map(
+          (q) =>
+            `| ${f(q.perRequest, 2)} | ${f(q.executionMs, 3)} | ${q.rows ?? ''} | ${q.seqScans.join(', ')}${q.explainError ? ` (explain: ${q.explainError.replace(/\|/g, '/')})` : ''} | \`${abbreviate(q.sql)}\` |`,
+        ),
+        '',
+      );
+    }
+  }
+
+  push(
+    '## Notes',
+    '',
+    '- Baselines: the same four subgraph servers built by the product\'s factories, through the `SubgraphRuntime` seams only: an allow-all CASL ability (row rules render as `TRUE`), a verifier that returns a fixed actor and reads no header, and a no-op access-log sink. The field guard still wraps sensitive fields there (it asks the allow-all ability and records into the no-op sink), so the baseline subgraphs are not entirely free of the policy machinery.',
+    '- The baselines see every row (no row rules): (b) and (d) return the first 50 / 20 clients of all 10,000 instead of the actor\'s; response sizes are in the tables. (d) runs on the baselines as a plain query: they have no persisted-operation layer.',
+    '- The demo partner token\'s rate limit is raised for the run (the limiter itself still runs on every partner request), and its allowlist is set to the one benchmark operation.',
+    '- List scenarios rotate over keyset pages, so concurrent requests differ: Hive Gateway merges identical in-flight subgraph requests, which would otherwise show as fewer SQL statements per request.',
+    '- The auditor scenarios are also measured with one connection: that is the latency an auditor sees; with ten connections it includes queueing behind the other nine on a saturated process.',
+    '- Node runs each configuration on one JavaScript thread; on this 2-core machine PostgreSQL and the load generator share the other core.',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export function writeResults(results: BenchResults, dir: string): string[] {
+  const json = path.join(dir, 'latest.json');
+  const md = path.join(dir, 'latest.md');
+  writeFileSync(json, `${JSON.stringify({ ...results, targets: evaluateTargets(results) }, null, 2)}\n`);
+  writeFileSync(md, renderMarkdown(results));
+  return [md, json];
+}
