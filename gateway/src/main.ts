@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { openDatabase, readDbConfig } from '@vartija/db';
-import { ActorContextSigner, DbAuditSink } from '@vartija/kit';
+import { ActorContextSigner, DbAuditSink, GroupCommitAuditSink } from '@vartija/kit';
 import type { JWK } from 'jose';
 import { AccessStore } from './access-store';
 import { Authenticator } from './authenticate';
@@ -38,7 +38,7 @@ async function main() {
     }),
     signer: await ActorContextSigner.fromJwk(actorKey),
     ready: () => database.ping(),
-    auditSink: new DbAuditSink(database.db),
+    auditSink: new GroupCommitAuditSink(new DbAuditSink(database.db)),
     rateLimiter: createRateLimiter(config.REDIS_URL),
     persistedOperations: new PersistedOperationStore(database.db),
   });

@@ -2,7 +2,7 @@ import { createAuditSubgraph } from '@vartija/audit';
 import { createClientsSubgraph } from '@vartija/clients';
 import type { Database } from '@vartija/db';
 import { createDocumentsSubgraph } from '@vartija/documents';
-import { ActorContextSigner, ActorContextVerifier, type AuditSink, DbAuditSink, type Subgraph, type SubgraphRuntime } from '@vartija/kit';
+import { ActorContextSigner, ActorContextVerifier, type AuditSink, DbAuditSink, GroupCommitAuditSink, type Subgraph, type SubgraphRuntime } from '@vartija/kit';
 import { createServicesSubgraph } from '@vartija/services';
 import { AccessStore } from './access-store';
 import { Authenticator } from './authenticate';
@@ -77,7 +77,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     authenticator,
     signer: await ActorContextSigner.fromJwk(options.keys.actorContext.privateJwk),
     ready: () => options.database.ping(),
-    auditSink: options.auditSink ?? new DbAuditSink(options.database.db),
+    auditSink: options.auditSink ?? new GroupCommitAuditSink(new DbAuditSink(options.database.db)),
     rateLimiter,
     persistedOperations: new PersistedOperationStore(options.database.db),
   });

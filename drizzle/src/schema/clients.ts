@@ -79,6 +79,11 @@ export const clients = clientsSchema.table(
   (t) => [
     uniqueIndex('clients_personal_identity_code_idx').on(t.personalIdentityCode),
     index('clients_name_idx').on(t.lastName, t.firstName),
+    // The client list's keyset order (client-store.ts sortName): pages without a sort.
+    index('clients_sort_name_idx').on(
+      sql`lower(coalesce(${t.lastName}, '') || ' ' || coalesce(${t.firstName}, '') || coalesce(${t.pseudonym}, ''))`,
+      t.id,
+    ),
     check(
       'clients_has_name_check',
       sql`${t.pseudonym} IS NOT NULL OR (${t.firstName} IS NOT NULL AND ${t.lastName} IS NOT NULL)`,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Db, entries, type Queryable } from '@vartija/db';
+import type { Db, Queryable } from '@vartija/db';
 import { sql } from 'drizzle-orm';
 
 export type AuditAction = 'READ' | 'CREATE' | 'UPDATE' | 'DELETE' | 'PRINT' | 'EXPORT' | 'DISCLOSE';
@@ -70,7 +70,9 @@ export interface AuditSink {
 
 /**
  * Appends a batch to the chain in one transaction: the row lock on the chain head serialises
- * writers across processes, so seq stays gapless and each hash covers its predecessor.
+ * writers across processes, so seq stays gapless and each hash covers its predecessor. The batch
+ * travels as one jsonb parameter and one statement inserts it and moves the head: the lock is held
+ * for two round trips (measured in test/bench: building a multi-row INSERT cost ~85 µs per entry).
  */
 export class DbAuditSink implements AuditSink {
   constructor(private readonly db: Db) {}
@@ -78,26 +80,104 @@ export class DbAuditSink implements AuditSink {
   async write(batch: AuditEntryInput[], via?: Queryable): Promise<void> {
     if (batch.length === 0) return;
     await (via ?? this.db).transaction(async (tx) => {
-      const head = await tx.execute<{ seq: string | number; hash: string }>(
-        sql`SELECT seq, hash FROM audit.chain_head WHERE id = ${CHAIN_ID} FOR UPDATE`,
-      );
-      const row = rowsOf<{ seq: string | number; hash: string }>(head)[0];
-      if (!row) throw new Error('audit chain head is missing: migrations were not applied');
-      let seq = Number(row.seq);
-      let prevHash = row.hash;
-      const values = batch.map((input) => {
+      const head = rowsOf<{ seq: string | number; hash: string }>(
+        await tx.execute(sql`SELECT seq, hash FROM audit.chain_head WHERE id = ${CHAIN_ID} FOR UPDATE`),
+      )[0];
+      if (!head) throw new Error('audit chain head is missing: migrations were not applied');
+      let seq = Number(head.seq);
+      let prevHash = head.hash;
+      const rows = batch.map((input) => {
         const entry = storedForm(input);
         seq += 1;
         const hash = chainHash(prevHash, seq, entry);
-        const value = { ...entry, seq, prevHash, hash };
+        const row = {
+          seq,
+          at: entry.at.toISOString(),
+          request_id: entry.requestId,
+          operation_name: entry.operationName,
+          subgraph: entry.subgraph,
+          actor_kind: entry.actorKind,
+          actor_id: entry.actorId,
+          actor_role: entry.actorRole,
+          organisation_id: entry.organisationId,
+          unit_id: entry.unitId,
+          client_id: entry.clientId,
+          entity_type: entry.entityType,
+          entity_id: entry.entityId,
+          action: entry.action,
+          outcome: entry.outcome,
+          fields: entry.fields,
+          categories: entry.categories,
+          purpose: entry.purpose,
+          emergency: entry.emergency,
+          caller_address: entry.callerAddress,
+          reason: entry.reason,
+          prev_hash: prevHash,
+          hash,
+        };
         prevHash = hash;
-        return value;
+        return row;
       });
-      await tx.insert(entries).values(values);
-      await tx.execute(
-        sql`UPDATE audit.chain_head SET seq = ${seq}, hash = ${prevHash}, updated_at = now() WHERE id = ${CHAIN_ID}`,
+      // The head moves only if every row went in; otherwise the statement fails and nothing is kept.
+      const moved = rowsOf<{ id: string }>(
+        await tx.execute(sql`
+          WITH appended AS (
+            INSERT INTO audit.entries (seq, at, request_id, operation_name, subgraph, actor_kind, actor_id, actor_role,
+              organisation_id, unit_id, client_id, entity_type, entity_id, action, outcome, fields, categories, purpose,
+              emergency, caller_address, reason, prev_hash, hash)
+            SELECT seq, at, request_id, operation_name, subgraph, actor_kind, actor_id, actor_role, organisation_id, unit_id,
+                   client_id, entity_type, entity_id, action, outcome, fields, categories, purpose, emergency,
+                   caller_address, reason, prev_hash, hash
+              FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+                seq bigint, at timestamptz, request_id text, operation_name text, subgraph text,
+                actor_kind audit.actor_kind, actor_id text, actor_role text, organisation_id uuid, unit_id uuid,
+                client_id uuid, entity_type text, entity_id text, action audit.action, outcome audit.outcome,
+                fields text[], categories text[], purpose text, emergency boolean, caller_address text, reason text,
+                prev_hash text, hash text)
+            RETURNING 1
+          )
+          UPDATE audit.chain_head SET seq = ${seq}, hash = ${prevHash}, updated_at = now()
+           WHERE id = ${CHAIN_ID} AND (SELECT count(*) FROM appended) = ${rows.length}
+          RETURNING id`),
       );
+      if (moved.length !== 1) throw new Error('audit chain head did not move with the batch');
     });
+  }
+}
+
+/**
+ * Group commit: while one append is in flight, the batches of other requests queue and go together
+ * in the next transaction (one lock, one statement, one commit). Each caller still waits for the
+ * commit that holds its own entries, so a response never leaves before its entries are durable.
+ * Writes inside a mutation's transaction (`via`) go straight through.
+ */
+export class GroupCommitAuditSink implements AuditSink {
+  private queue: { batch: AuditEntryInput[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private writing = false;
+
+  constructor(private readonly inner: AuditSink) {}
+
+  write(batch: AuditEntryInput[], via?: Queryable): Promise<void> {
+    if (via) return this.inner.write(batch, via);
+    if (batch.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.queue.length > 0) {
+      const group = this.queue.splice(0);
+      try {
+        await this.inner.write(group.flatMap((g) => g.batch));
+        for (const g of group) g.resolve();
+      } catch (error) {
+        for (const g of group) g.reject(error);
+      }
+    }
+    this.writing = false;
   }
 }
 

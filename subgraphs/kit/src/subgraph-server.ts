@@ -10,7 +10,7 @@ import type { Database, Db } from '@vartija/db';
 import { type DocumentNode, type GraphQLFormattedError, parse } from 'graphql';
 import { ACTOR_CONTEXT_HEADER, ActorContextError, type ActorContextVerifier } from './actor-context';
 import type { Actor } from './actor';
-import { type AuditSink, DbAuditSink } from './audit-chain';
+import { type AuditSink, DbAuditSink, GroupCommitAuditSink } from './audit-chain';
 import { AuditRecorder, type AuditTarget } from './audit-recorder';
 import type { RequestContext } from './context';
 import { forbidden, unauthenticated } from './errors';
@@ -77,7 +77,7 @@ export async function createSubgraph<Loaders>(
 ): Promise<Subgraph> {
   type Context = RequestContext<Loaders>;
   const { db } = runtime.database;
-  const sink = runtime.auditSink ?? new DbAuditSink(db);
+  const sink = runtime.auditSink ?? new GroupCommitAuditSink(new DbAuditSink(db));
 
   const schema = buildSubgraphSchema({
     typeDefs: definition.typeDefs,

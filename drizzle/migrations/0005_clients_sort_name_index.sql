@@ -1,0 +1,1 @@
+CREATE INDEX "clients_sort_name_idx" ON "clients"."clients" USING btree (lower(coalesce("last_name", '') || ' ' || coalesce("first_name", '') || coalesce("pseudonym", '')),"id");
