@@ -11,17 +11,11 @@ import {
   type Actor,
   actorSchema,
   type AppAbility,
-  type AuditEntryInput,
   type AuditSink,
-  chainHash,
-  DbAuditSink,
-  rowsOf,
   rowScope,
   type Subgraph,
   type SubgraphRuntime,
 } from '@vartija/kit';
-import type { Db, Queryable } from '@vartija/db';
-import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 
 /**
@@ -32,13 +26,8 @@ import { PgDialect } from 'drizzle-orm/pg-core';
  *   context, CASL policy with row rules in SQL, per-field checks and the hash-chained access log.
  * - `vartija-no-log`: the same with a no-op access-log sink (startStack's auditSink option): what
  *   writing the log costs. A what-if, never a configuration of the product.
- * - `vartija-group-commit`: the same with the access-log writes of concurrent requests grouped into
- *   one chained transaction (GroupCommitAuditSink below, over the product's DbAuditSink): a
- *   prototype of a suggested change, measured through the same seam. Each request still waits
- *   until its own entries are committed (fail-closed holds).
- * - `vartija-one-statement-log`: the same chain written by OneStatementAuditSink below: the batch
- *   travels as one jsonb parameter and one statement inserts it and moves the chain head, instead
- *   of drizzle building a multi-row VALUES list (23 parameters per entry) and a separate UPDATE.
+ * (The group-commit and one-statement append prototypes measured in the first run are now the
+ *   product's own DbAuditSink / GroupCommitAuditSink: see results/before-after.md.)
  * - `apollo`: a plain @apollo/gateway + @apollo/server (standalone) over baseline subgraphs.
  * - `hive`: Hive Gateway's runtime (@graphql-hive/gateway-runtime) over baseline subgraphs.
  *
@@ -46,7 +35,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
  * allow-all ability, a verifier that returns a fixed actor without looking at any header, and a
  * no-op access-log sink. Only this file builds them; no product configuration can.
  */
-export type HostKind = 'vartija' | 'vartija-no-log' | 'vartija-group-commit' | 'vartija-one-statement-log' | 'apollo' | 'hive';
+export type HostKind = 'vartija' | 'vartija-no-log' | 'apollo' | 'hive';
 
 export const isVartija = (kind: HostKind) => kind.startsWith('vartija');
 
@@ -101,115 +90,6 @@ export function baselineActor(): Actor {
 
 const NO_OP_SINK: AuditSink = { write: async () => {} };
 
-/**
- * Group commit for the access log: while one chained write is in flight, batches of other
- * requests queue up; the next write appends all of them in one transaction (one chain-head lock,
- * one INSERT, one UPDATE, one commit). Every caller's promise settles with the write that holds its
- * entries, so a request still answers only after its entries are durable. Writes inside a
- * mutation's transaction (`via`) go straight through.
- */
-export class GroupCommitAuditSink implements AuditSink {
-  private queue: { batch: AuditEntryInput[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
-  private writing = false;
-  /** Writes done and batches they carried, for the report. */
-  readonly stats = { writes: 0, batches: 0 };
-
-  constructor(private readonly inner: AuditSink) {}
-
-  write(batch: AuditEntryInput[], via?: Queryable): Promise<void> {
-    if (via) return this.inner.write(batch, via);
-    if (batch.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.queue.push({ batch, resolve, reject });
-      if (!this.writing) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.writing = true;
-    while (this.queue.length > 0) {
-      const group = this.queue.splice(0);
-      this.stats.writes += 1;
-      this.stats.batches += group.length;
-      try {
-        await this.inner.write(group.flatMap((g) => g.batch));
-        for (const g of group) g.resolve();
-      } catch (error) {
-        for (const g of group) g.reject(error);
-      }
-    }
-    this.writing = false;
-  }
-}
-
-/**
- * The product's chain (same lock, same chainHash, same stored form) in two statements per batch: the
- * head is locked and read, then one statement inserts every entry from a single jsonb parameter
- * (jsonb_to_recordset) and moves the head. A prototype of a suggested change to DbAuditSink.write.
- */
-export class OneStatementAuditSink implements AuditSink {
-  constructor(private readonly db: Db) {}
-
-  async write(batch: AuditEntryInput[], via?: Queryable): Promise<void> {
-    if (batch.length === 0) return;
-    await (via ?? this.db).transaction(async (tx) => {
-      const [head] = rowsOf<{ seq: string | number; hash: string }>(await tx.execute(sql`SELECT seq, hash FROM audit.chain_head WHERE id = 'main' FOR UPDATE`));
-      if (!head) throw new Error('audit chain head is missing');
-      let seq = Number(head.seq);
-      let prevHash = head.hash;
-      const lower = (value: string | null) => (value === null ? null : value.toLowerCase());
-      const rows = batch.map((input) => {
-        const entry = { ...input, organisationId: lower(input.organisationId), unitId: lower(input.unitId), clientId: lower(input.clientId) };
-        seq += 1;
-        const hash = chainHash(prevHash, seq, entry);
-        const row = {
-          seq,
-          at: entry.at.toISOString(),
-          request_id: entry.requestId,
-          operation_name: entry.operationName,
-          subgraph: entry.subgraph,
-          actor_kind: entry.actorKind,
-          actor_id: entry.actorId,
-          actor_role: entry.actorRole,
-          organisation_id: entry.organisationId,
-          unit_id: entry.unitId,
-          client_id: entry.clientId,
-          entity_type: entry.entityType,
-          entity_id: entry.entityId,
-          action: entry.action,
-          outcome: entry.outcome,
-          fields: entry.fields,
-          categories: entry.categories,
-          purpose: entry.purpose,
-          emergency: entry.emergency,
-          caller_address: entry.callerAddress,
-          reason: entry.reason,
-          prev_hash: prevHash,
-          hash,
-        };
-        prevHash = hash;
-        return row;
-      });
-      await tx.execute(sql`
-        WITH appended AS (
-          INSERT INTO audit.entries (seq, at, request_id, operation_name, subgraph, actor_kind, actor_id, actor_role, organisation_id, unit_id,
-                                     client_id, entity_type, entity_id, action, outcome, fields, categories, purpose, emergency, caller_address,
-                                     reason, prev_hash, hash)
-          SELECT seq, at, request_id, operation_name, subgraph, actor_kind, actor_id, actor_role, organisation_id, unit_id,
-                 client_id, entity_type, entity_id, action, outcome, fields, categories, purpose, emergency, caller_address, reason, prev_hash, hash
-            FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
-                 seq bigint, at timestamptz, request_id text, operation_name text, subgraph text, actor_kind audit.actor_kind, actor_id text,
-                 actor_role text, organisation_id uuid, unit_id uuid, client_id uuid, entity_type text, entity_id text, action audit.action,
-                 outcome audit.outcome, fields text[], categories text[], purpose text, emergency boolean, caller_address text, reason text,
-                 prev_hash text, hash text)
-          RETURNING 1
-        )
-        UPDATE audit.chain_head SET seq = ${seq}, hash = ${prevHash}, updated_at = now()
-         WHERE id = 'main' AND (SELECT count(*) FROM appended) = ${rows.length}`);
-    });
-  }
-}
-
 async function startBaselineSubgraphs(database: Database): Promise<{ urls: Record<SubgraphName, string>; subgraphs: Subgraph[] }> {
   const actor = baselineActor();
   const runtime: SubgraphRuntime = {
@@ -238,14 +118,7 @@ export function withSubgraphUrls(supergraphSdl: string, urls: Record<SubgraphNam
 
 export async function startHost(spec: HostSpec, database: Database): Promise<Host> {
   if (isVartija(spec.kind)) {
-    const auditSink =
-      spec.kind === 'vartija-no-log'
-        ? NO_OP_SINK
-        : spec.kind === 'vartija-group-commit'
-          ? new GroupCommitAuditSink(new DbAuditSink(database.db))
-          : spec.kind === 'vartija-one-statement-log'
-            ? new OneStatementAuditSink(database.db)
-            : undefined;
+    const auditSink = spec.kind === 'vartija-no-log' ? NO_OP_SINK : undefined;
     const stack = await startStack({
       database,
       keys: spec.keys,

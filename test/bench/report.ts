@@ -131,8 +131,6 @@ export async function machineFacts(bench: BenchDatabase): Promise<Record<string,
 const GATEWAY_LABEL: Record<HostKind, string> = {
   vartija: 'Vartija (security on)',
   'vartija-no-log': 'Vartija, access log off (what-if)',
-  'vartija-group-commit': 'Vartija, group-committed access log (prototype)',
-  'vartija-one-statement-log': 'Vartija, one-statement access-log append (prototype)',
   apollo: 'plain @apollo/gateway (baseline)',
   hive: 'Hive Gateway (baseline subgraphs)',
 };
@@ -290,8 +288,6 @@ export function renderMarkdown(results: BenchResults): string {
       '### What-ifs through the same seams (not product configurations)',
       '',
       '`vartija-no-log` is the Vartija stack with a no-op access-log sink (startStack\'s `auditSink` option): the upper bound of what any faster log write could give. ' +
-        '`vartija-group-commit` wraps the product\'s DbAuditSink so that batches of concurrent requests are appended in one chained transaction; each request still waits for the commit that holds its entries. ' +
-        '`vartija-one-statement-log` appends the same chain with one jsonb parameter and one INSERT … SELECT FROM jsonb_to_recordset that also moves the head (instead of a drizzle multi-row VALUES INSERT and an UPDATE). ' +
         'Both prototypes live in test/bench/hosts.ts; the chain check after the run covers what they wrote.',
       '',
       '| scenario | variant | Vartija req/s | variant req/s | change | p50 ms Vartija / variant | SQL/req Vartija / variant | audit rows/req |',

@@ -417,8 +417,6 @@ export async function main(): Promise<void> {
     const runs: { kind: HostKind; scenarios: Scenario[]; growth: boolean }[] = config.gateways.map((kind) => ({ kind, scenarios, growth: true }));
     if (config.whatIf && config.gateways.includes('vartija')) {
       runs.push({ kind: 'vartija-no-log', scenarios: scenarios.filter((s) => s.id === 'a' || s.id === 'b'), growth: false });
-      runs.push({ kind: 'vartija-group-commit', scenarios: scenarios.filter((s) => s.id === 'a' || s.id === 'b' || s.id === 'd'), growth: false });
-      runs.push({ kind: 'vartija-one-statement-log', scenarios: scenarios.filter((s) => s.id === 'a' || s.id === 'b' || s.id === 'd'), growth: false });
     }
     for (const run of runs) {
       if (run.scenarios.length === 0) continue;
