@@ -1,4 +1,4 @@
-import type { Db } from '@vartija/db';
+import type { apiTokens, Db } from '@vartija/db';
 import { badInput, conflict, generateApiToken, notFound, PARTNER_SCOPES, parseInput } from '@vartija/kit';
 import { z } from 'zod';
 import { type ApiTokenRow, ApiTokenStore } from './api-token-store';
@@ -21,6 +21,15 @@ export interface IssuedToken {
   apiToken: ApiTokenRow;
 }
 
+type TokenSettings = Omit<typeof apiTokens.$inferInsert, 'tokenPrefix' | 'secretHash'>;
+
+/** Stores a token row with a fresh secret; the full token is returned once, never stored. */
+async function insertWithNewSecret(store: ApiTokenStore, settings: TokenSettings): Promise<IssuedToken> {
+  const { token, lookup, secretHash } = generateApiToken();
+  const apiToken = await store.insert({ ...settings, tokenPrefix: lookup, secretHash });
+  return { token, apiToken };
+}
+
 /** Token lifecycle shared by the GraphQL mutations and the CLI. */
 export class ApiTokenService {
   constructor(private readonly db: Db) {}
@@ -31,19 +40,15 @@ export class ApiTokenService {
     const organisation = await store.organisation(values.organisationId);
     if (!organisation) throw notFound('Organisation', values.organisationId);
     if (organisation.kind !== 'SERVICE_PROVIDER') throw badInput('input.organisationId', 'tokens are issued to partner organisations (service providers) only');
-    const { token, lookup, secretHash } = generateApiToken();
-    const apiToken = await store.insert({
+    return insertWithNewSecret(store, {
       organisationId: organisation.id,
       name: values.name,
-      tokenPrefix: lookup,
-      secretHash,
       scopes: [...new Set(values.scopes)],
       allowedOperations: values.allowedOperations ?? null,
       rateLimitPerMinute: values.rateLimitPerMinute ?? 600,
       expiresAt: new Date(Date.now() + values.expiresInDays * DAY_MS),
       createdBy,
     });
-    return { token, apiToken };
   }
 
   async revoke(id: string): Promise<ApiTokenRow> {
@@ -62,12 +67,9 @@ export class ApiTokenService {
       const store = new ApiTokenStore(tx);
       const current = await this.existing(store, id);
       if (current.revokedAt) throw conflict('A revoked token cannot be rotated; issue a new one.');
-      const { token, lookup, secretHash } = generateApiToken();
-      const apiToken = await store.insert({
+      const issued = await insertWithNewSecret(store, {
         organisationId: current.organisationId,
         name: current.name,
-        tokenPrefix: lookup,
-        secretHash,
         scopes: current.scopes,
         allowedOperations: current.allowedOperations,
         rateLimitPerMinute: current.rateLimitPerMinute,
@@ -77,7 +79,7 @@ export class ApiTokenService {
       });
       const overlapEnd = new Date(Date.now() + overlapHours * 3_600_000);
       if (overlapEnd < current.expiresAt) await store.shortenExpiry(current.id, overlapEnd);
-      return { token, apiToken };
+      return issued;
     });
   }
 

@@ -1,14 +1,15 @@
-import { type LoaderDeps, loaderById, loaderGroupedBy, rowScope } from '@vartija/kit';
+import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes } from '@vartija/kit';
 import { ClientStore } from './client-store';
 
 export function createLoaders({ db, actor, ability }: LoaderDeps) {
   const store = new ClientStore(db, [...new Set(actor.grants.flatMap((g) => (g.unitId ? [g.unitId] : [])))]);
-  const scope = {
-    client: rowScope(ability, 'Client'),
-    relationship: rowScope(ability, 'ClientRelationship'),
-    commission: rowScope(ability, 'Commission'),
-    consent: rowScope(ability, 'Consent'),
-  };
+  // Translated into SQL on first use only.
+  const scope = lazyScopes(ability, {
+    client: 'Client',
+    relationship: 'ClientRelationship',
+    commission: 'Commission',
+    consent: 'Consent',
+  });
   return {
     store,
     scope,

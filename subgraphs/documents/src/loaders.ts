@@ -1,14 +1,15 @@
-import { type LoaderDeps, loaderById, loaderGroupedBy, rowScope, visibleClientLoader } from '@vartija/kit';
+import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, visibleClientLoader } from '@vartija/kit';
 import { DocumentStore } from './document-store';
 
 export function createLoaders({ db, ability }: LoaderDeps) {
   const store = new DocumentStore(db);
-  const scope = {
-    document: rowScope(ability, 'Document'),
-    revision: rowScope(ability, 'DocumentRevision'),
-    disclosure: rowScope(ability, 'Disclosure'),
-    dataSubjectRequest: rowScope(ability, 'DataSubjectRequest'),
-  };
+  // Translated into SQL on first use only.
+  const scope = lazyScopes(ability, {
+    document: 'Document',
+    revision: 'DocumentRevision',
+    disclosure: 'Disclosure',
+    dataSubjectRequest: 'DataSubjectRequest',
+  });
   return {
     store,
     visibleClient: visibleClientLoader(db, ability),

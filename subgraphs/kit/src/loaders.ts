@@ -27,8 +27,8 @@ export function loaderGroupedBy<Row>(fetch: (keys: readonly string[]) => Promise
  * answer `_entities` for other clients exactly as for nonexistent ones.
  */
 export function visibleClientLoader(db: Queryable, ability: AppAbility) {
-  const scope = rowScope(ability, 'Client');
   return new DataLoader<string, boolean>(async (ids) => {
+    const scope = rowScope(ability, 'Client');
     const valid = ids.filter(isUuid);
     const rows = valid.length
       ? await db.select({ id: clients.id }).from(clients).where(and(inArray(clients.id, valid), scope))

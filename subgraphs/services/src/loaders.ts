@@ -1,18 +1,19 @@
-import { type LoaderDeps, loaderById, loaderGroupedBy, rowScope, visibleClientLoader } from '@vartija/kit';
+import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, visibleClientLoader } from '@vartija/kit';
 import { ServiceStore } from './service-store';
 
 export function createLoaders({ db, ability }: LoaderDeps) {
   const store = new ServiceStore(db);
-  const scope = {
-    decision: rowScope(ability, 'Decision'),
-    placement: rowScope(ability, 'Placement'),
-    careDay: rowScope(ability, 'CareDay'),
-    paymentCommitment: rowScope(ability, 'PaymentCommitment'),
-    invoice: rowScope(ability, 'Invoice'),
-    restriction: rowScope(ability, 'Restriction'),
-    assistanceRequest: rowScope(ability, 'AssistanceRequest'),
-    medication: rowScope(ability, 'Medication'),
-  };
+  // Translated into SQL on first use only.
+  const scope = lazyScopes(ability, {
+    decision: 'Decision',
+    placement: 'Placement',
+    careDay: 'CareDay',
+    paymentCommitment: 'PaymentCommitment',
+    invoice: 'Invoice',
+    restriction: 'Restriction',
+    assistanceRequest: 'AssistanceRequest',
+    medication: 'Medication',
+  });
   return {
     store,
     visibleClient: visibleClientLoader(db, ability),

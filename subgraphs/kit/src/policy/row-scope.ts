@@ -99,6 +99,29 @@ export function rowScope(ability: AppAbility, subject: Subject): SQL {
   return new Translator().translate(ast, subject, mapping.table as AnyTable);
 }
 
+/**
+ * The row scopes a subgraph's loaders use, each translated only when first needed and then reused
+ * for the request: most requests touch a few of a subgraph's types, not all of them.
+ */
+export function lazyScopes<Names extends Record<string, Subject>>(
+  ability: AppAbility,
+  subjects: Names,
+): { readonly [K in keyof Names]: SQL } {
+  const cache = new Map<keyof Names, SQL>();
+  const scopes = {} as { [K in keyof Names]: SQL };
+  for (const name of Object.keys(subjects) as (keyof Names)[]) {
+    Object.defineProperty(scopes, name, {
+      enumerable: true,
+      get() {
+        let scope = cache.get(name);
+        if (!scope) cache.set(name, (scope = rowScope(ability, subjects[name]!)));
+        return scope;
+      },
+    });
+  }
+  return scopes;
+}
+
 class Translator {
   private aliases = 0;
 
