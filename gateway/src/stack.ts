@@ -2,7 +2,16 @@ import { createAuditSubgraph } from '@vartija/audit';
 import { createClientsSubgraph } from '@vartija/clients';
 import type { Database } from '@vartija/db';
 import { createDocumentsSubgraph } from '@vartija/documents';
-import { ActorContextSigner, ActorContextVerifier, type AuditSink, DbAuditSink, GroupCommitAuditSink, type Subgraph, type SubgraphRuntime } from '@vartija/kit';
+import {
+  ActorContextSigner,
+  ActorContextVerifier,
+  type AuditSink,
+  DbAuditSink,
+  GroupCommitAuditSink,
+  setCursorSecret,
+  type Subgraph,
+  type SubgraphRuntime,
+} from '@vartija/kit';
 import { createServicesSubgraph } from '@vartija/services';
 import { AccessStore } from './access-store';
 import { Authenticator } from './authenticate';
@@ -48,6 +57,8 @@ export interface Stack {
 /** The whole federated register in one process: four subgraphs and the gateway over one database. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const host = options.host ?? '127.0.0.1';
+  // One process: the subgraphs seal cursors with the stack's secret.
+  setCursorSecret(options.keys.cursorSecret);
   const verifier = await ActorContextVerifier.fromJwk(options.keys.actorContext.publicJwk);
   const runtime: SubgraphRuntime = {
     database: options.database,

@@ -1,4 +1,4 @@
-import { DEMO, DEMO_PARTNER_TOKEN_ID, type Database, entries, Random, seedDemoWorld } from '@vartija/db';
+import { DEMO, DEMO_PARTNER_TOKEN_ID, type Database, entries, Random, seedDemoWorld, type SingleGrantLogin } from '@vartija/db';
 import { type AuditEntryInput, type ChainedEntry, chainHash, GENESIS_HASH, rowsOf, verifyChain, verifyChainEnd } from '@vartija/kit';
 import { and, asc, gte, lte, sql } from 'drizzle-orm';
 import { PARTNER_OPERATION_ID } from './scenarios';
@@ -203,7 +203,7 @@ interface ActorSpec {
 }
 
 function logActors(): ActorSpec[] {
-  const staff = (login: keyof typeof U, weight: number, purpose = 'CLIENT_WORK'): ActorSpec => {
+  const staff = (login: SingleGrantLogin, weight: number, purpose = 'CLIENT_WORK'): ActorSpec => {
     const u = U[login];
     return { id: u.id, kind: 'USER', role: u.role, unitId: u.unit ? UNITS[u.unit].id : null, organisationId: REGION, purpose, weight };
   };

@@ -1,4 +1,4 @@
-import { encodeCursor } from '@vartija/kit';
+import { cursorCodec } from '@vartija/kit';
 import { codesOf, DEMO, startTestStack, type TestStack } from '../testkit';
 
 let t: TestStack;
@@ -33,7 +33,12 @@ describe('sw-child: ways around the row rules', () => {
 
   it('a cursor forged to point at an invisible client returns only visible clients after it', async () => {
     const visible = await allVisibleIds('sw-child');
-    const forged = encodeCursor({ key: 'a', id: DEMO.clients.adultOnly });
+    // Without the cursor secret a forged cursor is refused outright ...
+    const unsealed = Buffer.from(JSON.stringify(['a', DEMO.clients.adultOnly]), 'utf8').toString('base64url');
+    const refused = await t.execute<Page>({ as: 'sw-child', query: PAGE, variables: { after: unsealed } });
+    expect(codesOf(refused)).toEqual(['BAD_USER_INPUT']);
+    // ... and one sealed with it (this test shares the stack's process) still reaches only visible rows.
+    const forged = cursorCodec({ actorId: DEMO.users['sw-child'].id, list: 'clients' }).encode({ key: 'a', id: DEMO.clients.adultOnly });
     const result = await t.execute<Page>({ as: 'sw-child', query: PAGE, variables: { after: forged } });
     expect(result.errors).toBeUndefined();
     expect(result.data!.clients.nodes.length).toBeGreaterThan(0);

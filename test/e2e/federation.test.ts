@@ -93,13 +93,14 @@ describe('the federated register through the gateway', () => {
     expect(found.data?.clientByPersonalIdentityCode.id).toBe(DEMO.clients.childWelfareOpen);
   });
 
-  it('answers an unknown or malformed id with null, not an error', async () => {
-    const result = await t.execute({
-      as: 'sw-child',
-      query: `{ a: client(id: "00000000-0000-4000-8000-000000000000") { id } b: client(id: "not-a-uuid") { id } }`,
-    });
-    expect(result.errors).toBeUndefined();
-    expect(result.data).toEqual({ a: null, b: null });
+  it('answers an unknown id with null, and a malformed one with BAD_USER_INPUT naming it', async () => {
+    const unknown = await t.execute({ as: 'sw-child', query: `{ client(id: "00000000-0000-4000-8000-000000000000") { id } }` });
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.data).toEqual({ client: null });
+    // A malformed id names no row, so refusing it tells nothing about which rows exist.
+    const malformed = await t.execute({ as: 'sw-child', query: `{ client(id: "not-a-uuid") { id } }` });
+    expect(codesOf(malformed)).toEqual(['BAD_USER_INPUT']);
+    expect(malformed.errors?.[0]?.extensions).toMatchObject({ field: 'id' });
   });
 
   it('shows corrected documents with their original kept', async () => {

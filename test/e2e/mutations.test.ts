@@ -547,10 +547,9 @@ describe('sw-child (SOCIAL_WORKER, child-welfare): relationships', () => {
     expect(await writeFootprint()).toEqual(before);
   });
 
-  it('answers ending an unknown or malformed relationship id with NOT_FOUND', async () => {
-    for (const id of [UNKNOWN_ID, 'not-a-uuid']) {
-      expect(codesOf(await endRelationship('sw-child', id, ended))).toEqual(['NOT_FOUND']);
-    }
+  it('answers ending an unknown relationship id with NOT_FOUND and a malformed one with BAD_USER_INPUT', async () => {
+    expect(codesOf(await endRelationship('sw-child', UNKNOWN_ID, ended))).toEqual(['NOT_FOUND']);
+    expect(codesOf(await endRelationship('sw-child', 'not-a-uuid', ended))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('refuses to open a relationship in another unit with FORBIDDEN, writing nothing', async () => {
@@ -677,10 +676,12 @@ describe('sw-child (SOCIAL_WORKER, child-welfare): decisions and placements', ()
 
   it('answers a decision for a client the unit does not serve with NOT_FOUND, as for an unknown id', async () => {
     const before = await writeFootprint();
-    for (const clientId of [DEMO.clients.adultOnly, UNKNOWN_ID, 'not-a-uuid']) {
+    for (const clientId of [DEMO.clients.adultOnly, UNKNOWN_ID]) {
       const result = await t.execute({ as: 'sw-child', query: RECORD_DECISION, variables: { input: decisionInput({ clientId }) } });
       expect(codesOf(result)).toEqual(['NOT_FOUND']);
     }
+    const malformed = await t.execute({ as: 'sw-child', query: RECORD_DECISION, variables: { input: decisionInput({ clientId: 'not-a-uuid' }) } });
+    expect(codesOf(malformed)).toEqual(['BAD_USER_INPUT']);
     expect(await writeFootprint()).toEqual(before);
   });
 

@@ -77,7 +77,9 @@ export const clients = clientsSchema.table(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('clients_personal_identity_code_idx').on(t.personalIdentityCode),
+    // Unique per register (the organisation that controls the record), not across organisations: the same
+    // person may be a client of two welfare regions, each keeping its own record.
+    uniqueIndex('clients_personal_identity_code_idx').on(t.organisationId, t.personalIdentityCode),
     index('clients_name_idx').on(t.lastName, t.firstName),
     // The client list's keyset order (client-store.ts sortName): pages without a sort.
     index('clients_sort_name_idx').on(

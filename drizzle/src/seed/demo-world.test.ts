@@ -2,7 +2,7 @@ import { asc, count } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { openDatabase, type Database, type Db } from '../client';
 import * as s from '../schema';
-import { DEMO, PERSONAS, isSeeded, seedDemoWorld, type SeedSummary, type UnitCode } from './demo-world';
+import { DEMO, demoPersonalIdentityCode, PERSONAS, isSeeded, seedDemoWorld, type SeedSummary, type StaffLogin, type UnitCode } from './demo-world';
 import { parsePersonalIdentityCode } from './hetu';
 
 const NOW = new Date('2025-06-15T09:30:00Z');
@@ -70,6 +70,9 @@ describe('demo world seed', () => {
   let revisions: (typeof s.documentRevisions.$inferSelect)[];
 
   const unitOf = (code: UnitCode): string => DEMO.units[code].id;
+  const CHILD_WELFARE_UNITS = [unitOf('child-welfare'), unitOf('b-child-welfare')];
+  const REGION = DEMO.organisations.region.id;
+  const REGION_B = DEMO.organisations['region-b'].id;
   const relationshipsOf = (clientId: string) => relationships.filter((r) => r.clientId === clientId);
   const clientById = (id: string) => {
     const found = clients.find((c) => c.id === id);
@@ -152,37 +155,66 @@ describe('demo world seed', () => {
   });
 
   describe('organisations, units and personas', () => {
-    it('has the region, majakka and three units with a 12-month window', async () => {
+    it('has the region, region-b, majakka and four units with a 12-month window', async () => {
       const orgs = await db.select().from(s.organisations);
       expect(orgs.map((o) => [o.id, o.code, o.name, o.kind]).sort()).toEqual(
         [
-          [DEMO.organisations.region.id, 'region', 'Demo Welfare Region', 'WELFARE_REGION'],
+          [REGION, 'region', 'Demo Welfare Region', 'WELFARE_REGION'],
+          [REGION_B, 'region-b', 'Toinen Hyvinvointialue', 'WELFARE_REGION'],
           [DEMO.organisations.majakka.id, 'majakka', 'Perhekoti Majakka', 'SERVICE_PROVIDER'],
         ].sort(),
       );
       const units = await db.select().from(s.units);
       expect(units.map((u) => [u.code, u.serviceTask, u.organisationId, u.visibilityWindowMonths]).sort()).toEqual([
-        ['adult-services', 'ADULT_SOCIAL_WORK', DEMO.organisations.region.id, 12],
-        ['child-welfare', 'CHILD_WELFARE', DEMO.organisations.region.id, 12],
-        ['family-services', 'FAMILY_SERVICES', DEMO.organisations.region.id, 12],
+        ['adult-services', 'ADULT_SOCIAL_WORK', REGION, 12],
+        ['b-child-welfare', 'CHILD_WELFARE', REGION_B, 12],
+        ['child-welfare', 'CHILD_WELFARE', REGION, 12],
+        ['family-services', 'FAMILY_SERVICES', REGION, 12],
       ]);
     });
 
-    it('gives every persona (and sw-child-2) one grant with the role and unit of DESIGN.md §7', async () => {
+    it('gives every user the grants of DESIGN.md §7, in its own organisation', async () => {
       expect(PERSONAS.map((p) => p.login)).toEqual([
         'sw-child', 'sw-family', 'sw-adult', 'mgr-child', 'student-child', 'student-ended', 'billing', 'dpo', 'admin',
+        'sw-adult-student', 'mgr-family-sw-child', 'billing-student', 'dpo-student', 'sw-b', 'dpo-b',
       ]);
       const users = await db.select().from(s.users);
       const grants = await db.select().from(s.grants);
-      for (const login of [...PERSONAS.map((p) => p.login), 'sw-child-2' as const]) {
+      const logins = Object.keys(DEMO.users) as StaffLogin[];
+      expect(users.map((u) => u.login).sort()).toEqual([...logins].sort());
+      const summary = (login: StaffLogin) =>
+        grants
+          .filter((g) => g.userId === DEMO.users[login].id)
+          .map((g) => `${g.role} ${g.unitId === null ? 'organisation' : (Object.values(DEMO.units).find((u) => u.id === g.unitId)?.code ?? '?')}`)
+          .sort();
+      for (const login of logins) {
         const demo = DEMO.users[login];
         const user = users.find((u) => u.login === login);
         expect(user?.id).toBe(demo.id);
+        expect(user?.organisationId).toBe(DEMO.organisations[demo.organisation].id);
         const userGrants = grants.filter((g) => g.userId === demo.id);
-        expect(userGrants).toHaveLength(1);
-        expect(userGrants[0]?.role).toBe(demo.role);
-        expect(userGrants[0]?.unitId).toBe(demo.unit === null ? null : unitOf(demo.unit));
+        expect(userGrants.map((g) => g.id).sort()).toEqual(demo.grants.map((g) => g.id).sort());
+        for (const g of demo.grants) {
+          expect(userGrants.find((row) => row.id === g.id)).toMatchObject({
+            role: g.role,
+            unitId: g.unit === null ? null : unitOf(g.unit),
+            organisationId: DEMO.organisations[g.organisation].id,
+            revokedAt: null,
+          });
+        }
+        if ('grantId' in demo) expect(demo.grants).toEqual([expect.objectContaining({ id: demo.grantId, role: demo.role, unit: demo.unit })]);
+        else expect(demo.grants.length).toBeGreaterThan(1);
       }
+      expect(summary('sw-child')).toEqual(['SOCIAL_WORKER child-welfare']);
+      expect(summary('sw-adult-student')).toEqual(['SOCIAL_WORKER adult-services', 'STUDENT child-welfare']);
+      expect(summary('mgr-family-sw-child')).toEqual(['MANAGER family-services', 'SOCIAL_WORKER child-welfare']);
+      expect(summary('billing-student')).toEqual(['BILLING organisation', 'STUDENT child-welfare']);
+      expect(summary('dpo-student')).toEqual(['AUDITOR organisation', 'STUDENT child-welfare']);
+      expect(summary('sw-b')).toEqual(['SOCIAL_WORKER b-child-welfare']);
+      expect(summary('dpo-b')).toEqual(['AUDITOR organisation']);
+      expect(DEMO.users['sw-b']).toMatchObject({ organisation: 'region-b', unit: 'b-child-welfare', role: 'SOCIAL_WORKER' });
+      expect(DEMO.users['dpo-b']).toMatchObject({ organisation: 'region-b', unit: null, role: 'AUDITOR' });
+      expect(new Set(grants.map((g) => g.id)).size).toBe(grants.length);
       expect(DEMO.users['billing'].unit).toBeNull();
       expect(DEMO.users['dpo'].role).toBe('AUDITOR');
       expect(DEMO.users['admin'].role).toBe('REGISTRAR');
@@ -201,7 +233,13 @@ describe('demo world seed', () => {
       expect(ended?.validUntil?.getTime()).toBe(NOW.getTime() - 86_400_000);
       expect(ended?.validUntil?.toISOString().slice(0, 10)).toBe('2025-06-14');
 
-      const others = grants.filter((g) => g.userId !== DEMO.users['student-child'].id && g.userId !== DEMO.users['student-ended'].id);
+      // The other trainees' internships are valid now, exactly as student-child's.
+      for (const login of ['sw-adult-student', 'billing-student', 'dpo-student'] as const) {
+        const internship = grants.find((g) => g.userId === DEMO.users[login].id && g.role === 'STUDENT');
+        expect(internship).toMatchObject({ unitId: unitOf('child-welfare'), validFrom: valid?.validFrom, validUntil: valid?.validUntil });
+      }
+
+      const others = grants.filter((g) => g.role !== 'STUDENT');
       for (const g of others) {
         expect(g.validUntil).toBeNull();
         expect(g.validFrom.getTime()).toBeLessThan(NOW.getTime());
@@ -210,9 +248,10 @@ describe('demo world seed', () => {
   });
 
   describe('clients', () => {
-    it('has at least 300 clients with valid, unique test identity codes matching the date of birth', () => {
-      expect(clients.length).toBeGreaterThanOrEqual(300);
+    it('has at least 300 clients with valid test identity codes matching the date of birth, unique per organisation', () => {
+      expect(clients.filter((c) => c.organisationId === REGION).length).toBeGreaterThanOrEqual(300);
       const codes = new Set<string>();
+      const perOrganisation = new Set<string>();
       for (const c of clients) {
         const parsed = parsePersonalIdentityCode(c.personalIdentityCode ?? '');
         expect(parsed).not.toBeNull();
@@ -221,8 +260,11 @@ describe('demo world seed', () => {
         expect(parsed?.individualNumber).toBeLessThanOrEqual(999);
         expect(parsed?.dateOfBirth).toBe(c.dateOfBirth);
         codes.add(c.personalIdentityCode ?? '');
+        perOrganisation.add(`${c.organisationId} ${c.personalIdentityCode}`);
       }
-      expect(codes.size).toBe(clients.length);
+      expect(perOrganisation.size).toBe(clients.length);
+      // Across organisations only the shared persons repeat.
+      expect(codes.size).toBe(clients.length - DEMO.regionB.sharedPersons.length);
     });
 
     it('has plausible person data', () => {
@@ -236,20 +278,30 @@ describe('demo world seed', () => {
         expect(['fi', 'sv']).toContain(c.serviceLanguage);
         expect(c.nationality).toMatch(/^[A-Z]{2}$/);
         if (c.phone !== null) expect(c.phone).toMatch(/^\+358 40 \d{3} \d{4}$/);
-        expect(c.organisationId).toBe(DEMO.organisations.region.id);
+        // A client's relationships are all in units of the organisation that keeps the record.
+        expect([REGION, REGION_B]).toContain(c.organisationId);
+        for (const r of relationshipsOf(c.id)) {
+          expect(Object.values(DEMO.units).find((u) => u.id === r.unitId)?.organisationId).toBe(c.organisationId);
+        }
       }
       const languages = new Set(clients.map((c) => c.motherTongue));
       expect(languages.has('fi')).toBe(true);
       expect(languages.has('sv')).toBe(true);
     });
 
-    it('keeps child-welfare clients under 18 and adult-services clients 18–90, adults with a marital status', () => {
+    it('keeps child-welfare clients under 18 (aftercare up to 25) and adult-services clients 18–90, adults with a marital status', () => {
       for (const c of clients) {
         const units = relationshipsOf(c.id).map((r) => r.unitId);
         const age = ageOn(c.dateOfBirth ?? '', TODAY);
-        if (units.includes(unitOf('child-welfare'))) {
+        if (units.some((u) => CHILD_WELFARE_UNITS.includes(u)) && !units.includes(unitOf('adult-services'))) {
           expect(age).toBeLessThan(18);
           expect(c.maritalStatus).toBeNull();
+        }
+        if (units.some((u) => CHILD_WELFARE_UNITS.includes(u))) {
+          expect(age).toBeLessThan(25);
+          // Aftercare follows care that began before 18.
+          const child = relationshipsOf(c.id).find((r) => CHILD_WELFARE_UNITS.includes(r.unitId));
+          expect(ageOn(c.dateOfBirth ?? '', child?.startedOn ?? '')).toBeLessThan(18);
         }
         if (units.includes(unitOf('adult-services'))) {
           expect(age).toBeGreaterThanOrEqual(18);
@@ -315,6 +367,7 @@ describe('demo world seed', () => {
         'child-welfare': [DEMO.users['sw-child'].id, DEMO.users['sw-child-2'].id],
         'family-services': [DEMO.users['sw-family'].id],
         'adult-services': [DEMO.users['sw-adult'].id],
+        'b-child-welfare': [DEMO.users['sw-b'].id],
       };
       for (const code of Object.keys(workerOf) as UnitCode[]) {
         for (const r of relationships.filter((x) => x.unitId === unitOf(code))) {
@@ -371,6 +424,113 @@ describe('demo world seed', () => {
       expect(only(DEMO.clients.childWelfareArchived)).toEqual([expect.objectContaining({ unitId: unitOf('child-welfare'), endedOn: '2023-12-15' })]);
       expect('2025-03-17' >= VISIBILITY_CUTOFF).toBe(true);
       expect('2023-12-15' < VISIBILITY_CUTOFF).toBe(true);
+    });
+  });
+
+  describe('clients for the multi-grant personas', () => {
+    it('childAndAdult: a young adult in aftercare, open in child welfare (sw-child) and adult services, documents in both', () => {
+      const rels = relationshipsOf(DEMO.clients.childAndAdult);
+      expect(rels.map((r) => [r.id, r.unitId, r.endedOn, r.responsibleWorkerId]).sort()).toEqual(
+        [
+          [DEMO.relationships.childAndAdultChildWelfare, unitOf('child-welfare'), null, DEMO.users['sw-child'].id],
+          [DEMO.relationships.childAndAdultAdult, unitOf('adult-services'), null, DEMO.users['sw-adult'].id],
+        ].sort(),
+      );
+      const client = clientById(DEMO.clients.childAndAdult);
+      expect(client.addressNonDisclosure).toBe(false);
+      expect(ageOn(client.dateOfBirth ?? '', TODAY)).toBeGreaterThanOrEqual(18);
+      const get = (id: string) => documents.find((d) => d.id === id);
+      expect(get(DEMO.documents.childAndAdultChildWelfare)).toMatchObject({ clientId: client.id, unitId: unitOf('child-welfare'), type: 'CASE_NOTE' });
+      expect(get(DEMO.documents.childAndAdultChildWelfareRestricted)).toMatchObject({ clientId: client.id, unitId: unitOf('child-welfare'), type: 'STATEMENT' });
+      expect(get(DEMO.documents.childAndAdultAdult)).toMatchObject({ clientId: client.id, unitId: unitOf('adult-services'), type: 'CASE_NOTE' });
+    });
+
+    it('makes mgr-family-sw-child the responsible worker of no child-welfare client, so of no non-disclosure one', () => {
+      const mgr = DEMO.users['mgr-family-sw-child'].id;
+      expect(relationships.filter((r) => r.responsibleWorkerId === mgr)).toEqual([]);
+      const nonDisclosureChildWelfare = relationships.filter(
+        (r) => r.unitId === unitOf('child-welfare') && r.endedOn === null && clientById(r.clientId).addressNonDisclosure,
+      );
+      expect(nonDisclosureChildWelfare.length).toBeGreaterThanOrEqual(4);
+      const other = relationshipsOf(DEMO.clients.childWelfareNonDisclosureOther);
+      expect(other.map((r) => r.responsibleWorkerId)).toEqual([DEMO.users['sw-child-2'].id]);
+    });
+  });
+
+  describe('region-b', () => {
+    it('has 20 clients of its own, each open in b-child-welfare with sw-b responsible', () => {
+      const own = clients.filter((c) => c.organisationId === REGION_B);
+      expect(own.map((c) => c.id).sort()).toEqual([...DEMO.regionB.clients].sort());
+      expect(own).toHaveLength(20);
+      for (const c of own) {
+        expect(relationshipsOf(c.id)).toEqual([
+          expect.objectContaining({ unitId: unitOf('b-child-welfare'), endedOn: null, responsibleWorkerId: DEMO.users['sw-b'].id, serviceTask: 'CHILD_WELFARE' }),
+        ]);
+        expect(ageOn(c.dateOfBirth ?? '', TODAY)).toBeLessThan(18);
+      }
+      expect(own.filter((c) => c.addressNonDisclosure).map((c) => c.id).sort()).toEqual([...DEMO.regionB.nonDisclosure].sort());
+      expect(DEMO.regionB.nonDisclosure.length).toBeGreaterThanOrEqual(4);
+      expect(clientById(DEMO.regionB.open).addressNonDisclosure).toBe(false);
+      // No region-b client has a relationship in a unit of the region, nor the other way round.
+      expect(relationships.filter((r) => r.unitId === unitOf('b-child-welfare')).every((r) => clientById(r.clientId).organisationId === REGION_B)).toBe(true);
+    });
+
+    it('has guardians, documents, decisions and a placement of its own, written by sw-b', async () => {
+      const [guardians, decisions, placements, careDays] = await Promise.all([
+        db.select().from(s.guardians),
+        db.select().from(s.decisions),
+        db.select().from(s.placements),
+        db.select().from(s.careDays),
+      ]);
+      const ids = new Set<string>(DEMO.regionB.clients);
+      expect(guardians.filter((g) => ids.has(g.clientId)).length).toBeGreaterThanOrEqual(20);
+      const docs = documents.filter((d) => ids.has(d.clientId));
+      expect(docs.length).toBeGreaterThanOrEqual(20);
+      for (const d of docs) expect(d).toMatchObject({ unitId: unitOf('b-child-welfare'), authorId: DEMO.users['sw-b'].id, authorOrganisationId: REGION_B });
+      expect(docs.find((d) => d.id === DEMO.regionB.caseNote)).toMatchObject({ clientId: DEMO.regionB.open, type: 'CASE_NOTE' });
+      const own = decisions.filter((d) => ids.has(d.clientId));
+      expect(own.length).toBeGreaterThanOrEqual(3);
+      for (const d of own) expect(d).toMatchObject({ unitId: unitOf('b-child-welfare'), decisionMakerId: DEMO.users['sw-b'].id });
+      expect(own.find((d) => d.id === DEMO.regionB.decision)).toMatchObject({ clientId: DEMO.regionB.placed, type: 'TAKING_INTO_CARE' });
+      expect(placements.find((p) => p.id === DEMO.regionB.placement)).toMatchObject({
+        clientId: DEMO.regionB.placed,
+        unitId: unitOf('b-child-welfare'),
+        decisionId: DEMO.regionB.decision,
+        kind: 'FAMILY_CARE',
+        endsOn: null,
+      });
+      expect(careDays.some((d) => d.placementId === DEMO.regionB.placement)).toBe(true);
+    });
+
+    it('holds three persons the region also has: same code, names and birth date; its own address and relationship', async () => {
+      const guardians = await db.select().from(s.guardians);
+      const guardianNames = (clientId: string) => guardians.filter((g) => g.clientId === clientId).map((g) => `${g.firstName} ${g.lastName}`).sort();
+      expect(DEMO.regionB.sharedPersons).toHaveLength(3);
+      expect(DEMO.regionB.sharedPersons.filter((p) => p.addressNonDisclosure)).toHaveLength(1);
+      for (const shared of DEMO.regionB.sharedPersons) {
+        const inRegion = clientById(shared.regionClientId);
+        const inRegionB = clientById(shared.regionBClientId);
+        expect(inRegion.organisationId).toBe(REGION);
+        expect(inRegionB.organisationId).toBe(REGION_B);
+        const person = (c: typeof inRegion) => [c.personalIdentityCode, c.firstName, c.lastName, c.dateOfBirth, c.motherTongue];
+        expect(person(inRegionB)).toEqual(person(inRegion));
+        expect(inRegion.addressNonDisclosure).toBe(shared.addressNonDisclosure);
+        expect(inRegionB.addressNonDisclosure).toBe(shared.addressNonDisclosure);
+        expect(inRegionB.streetAddress).not.toBe(inRegion.streetAddress);
+        expect(inRegionB.municipality).not.toBe(inRegion.municipality);
+        expect(relationshipsOf(inRegion.id)).toEqual([expect.objectContaining({ unitId: unitOf('child-welfare'), endedOn: null })]);
+        expect(guardianNames(inRegionB.id)).toEqual(guardianNames(inRegion.id));
+        expect(demoPersonalIdentityCode(shared.regionClientId, NOW)).toBe(inRegion.personalIdentityCode);
+        expect(demoPersonalIdentityCode(shared.regionBClientId, NOW)).toBe(inRegion.personalIdentityCode);
+        // Every other code belongs to one client only.
+        expect(clients.filter((c) => c.personalIdentityCode === inRegion.personalIdentityCode)).toHaveLength(2);
+      }
+      const laterClients = await later.db.select().from(s.clients);
+      for (const shared of DEMO.regionB.sharedPersons) {
+        const code = laterClients.find((c) => c.id === shared.regionClientId)?.personalIdentityCode;
+        expect(laterClients.find((c) => c.id === shared.regionBClientId)?.personalIdentityCode).toBe(code);
+        expect(demoPersonalIdentityCode(shared.regionBClientId, LATER)).toBe(code);
+      }
     });
   });
 
@@ -434,7 +594,7 @@ describe('demo world seed', () => {
       }
       for (const d of decisions) {
         expect(relationshipsOf(d.clientId).map((r) => r.unitId)).toContain(d.unitId);
-        if (d.legalAct.startsWith('Lastensuojelulaki')) expect(d.unitId).toBe(unitOf('child-welfare'));
+        if (d.legalAct.startsWith('Lastensuojelulaki')) expect(CHILD_WELFARE_UNITS).toContain(d.unitId);
         expect(d.decidedAt.getTime()).toBeLessThan(NOW.getTime());
       }
       expect(decisions.find((d) => d.id === DEMO.decisions.childWelfareOpen)).toMatchObject({ clientId: DEMO.clients.childWelfareOpen, type: 'OPEN_CARE_SUPPORT' });
@@ -447,7 +607,7 @@ describe('demo world seed', () => {
       const invoices = await db.select().from(s.invoices);
       expect(placements.length).toBeGreaterThanOrEqual(35);
       for (const p of placements) {
-        expect(p.unitId).toBe(unitOf('child-welfare'));
+        expect(CHILD_WELFARE_UNITS).toContain(p.unitId);
         expect(p.decisionId).not.toBeNull();
         const days = careDays.filter((d) => d.placementId === p.id);
         expect(days.length).toBeGreaterThanOrEqual(1);
@@ -485,7 +645,7 @@ describe('demo world seed', () => {
       const restricted = documents.filter((d) => d.type === 'STATEMENT' || d.type === 'CHILD_WELFARE_NOTIFICATION');
       const inChildWelfare = restricted.filter((d) => d.unitId === unitOf('child-welfare'));
       expect(inChildWelfare.length).toBeGreaterThan(restricted.length / 2);
-      expect(documents.filter((d) => d.type === 'CHILD_WELFARE_NOTIFICATION').every((d) => d.unitId === unitOf('child-welfare'))).toBe(true);
+      expect(documents.filter((d) => d.type === 'CHILD_WELFARE_NOTIFICATION').every((d) => CHILD_WELFARE_UNITS.includes(d.unitId))).toBe(true);
     });
 
     it('records staff documents in a relationship of the client, written by that unit’s worker', () => {
@@ -498,7 +658,7 @@ describe('demo world seed', () => {
         expect(d.recordedAt.getTime()).toBeLessThan(NOW.getTime());
         expect(d.recordedAt.toISOString().slice(0, 10) >= (r?.startedOn ?? '')).toBe(true);
         if (d.commissionId === null) {
-          expect(d.authorOrganisationId).toBe(DEMO.organisations.region.id);
+          expect(d.authorOrganisationId).toBe(clientById(d.clientId).organisationId);
           expect(d.authorId).toBe(r?.responsibleWorkerId);
         }
       }

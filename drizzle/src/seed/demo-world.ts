@@ -20,9 +20,19 @@ type DecisionType = (typeof s.decisionTypeEnum.enumValues)[number];
 type PlacementKind = (typeof s.placementKindEnum.enumValues)[number];
 type RestrictionKind = (typeof s.restrictionKindEnum.enumValues)[number];
 
-export type UnitCode = 'child-welfare' | 'family-services' | 'adult-services';
-export type OrganisationCode = 'region' | 'majakka';
-export type StaffLogin =
+/** The units of the demo region. */
+export type RegionUnitCode = 'child-welfare' | 'family-services' | 'adult-services';
+/** Every unit of the demo world: the region's and `b-child-welfare` of the second region. */
+export type UnitCode = RegionUnitCode | 'b-child-welfare';
+export type OrganisationCode = 'region' | 'region-b' | 'majakka';
+/** The organisations whose staff and clients are seeded (the two welfare regions). */
+export type StaffOrganisationCode = 'region' | 'region-b';
+
+/** Users holding several grants at once (DESIGN.md §7, from issue 7 on). */
+export const MULTI_GRANT_LOGINS = ['sw-adult-student', 'mgr-family-sw-child', 'billing-student', 'dpo-student'] as const;
+export type MultiGrantLogin = (typeof MULTI_GRANT_LOGINS)[number];
+/** Users holding exactly one grant: `DEMO.users[login]` also has `grantId`, `role` and `unit`. */
+export type SingleGrantLogin =
   | 'sw-child'
   | 'sw-child-2'
   | 'sw-family'
@@ -32,7 +42,10 @@ export type StaffLogin =
   | 'student-ended'
   | 'billing'
   | 'dpo'
-  | 'admin';
+  | 'admin'
+  | 'sw-b'
+  | 'dpo-b';
+export type StaffLogin = SingleGrantLogin | MultiGrantLogin;
 
 const demoId = (kind: string, key: string): string => seedUuid(`${DEMO_SEED}/${kind}/${key}`);
 
@@ -50,126 +63,188 @@ function businessId(base: number): string {
 // Stable constants
 // ---------------------------------------------------------------------------------------------
 
+interface GrantSpec {
+  role: Role;
+  /** null = organisation-wide (BILLING, AUDITOR, REGISTRAR). */
+  unit: UnitCode | null;
+  /** Validity relative to the seed's `now`, in days; null = open-ended. */
+  validFromDays: number;
+  validUntilDays: number | null;
+}
+
 interface UserSpec {
   login: StaffLogin;
   displayName: string;
-  role: Role;
-  unit: UnitCode | null;
-  /** Grant validity relative to the seed's `now`, in days; null = open-ended. */
-  validFromDays: number;
-  validUntilDays: number | null;
+  /** The user's organisation; every grant is in it. */
+  organisation: StaffOrganisationCode;
+  grants: readonly GrantSpec[];
   persona: boolean;
   description: string;
 }
+
+const grant = (role: Role, unit: UnitCode | null, validFromDays: number, validUntilDays: number | null = null): GrantSpec => ({
+  role,
+  unit,
+  validFromDays,
+  validUntilDays,
+});
+/** An internship valid now, as student-child's. */
+const internship = (unit: UnitCode): GrantSpec => grant('STUDENT', unit, -60, 60);
 
 const USER_SPECS: readonly UserSpec[] = [
   {
     login: 'sw-child',
     displayName: 'Sari Koskinen',
-    role: 'SOCIAL_WORKER',
-    unit: 'child-welfare',
-    validFromDays: -1095,
-    validUntilDays: null,
+    organisation: 'region',
+    grants: [grant('SOCIAL_WORKER', 'child-welfare', -1095)],
     persona: true,
     description: 'Social worker in child welfare; responsible worker of most child-welfare clients.',
   },
   {
     login: 'sw-child-2',
     displayName: 'Jenni Heikkilä',
-    role: 'SOCIAL_WORKER',
-    unit: 'child-welfare',
-    validFromDays: -1095,
-    validUntilDays: null,
+    organisation: 'region',
+    grants: [grant('SOCIAL_WORKER', 'child-welfare', -1095)],
     persona: false,
     description: 'Second child-welfare social worker; responsible for some non-disclosure clients.',
   },
   {
     login: 'sw-family',
     displayName: 'Minna Laaksonen',
-    role: 'SOCIAL_WORKER',
-    unit: 'family-services',
-    validFromDays: -1095,
-    validUntilDays: null,
+    organisation: 'region',
+    grants: [grant('SOCIAL_WORKER', 'family-services', -1095)],
     persona: true,
     description: 'Social worker in family services.',
   },
   {
     login: 'sw-adult',
     displayName: 'Timo Salonen',
-    role: 'SOCIAL_WORKER',
-    unit: 'adult-services',
-    validFromDays: -1095,
-    validUntilDays: null,
+    organisation: 'region',
+    grants: [grant('SOCIAL_WORKER', 'adult-services', -1095)],
     persona: true,
     description: 'Social worker in adult social work; sees no child-welfare documents.',
   },
   {
     login: 'mgr-child',
     displayName: 'Päivi Rantanen',
-    role: 'MANAGER',
-    unit: 'child-welfare',
-    validFromDays: -1460,
-    validUntilDays: null,
+    organisation: 'region',
+    grants: [grant('MANAGER', 'child-welfare', -1460)],
     persona: true,
     description: 'Child-welfare unit manager; sees non-disclosure contact data, corrects any unit document.',
   },
   {
     login: 'student-child',
     displayName: 'Emma Harjula',
-    role: 'STUDENT',
-    unit: 'child-welfare',
-    validFromDays: -60,
-    validUntilDays: 60,
+    organisation: 'region',
+    grants: [internship('child-welfare')],
     persona: true,
     description: 'Trainee in child welfare, internship valid now; no identity codes, contact data or restricted documents.',
   },
   {
     login: 'student-ended',
     displayName: 'Olli Väänänen',
-    role: 'STUDENT',
-    unit: 'child-welfare',
-    validFromDays: -90,
-    validUntilDays: -1,
+    organisation: 'region',
+    grants: [grant('STUDENT', 'child-welfare', -90, -1)],
     persona: true,
     description: 'Trainee whose internship grant ended yesterday; sees nothing.',
   },
   {
     login: 'billing',
     displayName: 'Kari Mäkelä',
-    role: 'BILLING',
-    unit: null,
-    validFromDays: -1095,
-    validUntilDays: null,
+    organisation: 'region',
+    grants: [grant('BILLING', null, -1095)],
     persona: true,
     description: 'Billing clerk, organisation-wide: names, identity codes, placements, care days and invoices.',
   },
   {
     login: 'dpo',
     displayName: 'Riitta Nieminen',
-    role: 'AUDITOR',
-    unit: null,
-    validFromDays: -1095,
-    validUntilDays: null,
+    organisation: 'region',
+    grants: [grant('AUDITOR', null, -1095)],
     persona: true,
     description: 'Data protection officer, organisation-wide: reads the access log.',
   },
   {
     login: 'admin',
     displayName: 'Juha Lehtonen',
-    role: 'REGISTRAR',
-    unit: null,
-    validFromDays: -1460,
-    validUntilDays: null,
+    organisation: 'region',
+    grants: [grant('REGISTRAR', null, -1460)],
     persona: true,
     description: 'Registrar: users, grants, units, partner tokens and the archive.',
   },
+  {
+    login: 'sw-adult-student',
+    displayName: 'Mikaela Saarela',
+    organisation: 'region',
+    grants: [grant('SOCIAL_WORKER', 'adult-services', -1095), internship('child-welfare')],
+    persona: true,
+    description: 'Social worker in adult services and trainee in child welfare (internship valid now): reads child-welfare clients as the trainee would.',
+  },
+  {
+    login: 'mgr-family-sw-child',
+    displayName: 'Hanna Kokkonen',
+    organisation: 'region',
+    grants: [grant('MANAGER', 'family-services', -1460), grant('SOCIAL_WORKER', 'child-welfare', -365)],
+    persona: true,
+    description: 'Family-services manager and social worker in child welfare, responsible worker of no child-welfare client: no non-disclosure contact data there.',
+  },
+  {
+    login: 'billing-student',
+    displayName: 'Tuomas Pelkonen',
+    organisation: 'region',
+    grants: [grant('BILLING', null, -1095), internship('child-welfare')],
+    persona: true,
+    description: 'Billing clerk (organisation-wide) and trainee in child welfare (internship valid now).',
+  },
+  {
+    login: 'dpo-student',
+    displayName: 'Anu Kettunen',
+    organisation: 'region',
+    grants: [grant('AUDITOR', null, -1095), internship('child-welfare')],
+    persona: true,
+    description: 'Data protection officer (organisation-wide) and trainee in child welfare (internship valid now).',
+  },
+  {
+    login: 'sw-b',
+    displayName: 'Johanna Aalto',
+    organisation: 'region-b',
+    grants: [grant('SOCIAL_WORKER', 'b-child-welfare', -1095)],
+    persona: true,
+    description: 'Social worker in the child welfare of region-b (another register); responsible worker of all its clients.',
+  },
+  {
+    login: 'dpo-b',
+    displayName: 'Petteri Ojala',
+    organisation: 'region-b',
+    grants: [grant('AUDITOR', null, -1095)],
+    persona: true,
+    description: 'Data protection officer of region-b: its own access log only.',
+  },
 ];
+
+export interface DemoGrant {
+  id: string;
+  role: Role;
+  /** null = organisation-wide. */
+  unit: UnitCode | null;
+  organisation: StaffOrganisationCode;
+  /** Validity relative to the seed's `now`, in days (negative = past); null = open-ended. */
+  validFromDays: number;
+  validUntilDays: number | null;
+}
 
 export interface DemoUser {
   id: string;
-  grantId: string;
   login: StaffLogin;
   displayName: string;
+  organisation: StaffOrganisationCode;
+  /** Every grant of the user, in the order of DESIGN.md §7 (first the primary role). */
+  grants: readonly DemoGrant[];
+}
+
+/** A user with exactly one grant, repeated at the top level for convenience. */
+export interface SingleGrantDemoUser extends DemoUser {
+  grantId: string;
   role: Role;
   unit: UnitCode | null;
   /** Grant validity relative to the seed's `now`, in days (negative = past); null = open-ended. */
@@ -177,26 +252,61 @@ export interface DemoUser {
   validUntilDays: number | null;
 }
 
+export type DemoUsers = { readonly [L in SingleGrantLogin]: SingleGrantDemoUser } & { readonly [L in MultiGrantLogin]: DemoUser };
+
 export interface Persona {
   login: StaffLogin;
   displayName: string;
-  role: Role;
-  unit: UnitCode | null;
+  organisation: StaffOrganisationCode;
+  grants: readonly { role: Role; unit: UnitCode | null }[];
   description: string;
 }
 
 /** The personas of DESIGN.md §7, in the order of its table (sw-child-2 is not a persona). */
 export const PERSONAS: readonly Persona[] = USER_SPECS.filter((u) => u.persona).map(
-  ({ login, displayName, role, unit, description }) => ({ login, displayName, role, unit, description }),
+  ({ login, displayName, organisation, grants, description }) => ({
+    login,
+    displayName,
+    organisation,
+    grants: grants.map(({ role, unit }) => ({ role, unit })),
+    description,
+  }),
 );
 
-type GroupName = 'child' | 'child-family' | 'family' | 'family-adult' | 'adult';
+/** The first grant keeps the id it had when every user held one grant; further grants are named by role and unit. */
+const grantKey = (login: StaffLogin, index: number, spec: GrantSpec): string =>
+  index === 0 ? login : `${login}/${spec.role}/${spec.unit ?? 'organisation'}`;
+
+function demoUser(spec: UserSpec): DemoUser | SingleGrantDemoUser {
+  const multi = (MULTI_GRANT_LOGINS as readonly string[]).includes(spec.login);
+  if (multi !== spec.grants.length > 1 || spec.grants.length === 0) {
+    throw new Error(`demo world: ${spec.login} must hold ${multi ? 'several grants' : 'one grant'}`);
+  }
+  const grants = spec.grants.map((g, i) => ({
+    id: demoId('grant', grantKey(spec.login, i, g)),
+    role: g.role,
+    unit: g.unit,
+    organisation: spec.organisation,
+    validFromDays: g.validFromDays,
+    validUntilDays: g.validUntilDays,
+  }));
+  const user: DemoUser = { id: demoId('user', spec.login), login: spec.login, displayName: spec.displayName, organisation: spec.organisation, grants };
+  const [only] = grants;
+  if (multi || !only) return user;
+  return { ...user, grantId: only.id, role: only.role, unit: only.unit, validFromDays: only.validFromDays, validUntilDays: only.validUntilDays };
+}
+
+type GroupName = 'child' | 'child-family' | 'family' | 'family-adult' | 'adult' | 'child-adult' | 'b-child';
 const GROUP_SIZES: Readonly<Record<GroupName, number>> = {
   child: 105,
   'child-family': 30,
   family: 70,
   'family-adult': 5,
   adult: 95,
+  /** Young adults in child-welfare aftercare (jälkihuolto, up to 25) who are also clients of adult services. */
+  'child-adult': 4,
+  /** The clients of region-b. */
+  'b-child': 20,
 };
 
 const clientKey = (group: GroupName, index: number): string => `${group}-${index}`;
@@ -208,12 +318,26 @@ const relationshipId = (group: GroupName, index: number, unit: UnitCode): string
 const MAJAKKA_ACTIVE_INDEXES = [5, 6, 7, 8] as const;
 const MAJAKKA_ENDED_INDEX = 9;
 
-const unitSpec = (code: UnitCode, name: string, serviceTask: ServiceTask) => ({
+/**
+ * Region-b clients who are the same persons (identity code, name, date of birth) as clients of the
+ * region: each register holds its own record of them. Region's child-10 has address non-disclosure.
+ */
+const SHARED_PERSONS = [
+  { regionB: 0, region: 13 },
+  { regionB: 1, region: 10 },
+  { regionB: 2, region: 14 },
+] as const;
+/** Region-b clients with address non-disclosure (1 is the shared person who has it in the region too). */
+const REGION_B_NON_DISCLOSURE: readonly number[] = [1, 3, 4, 5];
+const REGION_B_OPEN_INDEX = 6;
+const REGION_B_PLACED_INDEX = 7;
+
+const unitSpec = (code: UnitCode, name: string, serviceTask: ServiceTask, organisation: StaffOrganisationCode = 'region') => ({
   id: demoId('unit', code),
   code,
   name,
   serviceTask,
-  organisationId: demoId('organisation', 'region'),
+  organisationId: demoId('organisation', organisation),
   visibilityWindowMonths: 12,
 });
 
@@ -227,6 +351,13 @@ export const DEMO = {
       kind: 'WELFARE_REGION',
       businessId: businessId(9_990_001),
     },
+    'region-b': {
+      id: demoId('organisation', 'region-b'),
+      code: 'region-b',
+      name: 'Toinen Hyvinvointialue',
+      kind: 'WELFARE_REGION',
+      businessId: businessId(9_990_002),
+    },
     majakka: {
       id: demoId('organisation', 'majakka'),
       code: 'majakka',
@@ -239,23 +370,14 @@ export const DEMO = {
     'child-welfare': unitSpec('child-welfare', 'Lastensuojelun sosiaalityö', 'CHILD_WELFARE'),
     'family-services': unitSpec('family-services', 'Perhepalvelut', 'FAMILY_SERVICES'),
     'adult-services': unitSpec('adult-services', 'Aikuissosiaalityö', 'ADULT_SOCIAL_WORK'),
+    /** The only unit of region-b. */
+    'b-child-welfare': unitSpec('b-child-welfare', 'Lastensuojelun sosiaalityö, Toinen Hyvinvointialue', 'CHILD_WELFARE', 'region-b'),
   },
-  /** Keyed by login. */
-  users: Object.fromEntries(
-    USER_SPECS.map((u) => [
-      u.login,
-      {
-        id: demoId('user', u.login),
-        grantId: demoId('grant', u.login),
-        login: u.login,
-        displayName: u.displayName,
-        role: u.role,
-        unit: u.unit,
-        validFromDays: u.validFromDays,
-        validUntilDays: u.validUntilDays,
-      } satisfies DemoUser,
-    ]),
-  ) as Record<StaffLogin, DemoUser>,
+  /**
+   * Keyed by login. Every user has `grants`; users with one grant also have `grantId`, `role`,
+   * `unit` and its validity at the top level (the type has them only for SingleGrantLogin).
+   */
+  users: Object.fromEntries(USER_SPECS.map((u) => [u.login, demoUser(u)])) as unknown as DemoUsers,
   clients: {
     /** Open child-welfare relationship, responsible sw-child; has restricted documents, a decision, a placement and a medication. */
     childWelfareOpen: clientId('child', 0),
@@ -283,11 +405,18 @@ export const DEMO = {
     childAndFamily: clientId('child-family', 0),
     /** An adult open in family services and adult services. */
     familyAndAdult: clientId('family-adult', 0),
+    /**
+     * A young adult (18–23) in child-welfare aftercare, open in child welfare (responsible sw-child) and in
+     * adult services (sw-adult), not non-disclosure; documents in both units, a restricted one in child welfare.
+     */
+    childAndAdult: clientId('child-adult', 0),
   },
   relationships: {
     childWelfareOpen: relationshipId('child', 0, 'child-welfare'),
     childAndFamilyChildWelfare: relationshipId('child-family', 0, 'child-welfare'),
     childAndFamilyFamily: relationshipId('child-family', 0, 'family-services'),
+    childAndAdultChildWelfare: relationshipId('child-adult', 0, 'child-welfare'),
+    childAndAdultAdult: relationshipId('child-adult', 0, 'adult-services'),
   },
   commissions: {
     majakkaActive: MAJAKKA_ACTIVE_INDEXES.map((i) => demoId('commission', clientKey('child', i))),
@@ -318,6 +447,10 @@ export const DEMO = {
     /** childAndFamily: CASE_NOTE in child welfare, NEEDS_ASSESSMENT in family services. */
     childAndFamilyChildWelfare: demoId('document', 'named/child-and-family/child-welfare'),
     childAndFamilyFamily: demoId('document', 'named/child-and-family/family-services'),
+    /** childAndAdult: CASE_NOTE and STATEMENT (restricted) in child welfare, CASE_NOTE in adult services. */
+    childAndAdultChildWelfare: demoId('document', 'named/child-and-adult/child-welfare'),
+    childAndAdultChildWelfareRestricted: demoId('document', 'named/child-and-adult/child-welfare/statement'),
+    childAndAdultAdult: demoId('document', 'named/child-and-adult/adult-services'),
     familyOnlyCaseNote: demoId('document', 'named/family-only'),
     adultOnlyCaseNote: demoId('document', 'named/adult-only'),
     /** REPORT written by majakka (author_id null) on the first active commission. */
@@ -333,6 +466,35 @@ export const DEMO = {
     accessCompleted: demoId('data-subject-request', 'access-completed'),
     rectificationCompleted: demoId('data-subject-request', 'rectification-completed'),
     refused: demoId('data-subject-request', 'refused'),
+  },
+  /**
+   * The second organisation: every client is open in b-child-welfare with sw-b as the responsible worker.
+   * Its identity codes are unique within region-b, but three of its clients are persons the region also has.
+   */
+  regionB: {
+    /** All region-b clients. */
+    clients: Array.from({ length: GROUP_SIZES['b-child'] }, (_, i) => clientId('b-child', i)),
+    /** Open, not non-disclosure, not a shared person; has a CASE_NOTE (documents.regionBCaseNote). */
+    open: clientId('b-child', REGION_B_OPEN_INDEX),
+    /** Non-disclosure clients (the second shared person among them). */
+    nonDisclosure: REGION_B_NON_DISCLOSURE.map((i) => clientId('b-child', i)),
+    /** Taken into care by region-b, placed in family care (placement with care days, a commitment and invoices). */
+    placed: clientId('b-child', REGION_B_PLACED_INDEX),
+    placement: demoId('placement', `region-b/${clientKey('b-child', REGION_B_PLACED_INDEX)}`),
+    decision: demoId('decision', `region-b/${clientKey('b-child', REGION_B_PLACED_INDEX)}`),
+    /** CASE_NOTE of `open`, written by sw-b. */
+    caseNote: demoId('document', 'named/region-b/case-note'),
+    /**
+     * The same person in both registers: same personal identity code, first and last name and date of
+     * birth; each organisation's own address, phone and relationships. The code moves with the seed's
+     * `now` (like every date): read it from clients.clients, or with demoPersonalIdentityCode(id, now).
+     */
+    sharedPersons: SHARED_PERSONS.map(({ regionB, region }) => ({
+      regionClientId: clientId('child', region),
+      regionBClientId: clientId('b-child', regionB),
+      /** Address non-disclosure (in both registers: it is the person's, from the population register). */
+      addressNonDisclosure: REGION_B_NON_DISCLOSURE.includes(regionB),
+    })),
   },
 } as const;
 
@@ -424,6 +586,17 @@ const MUNICIPALITIES: readonly (readonly [Municipality, number])[] = [
   [{ name: 'Orivesi', postalCodes: ['35300'], postOffice: 'ORIVESI' }, 3],
   [{ name: 'Mänttä-Vilppula', postalCodes: ['35800'], postOffice: 'MÄNTTÄ' }, 2],
   [{ name: 'Parkano', postalCodes: ['39700'], postOffice: 'PARKANO' }, 2],
+];
+
+/** Region-b lies elsewhere (Southwest Finland). */
+const REGION_B_MUNICIPALITIES: readonly (readonly [Municipality, number])[] = [
+  [{ name: 'Turku', postalCodes: ['20100', '20300', '20500', '20610', '20700', '20810'], postOffice: 'TURKU' }, 40],
+  [{ name: 'Kaarina', postalCodes: ['20780'], postOffice: 'KAARINA' }, 8],
+  [{ name: 'Raisio', postalCodes: ['21200', '21280'], postOffice: 'RAISIO' }, 6],
+  [{ name: 'Naantali', postalCodes: ['21100'], postOffice: 'NAANTALI' }, 4],
+  [{ name: 'Lieto', postalCodes: ['21420'], postOffice: 'LIETO' }, 4],
+  [{ name: 'Salo', postalCodes: ['24100', '24240'], postOffice: 'SALO' }, 8],
+  [{ name: 'Uusikaupunki', postalCodes: ['23500'], postOffice: 'UUSIKAUPUNKI' }, 3],
 ];
 
 const STREETS = [
@@ -527,6 +700,14 @@ const DOCUMENT_TYPES_BY_UNIT: Readonly<Record<UnitCode, readonly (readonly [Docu
     ['MEETING_MEMO', 1],
     ['STATEMENT', 0.5],
   ],
+  'b-child-welfare': [
+    ['CASE_NOTE', 5],
+    ['CLIENT_PLAN', 2],
+    ['NEEDS_ASSESSMENT', 2],
+    ['MEETING_MEMO', 2],
+    ['STATEMENT', 1],
+    ['CHILD_WELFARE_NOTIFICATION', 2],
+  ],
 };
 
 const CHILD_WELFARE_ACT = 'Lastensuojelulaki 417/2007';
@@ -610,7 +791,13 @@ interface ClientPlan {
   group: GroupName;
   index: number;
   key: string;
+  /** The organisation that keeps the record. */
+  organisation: StaffOrganisationCode;
+  /** The key of a region client who is the same person (same identity code, name and date of birth). */
+  sameAs: string | null;
   adult: boolean;
+  /** 18–23 years old (child-welfare aftercare). */
+  youngAdult: boolean;
   nonDisclosure: boolean;
   legalRepresentative: boolean;
   relationships: RelationshipPlan[];
@@ -637,7 +824,7 @@ function planClients(): ClientPlan[] {
 
   const plans: ClientPlan[] = [];
   const add = (group: GroupName, index: number, adult: boolean, nonDisclosure: boolean, relationships: RelationshipPlan[], legalRepresentative = false) =>
-    plans.push({ group, index, key: clientKey(group, index), adult, nonDisclosure, legalRepresentative, relationships });
+    plans.push({ group, index, key: clientKey(group, index), organisation: 'region', sameAs: null, adult, youngAdult: false, nonDisclosure, legalRepresentative, relationships });
 
   const size = GROUP_SIZES;
   for (let i = 0; i < size.child; i += 1) {
@@ -689,6 +876,40 @@ function planClients(): ClientPlan[] {
     const nonDisclosure = (i >= 1 && i <= 4) || (i > 4 && relationship.endedDaysAgo === null && randomNonDisclosure);
     add('adult', i, true, nonDisclosure, [relationship], i === 5 || randomRepresentative);
   }
+
+  // Added after the groups above and without drawing from `rng`, so that those stay as they were.
+  for (let i = 0; i < size['child-adult']; i += 1) {
+    plans.push({
+      group: 'child-adult',
+      index: i,
+      key: clientKey('child-adult', i),
+      organisation: 'region',
+      sameAs: null,
+      adult: true,
+      youngAdult: true,
+      nonDisclosure: false,
+      legalRepresentative: false,
+      // A child-welfare client since before 18 (aftercare follows substitute care); adult services came later.
+      relationships: [open('child-welfare', i % 2 === 0 ? 'sw-child' : 'sw-child-2', [2200, 3000]), open('adult-services', 'sw-adult', [30, 700])],
+    });
+  }
+
+  for (let i = 0; i < size['b-child']; i += 1) {
+    const shared = SHARED_PERSONS.find((p) => p.regionB === i);
+    plans.push({
+      group: 'b-child',
+      index: i,
+      key: clientKey('b-child', i),
+      organisation: 'region-b',
+      sameAs: shared ? clientKey('child', shared.region) : null,
+      adult: false,
+      youngAdult: false,
+      nonDisclosure: REGION_B_NON_DISCLOSURE.includes(i),
+      legalRepresentative: false,
+      // The shared persons moved to region-b within the last year or so; the placed child has a long relationship.
+      relationships: [open('b-child-welfare', 'sw-b', shared ? [30, 400] : i === REGION_B_PLACED_INDEX ? [400, 1500] : [30, 1800])],
+    });
+  }
   return plans;
 }
 
@@ -698,7 +919,8 @@ function planClients(): ClientPlan[] {
 
 interface BuiltClient {
   plan: ClientPlan;
-  row: ClientRow & { id: string; dateOfBirth: string; firstName: string; lastName: string };
+  profile: LanguageProfile;
+  row: ClientRow & { id: string; dateOfBirth: string; firstName: string; lastName: string; personalIdentityCode: string; addressNonDisclosure: boolean };
   relationships: RelationshipRow[];
 }
 
@@ -717,9 +939,17 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
   const yesterday = addDays(today, -1);
   const daysAgo = (n: number): string => addDays(today, -n);
   const region = DEMO.organisations.region;
+  const regionB = DEMO.organisations['region-b'];
   const majakka = DEMO.organisations.majakka;
   const unitId = (code: UnitCode): string => DEMO.units[code].id;
   const userId = (login: StaffLogin): string => DEMO.users[login].id;
+  const demoUsers = Object.values(DEMO.users) as DemoUser[];
+  const loginById = new Map(demoUsers.map((u) => [u.id, u.login]));
+  const loginOf = (id: string | null | undefined): StaffLogin => {
+    const login = loginById.get(id ?? '');
+    if (!login) throw new Error(`demo world: no user ${id}`);
+    return login;
+  };
   const stamp = (daysBack: number): Date => new Date(dayStart(daysAgo(daysBack)) + 6 * 3_600_000);
 
   const rows: DemoWorldRows = {
@@ -751,31 +981,38 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
   for (const org of [region, majakka]) {
     rows.organisations.push({ ...org, createdAt: stamp(2000) });
   }
+  rows.organisations.push({ ...regionB, createdAt: stamp(1500) });
   for (const unit of Object.values(DEMO.units)) {
-    rows.units.push({ ...unit, createdAt: stamp(2000) });
+    rows.units.push({ ...unit, createdAt: stamp(unit.organisationId === regionB.id ? 1500 : 2000) });
   }
-  for (const user of Object.values(DEMO.users)) {
-    const validFrom = new Date(now.getTime() + user.validFromDays * DAY_MS);
+  const at = (days: number): Date => new Date(now.getTime() + days * DAY_MS);
+  for (const user of demoUsers) {
+    const organisationId = DEMO.organisations[user.organisation].id;
     rows.users.push({
       id: user.id,
       login: user.login,
       displayName: user.displayName,
-      organisationId: region.id,
+      organisationId,
       externalSubject: null,
       active: true,
-      createdAt: validFrom,
+      createdAt: at(Math.min(...user.grants.map((g) => g.validFromDays))),
     });
-    rows.grants.push({
-      id: user.grantId,
-      userId: user.id,
-      role: user.role,
-      organisationId: region.id,
-      unitId: user.unit === null ? null : unitId(user.unit),
-      validFrom,
-      validUntil: user.validUntilDays === null ? null : new Date(now.getTime() + user.validUntilDays * DAY_MS),
-      revokedAt: null,
-      createdAt: validFrom,
-    });
+    for (const g of user.grants) {
+      if (g.unit !== null && DEMO.units[g.unit].organisationId !== organisationId) {
+        throw new Error(`demo world: ${user.login} has a grant in ${g.unit} of another organisation`);
+      }
+      rows.grants.push({
+        id: g.id,
+        userId: user.id,
+        role: g.role,
+        organisationId,
+        unitId: g.unit === null ? null : unitId(g.unit),
+        validFrom: at(g.validFromDays),
+        validUntil: g.validUntilDays === null ? null : at(g.validUntilDays),
+        revokedAt: null,
+        createdAt: at(g.validFromDays),
+      });
+    }
   }
 
   // --- clients, guardians, relationships -----------------------------------------------------
@@ -783,33 +1020,55 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
   const nowYear = now.getUTCFullYear();
   const built: BuiltClient[] = [];
 
+  const builtByKey = new Map<string, BuiltClient>();
+
   for (const plan of planClients()) {
     const rng = new Random(`${DEMO_SEED}/client/${plan.key}`);
-    const profile = rng.weighted(LANGUAGE_PROFILES);
+    // A person the region also has keeps that record's identity; everything is still drawn, so that the
+    // draws after it do not depend on whether the person is shared.
+    const same = plan.sameAs === null ? null : builtByKey.get(plan.sameAs);
+    if (same === undefined) throw new Error(`demo world: ${plan.key} is the same person as ${plan.sameAs}, built later`);
+    const drawnProfile = rng.weighted(LANGUAGE_PROFILES);
+    const profile = same?.profile ?? drawnProfile;
     const male = rng.chance(0.5);
-    const firstName = rng.pick(male ? profile.names.male : profile.names.female);
-    const lastName = rng.pick(profile.names.last);
+    const drawnFirstName = rng.pick(male ? drawnProfile.names.male : drawnProfile.names.female);
+    const drawnLastName = rng.pick(drawnProfile.names.last);
+    const firstName = same?.row.firstName ?? drawnFirstName;
+    const lastName = same?.row.lastName ?? drawnLastName;
     const anyEnded = plan.relationships.some((r) => r.endedDaysAgo !== null);
     // Birth year by calendar-year difference: ≤ 17 is under 18 on any day of the year, ≥ 19 is 18 or more.
-    const yearDiff = plan.adult ? 19 + Math.floor(rng.float() ** 1.6 * 72) : anyEnded ? rng.int(6, 17) : rng.int(2, 17);
+    const yearDiff = plan.youngAdult
+      ? rng.int(19, 23)
+      : plan.adult
+        ? 19 + Math.floor(rng.float() ** 1.6 * 72)
+        : anyEnded
+          ? rng.int(6, 17)
+          : rng.int(2, 17);
     const year = nowYear - yearDiff;
     const month = rng.int(1, 12);
     let day = rng.int(1, daysInMonth(year, month));
     let individual = 900 + 2 * rng.int(0, 49) + (male ? 1 : 0);
     let dateOfBirth = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
     let code = makePersonalIdentityCode(dateOfBirth, individual);
-    // Same date and number twice: step to the next number of the same parity (sex), then the next day.
-    for (let attempt = 0; usedCodes.has(code); attempt += 1) {
-      if (attempt % 50 === 49) {
-        day = (day % daysInMonth(year, month)) + 1;
-        dateOfBirth = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    if (same) {
+      dateOfBirth = same.row.dateOfBirth;
+      code = same.row.personalIdentityCode;
+      if (same.row.addressNonDisclosure !== plan.nonDisclosure) throw new Error(`demo world: ${plan.key} and ${plan.sameAs} differ in non-disclosure`);
+    } else {
+      // Same date and number twice: step to the next number of the same parity (sex), then the next day.
+      // Codes are unique in the whole demo world apart from the shared persons.
+      for (let attempt = 0; usedCodes.has(code); attempt += 1) {
+        if (attempt % 50 === 49) {
+          day = (day % daysInMonth(year, month)) + 1;
+          dateOfBirth = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+        }
+        individual = individual + 2 > 999 ? individual - 98 : individual + 2;
+        code = makePersonalIdentityCode(dateOfBirth, individual);
       }
-      individual = individual + 2 > 999 ? individual - 98 : individual + 2;
-      code = makePersonalIdentityCode(dateOfBirth, individual);
+      usedCodes.add(code);
     }
-    usedCodes.add(code);
 
-    const municipality = rng.weighted(MUNICIPALITIES);
+    const municipality = rng.weighted(plan.organisation === 'region-b' ? REGION_B_MUNICIPALITIES : MUNICIPALITIES);
     const postalCode = rng.pick(municipality.postalCodes);
     const stair = rng.chance(0.5) ? ` ${rng.pick(['A', 'B', 'C'])} ${rng.int(1, 30)}` : '';
     const streetAddress = `${rng.pick(STREETS)} ${rng.int(1, 48)}${stair}`;
@@ -842,7 +1101,7 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
 
     const row = {
       id: demoId('client', plan.key),
-      organisationId: region.id,
+      organisationId: DEMO.organisations[plan.organisation].id,
       firstName,
       lastName,
       pseudonym: null,
@@ -866,7 +1125,9 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
     };
     rows.clients.push(row);
     rows.clientRelationships.push(...relationships);
-    built.push({ plan, row, relationships });
+    const client: BuiltClient = { plan, profile, row, relationships };
+    built.push(client);
+    builtByKey.set(plan.key, client);
 
     // Guardians: custodial parents for children, an edunvalvoja for some adults.
     const guardian = (n: number, kind: 'PARENT' | 'CUSTODIAN' | 'LEGAL_REPRESENTATIVE', hasCustody: boolean, sameHome: boolean, names: NameSet) => {
@@ -891,7 +1152,20 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
         createdAt,
       });
     };
-    if (!plan.adult) {
+    if (same) {
+      // The same parents; where they lived with the child, they moved with it.
+      const theirs = rows.guardians.filter((g) => g.clientId === same.row.id);
+      theirs.forEach((g, i) => {
+        const livedTogether = g.streetAddress === same.row.streetAddress;
+        rows.guardians.push({
+          ...g,
+          id: demoId('guardian', `${plan.key}/${i + 1}`),
+          clientId: row.id,
+          ...(livedTogether ? { streetAddress, postalCode, postOffice: municipality.postOffice } : {}),
+          createdAt,
+        });
+      });
+    } else if (!plan.adult) {
       guardian(1, 'PARENT', true, true, profile.names);
       const second = rng.float();
       if (second < 0.55) guardian(2, 'PARENT', rng.chance(0.8), rng.chance(0.5), profile.names);
@@ -988,7 +1262,7 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
         relationshipId: relationship.id,
         commissionId: null,
         authorId,
-        authorOrganisationId: region.id,
+        authorOrganisationId: DEMO.units[unitCodeOf(relationship)].organisationId,
         type,
         recordedAt: atWork(day, rng),
       },
@@ -1026,6 +1300,11 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
     workerDocument('named/child-and-family/family-services', relationshipIn(childAndFamily, 'family-services'), 'NEEDS_ASSESSMENT', rng);
     workerDocument('named/family-only', relationshipIn(clientByKey('family-0'), 'family-services'), 'CASE_NOTE', rng);
     workerDocument('named/adult-only', relationshipIn(clientByKey('adult-0'), 'adult-services'), 'CASE_NOTE', rng);
+    const childAndAdult = clientByKey(clientKey('child-adult', 0));
+    workerDocument('named/child-and-adult/child-welfare', relationshipIn(childAndAdult, 'child-welfare'), 'CASE_NOTE', rng, { text: TEXTS.CASE_NOTE[1] });
+    workerDocument('named/child-and-adult/child-welfare/statement', relationshipIn(childAndAdult, 'child-welfare'), 'STATEMENT', rng, { text: TEXTS.STATEMENT[0] });
+    workerDocument('named/child-and-adult/adult-services', relationshipIn(childAndAdult, 'adult-services'), 'CASE_NOTE', rng, { text: TEXTS.CASE_NOTE[2] });
+    workerDocument('named/region-b/case-note', relationshipIn(clientByKey(clientKey('b-child', REGION_B_OPEN_INDEX)), 'b-child-welfare'), 'CASE_NOTE', rng, { text: TEXTS.CASE_NOTE[0] });
   }
 
   // --- decisions, placements, care days, money -------------------------------------------------
@@ -1077,12 +1356,13 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
     endsOn: string | null,
     decisionId: string,
     rng: Random,
-    options: { commissionId?: string; providerOrganisationId?: string; finalInvoicesPaid?: boolean } = {},
+    options: { commissionId?: string; providerOrganisationId?: string; finalInvoicesPaid?: boolean; unit?: UnitCode } = {},
   ): PlacementRow => {
+    const placementUnitId = unitId(options.unit ?? 'child-welfare');
     const placement: PlacementRow = {
       id: demoId('placement', key),
       clientId: client.row.id,
-      unitId: unitId('child-welfare'),
+      unitId: placementUnitId,
       commissionId: options.commissionId ?? null,
       decisionId,
       kind,
@@ -1110,7 +1390,7 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
     rows.paymentCommitments.push({
       id: commitmentId,
       clientId: client.row.id,
-      unitId: unitId('child-welfare'),
+      unitId: placementUnitId,
       placementId: placement.id,
       providerOrganisationId: options.providerOrganisationId ?? null,
       amountCents: daily * 31,
@@ -1233,8 +1513,13 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
   {
     const rng = new Random(`${DEMO_SEED}/placements`);
     const reserved = new Set(['child-0', 'child-1', 'child-2', 'child-3', 'child-4', ...[...MAJAKKA_ACTIVE_INDEXES, MAJAKKA_ENDED_INDEX].map((i) => clientKey('child', i))]);
+    // The groups added later (aftercare, region-b) are left out, so that the draws stay as they were.
     const candidates = built.filter(
-      (c) => !reserved.has(c.plan.key) && c.relationships.some((r) => r.unitId === unitId('child-welfare')),
+      (c) =>
+        !reserved.has(c.plan.key) &&
+        c.plan.group !== 'child-adult' &&
+        c.plan.organisation === 'region' &&
+        c.relationships.some((r) => r.unitId === unitId('child-welfare')),
     );
     for (const client of rng.shuffle(candidates).slice(0, 34)) {
       const relationship = relationshipIn(client, 'child-welfare');
@@ -1276,8 +1561,12 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
       const roll = rng.float();
       const decidedOn = dayIn(rng, relationship.startedOn, lastDayOf(relationship));
       const key = `plain/${relationshipKey(client.plan.key, unit)}`;
-      const worker: StaffLogin = unit === 'family-services' ? 'sw-family' : unit === 'adult-services' ? 'sw-adult' : relationship.responsibleWorkerId === userId('sw-child-2') ? 'sw-child-2' : 'sw-child';
-      if (unit === 'child-welfare' && roll < 0.3) {
+      const worker = loginOf(relationship.responsibleWorkerId);
+      const childWelfare = DEMO.units[unit].serviceTask === 'CHILD_WELFARE';
+      if (childWelfare && client.plan.youngAdult) {
+        addDecision(key, client, unit, 'AFTERCARE', CHILD_WELFARE_ACT, '75 §', decidedOn, worker,
+          rng.pick(['Jälkihuoltona tukihenkilö ja taloudellinen tuki itsenäistymiseen.', 'Jälkihuoltona tuettu asuminen ja säännölliset tapaamiset sosiaalityöntekijän kanssa.']), rng);
+      } else if (childWelfare && roll < 0.3) {
         addDecision(key, client, unit, 'OPEN_CARE_SUPPORT', CHILD_WELFARE_ACT, '34 §', decidedOn, worker,
           rng.pick(['Avohuollon tukitoimena tukihenkilö.', 'Avohuollon tukitoimena perhetyö ja tukiperhe.', 'Avohuollon tukitoimena taloudellinen tuki harrastukseen.']), rng);
       } else if (unit === 'family-services' && roll < 0.5) {
@@ -1378,6 +1667,18 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
     addMedication('named/child-welfare-open', DEMO.clients.childWelfareOpen, 'child-welfare', DEMO.placements.childWelfareOpen, 'Tukiperhe', addDays(yesterday, -5));
     addMedication('adult/1', clientByKey('adult-11').row.id, 'adult-services', null, 'Tuetun asumisen yksikkö, sairaanhoitaja', addDays(yesterday, -8));
     addMedication('adult/2', clientByKey('adult-12').row.id, 'adult-services', null, 'Tuetun asumisen yksikkö, sairaanhoitaja', addDays(yesterday, -3));
+  }
+
+  // --- region-b: a child taken into care and placed in family care ------------------------------
+  {
+    const rng = new Random(`${DEMO_SEED}/services/region-b`);
+    const key = `region-b/${clientKey('b-child', REGION_B_PLACED_INDEX)}`;
+    const client = clientByKey(clientKey('b-child', REGION_B_PLACED_INDEX));
+    const relationship = relationshipIn(client, 'b-child-welfare');
+    const startsOn = maxDate(daysAgo(rng.int(120, 300)), relationship.startedOn);
+    const decisionId = addDecision(key, client, 'b-child-welfare', 'TAKING_INTO_CARE', CHILD_WELFARE_ACT, '40 §', startsOn, 'sw-b',
+      'Lapsi otetaan huostaan ja sijoitetaan perhehoitoon. Avohuollon tukitoimet eivät ole olleet riittäviä.', rng);
+    addPlacement(key, client, 'FAMILY_CARE', 'Sijaisperhe (perhehoito), Salo', startsOn, null, decisionId, rng, { unit: 'b-child-welfare' });
   }
 
   // --- consents, disclosures, data subject requests --------------------------------------------
@@ -1494,6 +1795,22 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
   }
 
   return rows;
+}
+
+let codesSeededAt: { time: number; codes: ReadonlyMap<string, string> } | null = null;
+
+/**
+ * The personal identity code a demo client has when the world is seeded at `now` (birth years, and so
+ * the codes, move with the seed's year). E.g. the code of DEMO.regionB.sharedPersons[i] in a test stack.
+ */
+export function demoPersonalIdentityCode(clientIdValue: string, now: Date): string {
+  if (codesSeededAt?.time !== now.getTime()) {
+    const codes = new Map(buildDemoWorld(now).clients.map((c) => [c.id ?? '', c.personalIdentityCode ?? '']));
+    codesSeededAt = { time: now.getTime(), codes };
+  }
+  const code = codesSeededAt.codes.get(clientIdValue);
+  if (!code) throw new Error(`demo world: no client ${clientIdValue}`);
+  return code;
 }
 
 // ---------------------------------------------------------------------------------------------

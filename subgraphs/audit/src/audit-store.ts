@@ -1,14 +1,6 @@
 import { entries, mulberry32, type Queryable, retentionRuns } from '@vartija/db';
-import {
-  type ChainVerification,
-  type Cursor,
-  decodeCursor,
-  GENESIS_HASH,
-  rowsOf,
-  verifyChain,
-  verifyChainEnd,
-} from '@vartija/kit';
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, type SQL, sql } from 'drizzle-orm';
+import { type ChainVerification, type Cursor, GENESIS_HASH, rowsOf, verifyChain, verifyChainEnd } from '@vartija/kit';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { AuditEntryModel } from './models';
 
 export interface AuditEntryFilter {
@@ -58,8 +50,15 @@ export interface TimeRange {
   to?: Date | null;
 }
 
+/**
+ * A verification as the auditor may see it. The chain runs through every organisation's entries, so
+ * all of them in the range are hashed, but only the auditor's part of the log (the scope) is counted
+ * and named: `checkedEntries`, `fromSeq` and `toSeq` are of the auditor's entries among those checked,
+ * and a break at another organisation's entry says only that the chain is broken, and after which of
+ * the auditor's entries. Missing (deleted) entries are named by seq: nobody's content remains there.
+ */
 export interface ChainCheck extends Pick<ChainVerification, 'ok' | 'checkedEntries' | 'firstBadSeq' | 'firstBadAt' | 'reason'> {
-  /** The seq range checked (it reaches one entry past each end of a time range, to check the links). */
+  /** The first and last of the auditor's entries checked (a time range reaches one entry past each end, to check the links). */
   fromSeq: number | null;
   toSeq: number | null;
 }
@@ -84,14 +83,21 @@ export interface ActorDayCount {
   clients: number;
 }
 
-/** Reads of the access log; it is never written here but through the kit's chained sink. */
+/**
+ * Reads of the access log; it is never written here but through the kit's chained sink. Every read
+ * is limited to `scope`: the rows of audit.entries the actor may access, from the policy's `access`
+ * rules on AuditEntry (an auditor: their organisation's part of the log).
+ */
 export class AuditStore {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly scope: () => SQL,
+  ) {}
 
   /** Newest first: seq grows with time under the chain lock. */
-  page(filter: AuditEntryFilter | null | undefined, limit: number, after: string | null | undefined) {
-    const where = conditions(filter);
-    if (after) where.push(lt(entries.seq, Number(decodeCursor(after).key)));
+  page(filter: AuditEntryFilter | null | undefined, limit: number, after: Cursor | null) {
+    const where = [this.scope(), ...conditions(filter)];
+    if (after) where.push(lt(entries.seq, Number(after.key)));
     return this.db
       .select()
       .from(entries)
@@ -104,7 +110,7 @@ export class AuditStore {
     const [row] = await this.db
       .select({ count: sql<number>`count(*)::int` })
       .from(entries)
-      .where(and(...conditions(filter)));
+      .where(and(this.scope(), ...conditions(filter)));
     return row?.count ?? 0;
   }
 
@@ -118,7 +124,8 @@ export class AuditStore {
   verifyChain(range: TimeRange, pageSize = VERIFY_PAGE_SIZE): Promise<ChainCheck> {
     return this.db.transaction(
       async (tx) => {
-        const store = new AuditStore(tx);
+        const store = new AuditStore(tx, this.scope);
+        const own = sql<boolean>`(${this.scope()})`;
         const head = await store.chainHead();
         const start = await store.chainStart();
         const empty: ChainCheck = { ok: true, checkedEntries: 0, firstBadSeq: null, firstBadAt: null, reason: null, fromSeq: null, toSeq: null };
@@ -139,23 +146,29 @@ export class AuditStore {
 
         let prevHash: string | null = lo === start.seq ? start.prevHash : null;
         let nextSeq = lo;
-        let checked = 0;
+        const seen = new OwnEntries();
+        let last: { seq: number; own: boolean } | null = null;
         for (let window = lo; window <= hi; window += pageSize) {
           const rows = await tx
-            .select()
+            .select({ ...getTableColumns(entries), own })
             .from(entries)
             .where(and(gte(entries.seq, window), lte(entries.seq, Math.min(hi, window + pageSize - 1))))
             .orderBy(asc(entries.seq), asc(entries.at));
           const result = verifyChain(rows, prevHash, nextSeq);
-          checked += result.checkedEntries;
+          const examined = rows.slice(0, result.checkedEntries);
+          for (const row of examined) if (row.own === true) seen.add(row.seq);
           if (!result.ok) {
-            return { ...pick(result), checkedEntries: checked, fromSeq: lo, toSeq: hi };
+            // A bad entry that is still there is the last one examined; a missing one has no time.
+            const bad = result.firstBadAt === null ? null : examined.at(-1)!;
+            return seen.report(pick(result), bad ? bad.own === true : null);
           }
+          const tail = rows.at(-1);
+          if (tail) last = { seq: tail.seq, own: tail.own === true };
           prevHash = result.lastHash;
           nextSeq = result.nextSeq;
         }
         const end = verifyChainEnd({ nextSeq, lastHash: prevHash }, hi, hi === head.seq ? head.hash : undefined);
-        return { ...end, checkedEntries: checked, fromSeq: lo, toSeq: hi };
+        return seen.report(end, !end.ok && last?.seq === end.firstBadSeq ? last.own : null);
       },
       { isolationLevel: 'repeatable read', accessMode: 'read only' },
     );
@@ -231,15 +244,34 @@ export class AuditStore {
     const lo = range.from ? await this.firstSeqAtOrAfter(range.from, start.seq, head.seq) : start.seq;
     const hi = range.to ? await this.lastSeqBefore(range.to, start.seq, head.seq) : head.seq;
     if (lo === null || hi === null || lo > hi) return [];
+    const inRange: SQL[] = [];
+    if (range.from) inRange.push(gte(entries.at, range.from));
+    if (range.to) inRange.push(lt(entries.at, range.to));
+
+    // Draw from the seq span: when every drawn entry is there, in the range and the auditor's, that is
+    // a uniform sample of the auditor's entries (the usual case, one organisation's log).
     const seqs = sampleDistinct(hi - lo + 1, size, seed).map((offset) => lo + offset);
-    const where: SQL[] = [inArray(entries.seq, seqs)];
-    if (range.from) where.push(gte(entries.at, range.from));
-    if (range.to) where.push(lt(entries.at, range.to));
-    return this.db
-      .select()
+    const drawn = await this.db
+      .select({ ...getTableColumns(entries), own: sql<boolean>`(${this.scope()})` })
       .from(entries)
-      .where(and(...where))
+      .where(and(inArray(entries.seq, seqs), ...inRange))
       .orderBy(asc(entries.seq));
+    if (drawn.length === seqs.length && drawn.every((row) => row.own === true)) return drawn.map(withoutOwn);
+
+    // Otherwise draw ranks among the auditor's entries in the range, so that the sample has its full
+    // size and tells nothing of how much of the log is other organisations' (cost grows with the range).
+    const population = and(gte(entries.seq, lo), lte(entries.seq, hi), ...inRange, this.scope());
+    const [counted] = await this.db.select({ n: sql<number>`count(*)::int` }).from(entries).where(population);
+    const n = Number(counted?.n ?? 0);
+    if (n === 0) return [];
+    const ranks = sampleDistinct(n, size, seed ^ FALLBACK_SEED);
+    const ranked = this.db
+      .select({ ...getTableColumns(entries), rank: sql<number>`row_number() OVER (ORDER BY ${entries.seq}, ${entries.at}) - 1`.as('sample_rank') })
+      .from(entries)
+      .where(population)
+      .as('ranked');
+    const rows = await this.db.select().from(ranked).where(inArray(ranked.rank, ranks)).orderBy(asc(ranked.seq));
+    return rows.map(({ rank: _rank, ...row }) => row);
   }
 
   /**
@@ -251,12 +283,13 @@ export class AuditStore {
     const employees = includeEmployees ? sql`array_agg(DISTINCT h.actor_id ORDER BY h.actor_id)` : sql`NULL::text[]`;
     const result = await this.db.execute(sql`
       WITH hits AS (
-        SELECT e.seq, (e.at AT TIME ZONE ${REPORT_TIME_ZONE})::date AS day, e.organisation_id, e.unit_id,
-               e.actor_role, e.purpose, e.action, e.emergency, e.actor_id, e.categories
-          FROM audit.entries e
-         WHERE e.client_id = ${clientId}::uuid
-           AND e.at >= ${from.toISOString()}::timestamptz AND e.at < ${to.toISOString()}::timestamptz
-           AND e.outcome = 'ALLOWED'
+        SELECT seq, (at AT TIME ZONE ${REPORT_TIME_ZONE})::date AS day, organisation_id, unit_id,
+               actor_role, purpose, action, emergency, actor_id, categories
+          FROM audit.entries
+         WHERE client_id = ${clientId}::uuid
+           AND at >= ${from.toISOString()}::timestamptz AND at < ${to.toISOString()}::timestamptz
+           AND outcome = 'ALLOWED'
+           AND ${this.scope()}
       )
       SELECT to_char(h.day, 'YYYY-MM-DD') AS date,
              h.organisation_id::text AS organisation_id,
@@ -298,18 +331,19 @@ export class AuditStore {
     }));
   }
 
-  /** Entries per actor and Finnish calendar day in [from, to), busiest first (index-only on at, actor, client). */
+  /** Entries per actor and Finnish calendar day in [from, to) of the auditor's part of the log, busiest first. */
   async countsPerActorDay(from: Date, to: Date, minCount: number, limit: number): Promise<ActorDayCount[]> {
     const result = await this.db.execute(sql`
-      SELECT e.actor_id,
-             to_char((e.at AT TIME ZONE ${REPORT_TIME_ZONE})::date, 'YYYY-MM-DD') AS day,
+      SELECT actor_id,
+             to_char((at AT TIME ZONE ${REPORT_TIME_ZONE})::date, 'YYYY-MM-DD') AS day,
              count(*)::int AS count,
-             count(DISTINCT e.client_id)::int AS clients
-        FROM audit.entries e
-       WHERE e.at >= ${from.toISOString()}::timestamptz AND e.at < ${to.toISOString()}::timestamptz
-       GROUP BY e.actor_id, day
+             count(DISTINCT client_id)::int AS clients
+        FROM audit.entries
+       WHERE at >= ${from.toISOString()}::timestamptz AND at < ${to.toISOString()}::timestamptz
+         AND ${this.scope()}
+       GROUP BY actor_id, day
       HAVING count(*) >= ${minCount}
-       ORDER BY count(*) DESC, day DESC, e.actor_id
+       ORDER BY count(*) DESC, day DESC, actor_id
        LIMIT ${limit}
     `);
     return rowsOf<{ actor_id: string; day: string; count: number; clients: number }>(result).map((r) => ({
@@ -322,8 +356,46 @@ export class AuditStore {
 }
 
 function pick(result: ChainVerification) {
-  const { ok, checkedEntries, firstBadSeq, firstBadAt, reason } = result;
-  return { ok, checkedEntries, firstBadSeq, firstBadAt, reason };
+  const { ok, firstBadSeq, firstBadAt, reason } = result;
+  return { ok, firstBadSeq, firstBadAt, reason };
+}
+
+/** Another stream of the seeded generator for the sample's second way of drawing. */
+const FALLBACK_SEED = 0x5eed_0a0d;
+
+const withoutOwn = <Row extends { own: unknown }>({ own: _own, ...row }: Row) => row;
+
+/** The auditor's entries met while verifying: how many, the first and the last. */
+class OwnEntries {
+  private count = 0;
+  private first: number | null = null;
+  private last: number | null = null;
+
+  add(seq: number): void {
+    this.count += 1;
+    this.first ??= seq;
+    this.last = seq;
+  }
+
+  /**
+   * The outcome for the auditor. `badIsOwn`: whether the bad entry is one of the auditor's (null when
+   * it is missing or there is none). A break at another organisation's entry is reported without
+   * naming it.
+   */
+  report(result: Pick<ChainVerification, 'ok' | 'firstBadSeq' | 'firstBadAt' | 'reason'>, badIsOwn: boolean | null): ChainCheck {
+    const counts = { checkedEntries: this.count, fromSeq: this.first, toSeq: this.last };
+    if (result.ok || badIsOwn !== false) return { ...result, ...counts };
+    const after = this.last === null ? '' : `, after entry ${this.last}`;
+    return {
+      ok: false,
+      firstBadSeq: null,
+      firstBadAt: null,
+      reason:
+        `the chain is broken at an entry outside your organisation's part of the log${after}: ` +
+        'that entry is not shown to you; the operator or that organisation\'s auditor can locate it',
+      ...counts,
+    };
+  }
 }
 
 

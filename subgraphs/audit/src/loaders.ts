@@ -1,8 +1,10 @@
-import type { LoaderDeps } from '@vartija/kit';
+import { type LoaderDeps, lazyScopes } from '@vartija/kit';
 import { AuditStore } from './audit-store';
 
-export function createLoaders({ db }: LoaderDeps) {
-  return { store: new AuditStore(db) };
+export function createLoaders({ db, ability }: LoaderDeps) {
+  // The auditor's part of the log, from the policy's `access` rules on AuditEntry; translated on first use.
+  const scope = lazyScopes(ability, { entry: 'AuditEntry' });
+  return { store: new AuditStore(db, () => scope.entry) };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -9,7 +9,7 @@ import {
   units,
   users,
 } from '@vartija/db';
-import { type Cursor, decodeCursor } from '@vartija/kit';
+import type { Cursor } from '@vartija/kit';
 import { and, asc, eq, getTableColumns, ilike, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 
 /**
@@ -21,7 +21,7 @@ const clientColumns = {
   responsibleWorkerIds: sql<string[]>`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.clients.id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`.as('responsible_worker_ids'),
 };
 
-export type ClientRow = typeof clients.$inferSelect & { responsibleWorkerIds: string[]; accessUnitId: string | null };
+export type ClientRow = typeof clients.$inferSelect & { responsibleWorkerIds: string[]; via?: string[] };
 export type NewClient = typeof clients.$inferInsert;
 
 export interface ClientListFilter {
@@ -57,22 +57,9 @@ function filterConditions(filter: ClientListFilter | null | undefined): SQL[] {
 
 /** SQL for reading clients; every read takes the actor's row scope so invisible rows never load. */
 export class ClientStore {
-  private readonly columns;
+  private readonly columns = clientColumns;
 
-  /** `actorUnitIds`: the actor's units, to name in the access log the unit whose grant allowed a read. */
-  constructor(
-    private readonly db: Queryable,
-    actorUnitIds: readonly string[] = [],
-  ) {
-    const accessUnitId =
-      actorUnitIds.length === 0
-        ? sql<string | null>`NULL::uuid`
-        : sql<string | null>`(SELECT r.unit_id FROM clients.client_relationships r WHERE r.client_id = clients.clients.id AND r.unit_id IN (${sql.join(
-            actorUnitIds.map((id) => sql`${id}::uuid`),
-            sql`, `,
-          )}) ORDER BY r.ended_on DESC NULLS FIRST LIMIT 1)`;
-    this.columns = { ...clientColumns, accessUnitId: accessUnitId.as('access_unit_id') };
-  }
+  constructor(private readonly db: Queryable) {}
 
   byIds(ids: readonly string[], scope: SQL): Promise<ClientRow[]> {
     return this.db.select(this.columns).from(clients).where(and(inArray(clients.id, [...ids]), scope));
@@ -86,13 +73,10 @@ export class ClientStore {
     return row;
   }
 
-  /** Keyset page of `limit` rows after the cursor. */
-  page(filter: ClientListFilter | null | undefined, scope: SQL, limit: number, after: string | null | undefined) {
+  /** Keyset page of `limit` rows after the (decoded) cursor. */
+  page(filter: ClientListFilter | null | undefined, scope: SQL, limit: number, after: Cursor | null) {
     const conditions = [scope, ...filterConditions(filter)];
-    if (after) {
-      const cursor = decodeCursor(after);
-      conditions.push(sql`(${sortName}, ${clients.id}) > (${cursor.key}, ${cursor.id}::uuid)`);
-    }
+    if (after) conditions.push(sql`(${sortName}, ${clients.id}) > (${after.key}, ${after.id}::uuid)`);
     return this.db
       .select(this.columns)
       .from(clients)

@@ -8,7 +8,7 @@ type RelationshipRow = typeof clientRelationships.$inferSelect;
 
 /** Writes of the clients subgraph; callers run them inside one transaction with their audit entries. */
 export class ClientWriteStore {
-  constructor(private readonly db: Queryable) {}
+  constructor(readonly db: Queryable) {}
 
   unit(id: string) {
     return this.db
@@ -31,6 +31,27 @@ export class ClientWriteStore {
       .where(and(eq(clients.id, id), eq(clients.version, version)))
       .returning();
     return row;
+  }
+
+  /** The organisation's client with this identity code, if any (identity codes are unique per register). */
+  clientByCode(organisationId: string, code: string) {
+    return this.db
+      .select()
+      .from(clients)
+      .where(and(eq(clients.organisationId, organisationId), eq(clients.personalIdentityCode, code)))
+      .then((rows) => rows[0]);
+  }
+
+  openRelationshipOf(clientId: string, unitId: string) {
+    return this.db
+      .select({ id: clientRelationships.id })
+      .from(clientRelationships)
+      .where(and(eq(clientRelationships.clientId, clientId), eq(clientRelationships.unitId, unitId), sql`${clientRelationships.endedOn} IS NULL`))
+      .then((rows) => rows[0]);
+  }
+
+  async setResponsibleWorker(id: string, userId: string | null) {
+    await this.db.update(clientRelationships).set({ responsibleWorkerId: userId }).where(eq(clientRelationships.id, id));
   }
 
   async insertRelationship(values: typeof clientRelationships.$inferInsert): Promise<RelationshipRow> {

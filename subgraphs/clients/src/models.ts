@@ -2,10 +2,15 @@ import type { Actor, Connection } from '@vartija/kit';
 import type { clientRelationships, clients, commissions, consents, guardians, organisations, units } from '@vartija/db';
 
 /** Resolver parents are drizzle rows: codegen maps the GraphQL types to these. */
-export type ClientModel = typeof clients.$inferSelect & { responsibleWorkerIds?: string[]; accessUnitId?: string | null };
+export type ClientModel = typeof clients.$inferSelect & {
+  responsibleWorkerIds?: string[];
+  /** The actor's grants through which the row is visible (policy v2), set by the loaders. */
+  via?: string[];
+};
 export type GuardianModel = typeof guardians.$inferSelect & {
   clientAddressNonDisclosure?: boolean;
   clientResponsibleWorkerIds?: string[];
+  via?: string[];
 };
 export type ClientRelationshipModel = typeof clientRelationships.$inferSelect;
 export type CommissionModel = typeof commissions.$inferSelect;

@@ -1,7 +1,7 @@
 import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, visibleClientLoader } from '@vartija/kit';
 import { DocumentStore } from './document-store';
 
-export function createLoaders({ db, ability }: LoaderDeps) {
+export function createLoaders({ db, ability, grants }: LoaderDeps) {
   const store = new DocumentStore(db);
   // Translated into SQL on first use only.
   const scope = lazyScopes(ability, {
@@ -12,16 +12,16 @@ export function createLoaders({ db, ability }: LoaderDeps) {
   });
   return {
     store,
-    visibleClient: visibleClientLoader(db, ability),
+    visibleClient: visibleClientLoader(db, ability, grants),
     scope,
-    document: loaderById((ids) => store.documentsByIds(ids, scope.document)),
+    document: loaderById((ids) => store.documentsByIds(ids, scope.document).then(grants.of('Document'))),
     // Keyed by client id; a type filter is applied after loading so all clients share one query.
-    documents: loaderGroupedBy((ids) => store.documentsOf(ids, scope.document), (d) => d.clientId),
-    disclosures: loaderGroupedBy((ids) => store.disclosuresOf(ids, scope.disclosure), (d) => d.clientId),
-    dataSubjectRequests: loaderGroupedBy((ids) => store.dataSubjectRequestsOf(ids, scope.dataSubjectRequest), (r) => r.clientId),
-    revisions: loaderGroupedBy((ids) => store.revisionsOf(ids, scope.revision), (r) => r.documentId),
+    documents: loaderGroupedBy((ids) => store.documentsOf(ids, scope.document).then(grants.of('Document')), (d) => d.clientId),
+    disclosures: loaderGroupedBy((ids) => store.disclosuresOf(ids, scope.disclosure).then(grants.of('Disclosure')), (d) => d.clientId),
+    dataSubjectRequests: loaderGroupedBy((ids) => store.dataSubjectRequestsOf(ids, scope.dataSubjectRequest).then(grants.of('DataSubjectRequest')), (r) => r.clientId),
+    revisions: loaderGroupedBy((ids) => store.revisionsOf(ids, scope.revision).then(grants.of('DocumentRevision')), (r) => r.documentId),
     // A disclosure lists only the documents the actor may read itself.
-    disclosureDocuments: loaderGroupedBy((ids) => store.documentsOfDisclosures(ids, scope.document), (d) => d.disclosureId),
+    disclosureDocuments: loaderGroupedBy((ids) => store.documentsOfDisclosures(ids, scope.document).then(grants.of('Document')), (d) => d.disclosureId),
     userName: loaderById((ids) => store.userNames(ids)),
     organisationName: loaderById((ids) => store.organisationNames(ids)),
   };

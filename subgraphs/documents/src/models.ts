@@ -1,7 +1,8 @@
 import type { dataSubjectRequests, disclosures, documentRevisions, documents } from '@vartija/db';
 
 /** Resolver parents are drizzle rows: codegen maps the GraphQL types to these. */
-export type ClientRefModel = { id: string };
+/** A referenced client: its id, and the grants it is visible through (policy v2). */
+export type ClientRefModel = { id: string; via?: string[] };
 /** authorName is resolved through loaders (user or, for partner-authored documents, organisation). */
 export type DocumentModel = typeof documents.$inferSelect;
 /** Carries its document's client and unit (access log, policy) and the author's name, joined in one query. */

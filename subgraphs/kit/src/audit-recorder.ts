@@ -10,6 +10,8 @@ export interface AuditTarget {
   clientId: string | null;
   /** The unit whose grant allowed the access, when known. */
   unitId?: string | null;
+  /** The role of the grant that allowed (or was refused) the access, when known. */
+  role?: string | null;
 }
 
 interface Pending {
@@ -50,7 +52,8 @@ export class AuditRecorder {
       if (this.actor.kind === 'PARTNER') action = 'DISCLOSE';
       else if (this.actor.intent !== 'VIEW') action = this.actor.intent;
     }
-    const key = `${target.entityType}\u0000${target.entityId}\u0000${action}\u0000${outcome}`;
+    // One entry per entity × action × outcome × grant: the log names the grant that allowed each field.
+    const key = `${target.entityType}\u0000${target.entityId}\u0000${action}\u0000${outcome}\u0000${target.role ?? ''}\u0000${target.unitId ?? ''}`;
     let entry = this.pending.get(key);
     if (!entry) {
       entry = { target, action, outcome, fields: new Set(), categories: new Set(), reason };
@@ -82,7 +85,7 @@ export class AuditRecorder {
       subgraph: this.subgraph,
       actorKind: this.actor.kind,
       actorId: this.actor.id,
-      actorRole: roleFor(this.actor, p.target.unitId ?? null),
+      actorRole: p.target.role ?? roleFor(this.actor, p.target.unitId ?? null),
       organisationId: this.actor.organisationId,
       unitId: p.target.unitId ?? null,
       clientId: p.target.clientId,

@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import { and, inArray } from 'drizzle-orm';
 import { isUuid } from './ids';
 import type { AppAbility } from './policy/ability';
+import { type RowGrants, type WithVia } from './policy/row-grants';
 import { rowScope } from './policy/row-scope';
 
 /** One SQL `IN` per batch; missing ids resolve to null (invisible and nonexistent look the same). */
@@ -23,17 +24,17 @@ export function loaderGroupedBy<Row>(fetch: (keys: readonly string[]) => Promise
 }
 
 /**
- * Which referenced clients the actor may access, one query per batch: subgraphs that extend Client
+ * Which referenced clients the actor may access (and through which grants), one query per batch: subgraphs that extend Client
  * answer `_entities` for other clients exactly as for nonexistent ones.
  */
-export function visibleClientLoader(db: Queryable, ability: AppAbility) {
-  return new DataLoader<string, boolean>(async (ids) => {
+export function visibleClientLoader(db: Queryable, ability: AppAbility, grants: RowGrants) {
+  return new DataLoader<string, WithVia<{ id: string }> | null>(async (ids) => {
     const scope = rowScope(ability, 'Client');
     const valid = ids.filter(isUuid);
     const rows = valid.length
-      ? await db.select({ id: clients.id }).from(clients).where(and(inArray(clients.id, valid), scope))
+      ? await db.select({ id: clients.id }).from(clients).where(and(inArray(clients.id, valid), scope)).then(grants.of('Client'))
       : [];
-    const visible = new Set(rows.map((r) => r.id));
-    return ids.map((id) => visible.has(id));
+    const visible = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => visible.get(id) ?? null);
   });
 }

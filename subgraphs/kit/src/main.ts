@@ -4,6 +4,7 @@ import { openDatabase, readDbConfig } from '@vartija/db';
 import type { JWK } from 'jose';
 import { z } from 'zod';
 import { ActorContextVerifier } from './actor-context';
+import { parseCursorSecret, setCursorSecret } from './cursor';
 import type { Subgraph, SubgraphRuntime } from './subgraph-server';
 
 const configSchema = z.object({
@@ -12,8 +13,24 @@ const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Public Ed25519 JWK (JSON) of the gateway's actor-context key. */
   ACTOR_CONTEXT_PUBLIC_JWK: z.string().optional(),
+  /** Seals page cursors (at least 32 random bytes, base64url or hex); every replica of a subgraph shares it. */
+  CURSOR_SECRET: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        parseCursorSecret(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
   // Shared with the gateway and `npm run token`, wherever the process is started from.
   DEV_KEYS_PATH: z.string().default(path.join(__dirname, '..', '..', '..', '.data', 'dev-keys.json')),
+}).superRefine((env, ctx) => {
+  if (env.NODE_ENV === 'production' && !env.CURSOR_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['CURSOR_SECRET'], message: 'is required when NODE_ENV=production' });
+  }
 });
 
 function actorContextKey(config: z.infer<typeof configSchema>): JWK {
@@ -24,12 +41,26 @@ function actorContextKey(config: z.infer<typeof configSchema>): JWK {
   throw new Error('ACTOR_CONTEXT_PUBLIC_JWK is required (the public key of the gateway that signs actor contexts).');
 }
 
+/**
+ * The cursor secret: CURSOR_SECRET, else (development) the one in the dev key file that `npm start`
+ * and `npm run token` create, else a random one for this process only (cursors then last until it stops).
+ */
+function cursorSecret(config: z.infer<typeof configSchema>): string | null {
+  if (config.CURSOR_SECRET) return config.CURSOR_SECRET;
+  if (config.NODE_ENV !== 'production' && existsSync(config.DEV_KEYS_PATH)) {
+    return (JSON.parse(readFileSync(config.DEV_KEYS_PATH, 'utf8')) as { cursorSecret?: string }).cursorSecret ?? null;
+  }
+  return null;
+}
+
 /** Runs one subgraph as its own process against DATABASE_URL (how it is deployed and scaled out). */
 export function runSubgraph(name: string, defaultPort: number, create: (runtime: SubgraphRuntime) => Promise<Subgraph>) {
   const start = async () => {
     const parsed = configSchema.safeParse(process.env);
     if (!parsed.success) throw new Error(`Invalid ${name} configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const config = parsed.data;
+    const secret = cursorSecret(config);
+    if (secret) setCursorSecret(secret);
     const dbConfig = readDbConfig();
     if (!dbConfig.DATABASE_URL) {
       throw new Error(`DATABASE_URL is required to run the ${name} subgraph on its own (the embedded database serves one process: use npm start).`);

@@ -1,4 +1,7 @@
+import type { Cursor, CursorCodec } from './cursor';
 import { badInput } from './errors';
+
+export { type Cursor, type CursorBinding, CursorCodec, cursorCodec, generateCursorSecret, parseCursorSecret, setCursorSecret } from './cursor';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -6,28 +9,6 @@ export const MAX_PAGE_SIZE = 100;
 export interface PageArgs {
   first?: number | null;
   after?: string | null;
-}
-
-/** Keyset position: the sort key of the last row seen plus its id as a tie-breaker. */
-export interface Cursor {
-  key: string;
-  id: string;
-}
-
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.key, cursor.id]), 'utf8').toString('base64url');
-}
-
-export function decodeCursor(value: string): Cursor {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((p) => typeof p === 'string')) {
-      return { key: parsed[0] as string, id: parsed[1] as string };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw badInput('after', 'is not a cursor returned by this API; pass pageInfo.endCursor of the previous page');
 }
 
 export function pageSize(first: number | null | undefined): number {
@@ -45,19 +26,37 @@ export interface Connection<T> {
   totalCount: () => Promise<number>;
 }
 
-/** Builds a connection from `size + 1` fetched rows: the extra row only tells that there is a next page. */
+/**
+ * Builds a connection from `size + 1` fetched rows: the extra row only tells that there is a next
+ * page. Cursors are sealed by `cursors` (the list's codec for this user and filter).
+ */
 export function toConnection<T>(
   rows: T[],
   size: number,
   cursorOf: (row: T) => Cursor,
   totalCount: () => Promise<number>,
+  cursors: CursorCodec,
 ): Connection<T> {
   const nodes = rows.slice(0, size);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  // Sealed when asked for, once per row: a page that selects only nodes encrypts nothing.
+  const edges = nodes.map((node) => {
+    let cursor: string | undefined;
+    return {
+      node,
+      get cursor() {
+        return (cursor ??= cursors.encode(cursorOf(node)));
+      },
+    };
+  });
   return {
     nodes,
     edges,
-    pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: rows.length > size,
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
+    },
     totalCount,
   };
 }

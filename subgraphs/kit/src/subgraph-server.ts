@@ -9,13 +9,15 @@ import { subject } from '@casl/ability';
 import type { Database, Db } from '@vartija/db';
 import { type DocumentNode, type GraphQLFormattedError, parse } from 'graphql';
 import { ACTOR_CONTEXT_HEADER, ActorContextError, type ActorContextVerifier } from './actor-context';
+import { guardArguments } from './argument-guard';
 import type { Actor } from './actor';
 import { type AuditSink, DbAuditSink, GroupCommitAuditSink } from './audit-chain';
 import { AuditRecorder, type AuditTarget } from './audit-recorder';
 import type { RequestContext } from './context';
 import { forbidden, unauthenticated } from './errors';
 import { closeServer, createRequestListener, listen } from './http';
-import { type AppAbility, defineAbilityFor } from './policy/ability';
+import { type AppAbility, defineAbilityFor, grantKeyOfRule, type PolicyGrant } from './policy/ability';
+import { RowGrants } from './policy/row-grants';
 import { DateScalar, DateTimeScalar } from './scalars';
 import { guardSensitiveFields, type SensitiveField } from './sensitive';
 
@@ -30,6 +32,8 @@ export interface LoaderDeps {
   db: Db;
   actor: Actor;
   ability: AppAbility;
+  /** Sets on loaded rows the grants through which each is visible (policy v2). */
+  grants: RowGrants;
 }
 
 export interface SubgraphDefinition<Loaders> {
@@ -62,13 +66,13 @@ export interface Subgraph {
 }
 
 /** Which entity a sensitive value belongs to, for its access-log entry. */
-export function auditTargetOf(typeName: string, source: unknown): AuditTarget {
+export function auditTargetOf(typeName: string, source: unknown, grant?: PolicyGrant): AuditTarget {
   const row = (source ?? {}) as Record<string, unknown>;
   const id = typeof row['id'] === 'string' ? row['id'] : null;
   const clientId = typeName === 'Client' ? id : typeof row['clientId'] === 'string' ? row['clientId'] : null;
-  // Records carry their unit; a client row carries the actor's unit that its relationship is with.
-  const unitId = typeof row['unitId'] === 'string' ? row['unitId'] : typeof row['accessUnitId'] === 'string' ? row['accessUnitId'] : null;
-  return { entityType: typeName, entityId: id, clientId, unitId };
+  // The grant that allowed the read names the role and unit; without one, the record's own unit.
+  const unitId = grant ? grant.unitId : typeof row['unitId'] === 'string' ? row['unitId'] : null;
+  return { entityType: typeName, entityId: id, clientId, unitId, ...(grant ? { role: grant.role } : {}) };
 }
 
 export async function createSubgraph<Loaders>(
@@ -86,15 +90,17 @@ export async function createSubgraph<Loaders>(
   const sensitiveFields = guardSensitiveFields(schema, {
     beforeRead(context, source, field) {
       const ctx = context as Context;
-      const target = auditTargetOf(field.type, source);
       const row = (source ?? {}) as Record<string, unknown>;
-      if (!ctx.ability.can('read', subject(field.type, row) as Record<PropertyKey, unknown>, field.field)) {
-        ctx.audit.record(target, field, 'READ', 'DENIED', 'field not permitted');
+      // Read rules are bound to grants (`via`): the rule that matches names the grant that allows it.
+      const rule = ctx.ability.relevantRuleFor('read', subject(field.type, row) as Record<PropertyKey, unknown>, field.field);
+      if (!rule || rule.inverted) {
+        ctx.audit.record(auditTargetOf(field.type, source), field, 'READ', 'DENIED', 'field not permitted');
         throw forbidden(`Not allowed to read ${field.type}.${field.field}`);
       }
-      ctx.audit.record(target, field);
+      ctx.audit.record(auditTargetOf(field.type, source, ctx.grants.grant(grantKeyOfRule(rule))), field);
     },
   });
+  guardArguments(schema); // outermost: malformed ids and text are refused before any resolver or log entry sees them
 
   const server = new ApolloServer<Context>({
     schema,
@@ -118,11 +124,13 @@ export async function createSubgraph<Loaders>(
           throw unauthenticated(error instanceof ActorContextError ? error.message : 'actor context rejected');
         }
         const ability = (runtime.abilityFor ?? defineAbilityFor)(actor);
+        const grants = new RowGrants(db, actor);
         return {
           actor,
           ability,
+          grants,
           db,
-          loaders: definition.createLoaders({ db, actor, ability }),
+          loaders: definition.createLoaders({ db, actor, ability, grants }),
           audit: new AuditRecorder(actor, definition.name, sink),
         };
       },

@@ -1,7 +1,7 @@
 import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, visibleClientLoader } from '@vartija/kit';
 import { ServiceStore } from './service-store';
 
-export function createLoaders({ db, ability }: LoaderDeps) {
+export function createLoaders({ db, ability, grants }: LoaderDeps) {
   const store = new ServiceStore(db);
   // Translated into SQL on first use only.
   const scope = lazyScopes(ability, {
@@ -16,20 +16,20 @@ export function createLoaders({ db, ability }: LoaderDeps) {
   });
   return {
     store,
-    visibleClient: visibleClientLoader(db, ability),
+    visibleClient: visibleClientLoader(db, ability, grants),
     scope,
-    decision: loaderById((ids) => store.decisionsByIds(ids, scope.decision)),
-    placement: loaderById((ids) => store.placementsByIds(ids, scope.placement)),
+    decision: loaderById((ids) => store.decisionsByIds(ids, scope.decision).then(grants.of('Decision'))),
+    placement: loaderById((ids) => store.placementsByIds(ids, scope.placement).then(grants.of('Placement'))),
     // Keyed by client id: every Client in a response shares one query per list.
-    decisions: loaderGroupedBy((ids) => store.decisionsOf(ids, scope.decision), (d) => d.clientId),
-    placements: loaderGroupedBy((ids) => store.placementsOf(ids, scope.placement), (p) => p.clientId),
-    restrictions: loaderGroupedBy((ids) => store.restrictionsOf(ids, scope.restriction), (r) => r.clientId),
-    assistanceRequests: loaderGroupedBy((ids) => store.assistanceRequestsOf(ids, scope.assistanceRequest), (a) => a.clientId),
-    medications: loaderGroupedBy((ids) => store.medicationsOf(ids, scope.medication), (m) => m.clientId),
-    paymentCommitments: loaderGroupedBy((ids) => store.paymentCommitmentsOf(ids, scope.paymentCommitment), (p) => p.clientId),
+    decisions: loaderGroupedBy((ids) => store.decisionsOf(ids, scope.decision).then(grants.of('Decision')), (d) => d.clientId),
+    placements: loaderGroupedBy((ids) => store.placementsOf(ids, scope.placement).then(grants.of('Placement')), (p) => p.clientId),
+    restrictions: loaderGroupedBy((ids) => store.restrictionsOf(ids, scope.restriction).then(grants.of('Restriction')), (r) => r.clientId),
+    assistanceRequests: loaderGroupedBy((ids) => store.assistanceRequestsOf(ids, scope.assistanceRequest).then(grants.of('AssistanceRequest')), (a) => a.clientId),
+    medications: loaderGroupedBy((ids) => store.medicationsOf(ids, scope.medication).then(grants.of('Medication')), (m) => m.clientId),
+    paymentCommitments: loaderGroupedBy((ids) => store.paymentCommitmentsOf(ids, scope.paymentCommitment).then(grants.of('PaymentCommitment')), (p) => p.clientId),
     // Keyed by parent id, so nested lists stay one query per level.
-    careDays: loaderGroupedBy((ids) => store.careDaysOf(ids, scope.careDay), (c) => c.placementId),
-    invoices: loaderGroupedBy((ids) => store.invoicesOf(ids, scope.invoice), (i) => i.paymentCommitmentId),
+    careDays: loaderGroupedBy((ids) => store.careDaysOf(ids, scope.careDay).then(grants.of('CareDay')), (c) => c.placementId),
+    invoices: loaderGroupedBy((ids) => store.invoicesOf(ids, scope.invoice).then(grants.of('Invoice')), (i) => i.paymentCommitmentId),
   };
 }
 

@@ -10,7 +10,8 @@ import type {
 } from '@vartija/db';
 
 /** Resolver parents are drizzle rows: codegen maps the GraphQL types to these. */
-export type ClientRefModel = { id: string };
+/** A referenced client: its id, and the grants it is visible through (policy v2). */
+export type ClientRefModel = { id: string; via?: string[] };
 export type DecisionModel = typeof decisions.$inferSelect;
 export type PlacementModel = typeof placements.$inferSelect;
 export type CareDayModel = typeof careDays.$inferSelect & { clientId: string; unitId: string };

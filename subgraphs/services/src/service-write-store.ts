@@ -40,6 +40,14 @@ export class ServiceWriteStore {
   }
 
   /** Read inside the write's transaction, under the actor's row scope: invisible is unknown. */
+  placementById(id: string) {
+    return this.db
+      .select()
+      .from(placements)
+      .where(eq(placements.id, id))
+      .then((rows) => rows[0]);
+  }
+
   placement(id: string, scope: SQL) {
     return this.db
       .select()

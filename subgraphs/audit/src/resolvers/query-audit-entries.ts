@@ -1,4 +1,4 @@
-import { badInput, isUuid, pageSize, toConnection } from '@vartija/kit';
+import { badInput, cursorCodec, isUuid, pageSize, toConnection } from '@vartija/kit';
 import { cursorOfEntry } from '../audit-store';
 import { asDate, logAuditorQuery, requireAuditor } from '../auditor';
 import type { QueryResolvers } from '../generated/resolvers-types';
@@ -13,9 +13,12 @@ export const auditEntries: QueryResolvers['auditEntries'] = (_root, { filter, fi
     throw badInput('filter.from', 'must not be after filter.to');
   }
   const size = pageSize(first);
+  // Opaque cursors, valid only for this auditor and this filter.
+  const cursors = cursorCodec({ actorId: ctx.actor.id, list: 'auditEntries', filter });
+  const position = after ? cursors.decode(after) : null;
   logAuditorQuery(ctx, 'auditEntries', filter?.clientId ?? null);
   const { loaders } = ctx;
   return loaders.store
-    .page(filter, size + 1, after)
-    .then((rows) => toConnection(rows, size, cursorOfEntry, () => loaders.store.count(filter)));
+    .page(filter, size + 1, position)
+    .then((rows) => toConnection(rows, size, cursorOfEntry, () => loaders.store.count(filter), cursors));
 };

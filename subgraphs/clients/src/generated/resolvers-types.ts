@@ -220,6 +220,17 @@ export type Me = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Names the responsible social worker of an open relationship (null: none). Who is responsible decides
+   * who reads a non-disclosure client's contact data, so only the unit's MANAGER (or the REGISTRAR, for
+   * an intake) may set it. The answer is null when the caller may not read the relationship.
+   */
+  assignResponsibleWorker: Maybe<ClientRelationship>;
+  /**
+   * Takes a person on in a unit: a new client, or — when the identity code is already registered in the
+   * organisation — the unit opens its own relationship with that person (intake). The answer is the same
+   * either way and shows only what the caller may read; the existing record is not overwritten.
+   */
   createClient: Client;
   endRelationship: ClientRelationship;
   /** Issues a partner API token; the secret is in the answer once and stored only as a hash. REGISTRAR only. */
@@ -231,8 +242,19 @@ export type Mutation = {
   revokeApiToken: ApiToken;
   /** A new token with the same settings; the old one keeps working for `overlapHours` (0–168). REGISTRAR only. */
   rotateApiToken: IssuedApiToken;
+  /**
+   * Sets or lifts address non-disclosure (turvakielto): a MANAGER of a unit serving the client, or the
+   * REGISTRAR. The answer is the client as the caller may read it (null when it may not see the client).
+   */
+  setAddressNonDisclosure: Maybe<Client>;
   /** Optimistic concurrency: `version` must be the version read; a stale one gets CONFLICT. */
   updateClient: Client;
+};
+
+
+export type MutationAssignResponsibleWorkerArgs = {
+  relationshipId: Scalars['ID']['input'];
+  userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -271,6 +293,12 @@ export type MutationRevokeApiTokenArgs = {
 export type MutationRotateApiTokenArgs = {
   id: Scalars['ID']['input'];
   overlapHours?: Scalars['Int']['input'];
+};
+
+
+export type MutationSetAddressNonDisclosureArgs = {
+  addressNonDisclosure: Scalars['Boolean']['input'];
+  clientId: Scalars['ID']['input'];
 };
 
 
@@ -720,6 +748,7 @@ export type MeResolvers<ContextType = Context, ParentType extends ResolversParen
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  assignResponsibleWorker?: Resolver<Maybe<ResolversTypes['ClientRelationship']>, ParentType, ContextType, RequireFields<MutationAssignResponsibleWorkerArgs, 'relationshipId'>>;
   createClient?: Resolver<ResolversTypes['Client'], ParentType, ContextType, RequireFields<MutationCreateClientArgs, 'input'>>;
   endRelationship?: Resolver<ResolversTypes['ClientRelationship'], ParentType, ContextType, RequireFields<MutationEndRelationshipArgs, 'endedOn' | 'id'>>;
   issueApiToken?: Resolver<ResolversTypes['IssuedApiToken'], ParentType, ContextType, RequireFields<MutationIssueApiTokenArgs, 'input'>>;
@@ -727,6 +756,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   registerPersistedOperation?: Resolver<ResolversTypes['PersistedOperation'], ParentType, ContextType, RequireFields<MutationRegisterPersistedOperationArgs, 'document' | 'id'>>;
   revokeApiToken?: Resolver<ResolversTypes['ApiToken'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
   rotateApiToken?: Resolver<ResolversTypes['IssuedApiToken'], ParentType, ContextType, RequireFields<MutationRotateApiTokenArgs, 'id' | 'overlapHours'>>;
+  setAddressNonDisclosure?: Resolver<Maybe<ResolversTypes['Client']>, ParentType, ContextType, RequireFields<MutationSetAddressNonDisclosureArgs, 'addressNonDisclosure' | 'clientId'>>;
   updateClient?: Resolver<ResolversTypes['Client'], ParentType, ContextType, RequireFields<MutationUpdateClientArgs, 'id' | 'input' | 'version'>>;
 }>;
 

@@ -7,7 +7,9 @@ import { ClientRelationship } from './client-relationship';
 import { Commission } from './commission';
 import { Guardian } from './guardian';
 import { Me } from './me';
+import { assignResponsibleWorker } from './mutation-assign-responsible-worker';
 import { createClient } from './mutation-create-client';
+import { setAddressNonDisclosure } from './mutation-set-address-non-disclosure';
 import { endRelationship } from './mutation-end-relationship';
 import { openRelationship } from './mutation-open-relationship';
 import { updateClient } from './mutation-update-client';
@@ -31,6 +33,8 @@ export const resolvers: Resolvers = {
     updateClient,
     openRelationship,
     endRelationship,
+    assignResponsibleWorker,
+    setAddressNonDisclosure,
     issueApiToken,
     revokeApiToken,
     rotateApiToken,

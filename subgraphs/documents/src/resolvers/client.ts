@@ -2,7 +2,7 @@ import type { ClientResolvers } from '../generated/resolvers-types';
 
 export const Client: ClientResolvers = {
   // A client outside the actor's reach resolves to null here too, so its records are never read.
-  __resolveReference: async (ref, { loaders }) => ((await loaders.visibleClient.load(ref.id)) ? { id: ref.id } : null),
+  __resolveReference: (ref, { loaders }) => loaders.visibleClient.load(ref.id),
   documents: async (c, { type }, { loaders }) => {
     const documents = await loaders.documents.load(c.id);
     return type ? documents.filter((d) => d.type === type) : documents;

@@ -1,5 +1,5 @@
 import { AbilityBuilder, createMongoAbility, type MongoAbility, type MongoQuery } from '@casl/ability';
-import type { Actor } from '../actor';
+import type { Actor, Grant, Role } from '../actor';
 import { auditor, billing, manager, partner, registrar, socialWorker, student } from './roles';
 
 /**
@@ -46,15 +46,61 @@ const ROLE_HELPERS = {
   REGISTRAR: registrar,
 } as const;
 
-/** The one place that decides what an actor may do (DESIGN.md §4); used by the gateway and every subgraph. */
-export function defineAbilityFor(actor: Actor, clock: PolicyClock = { today: new Date().toISOString().slice(0, 10) }): AppAbility {
+/** One grant as the policy and the access log see it; a partner token acts under one grant of its own. */
+export interface PolicyGrant {
+  /** What `via` conditions name: the grant id, or `partner:<token id>`. */
+  key: string;
+  role: Role | 'PARTNER';
+  unitId: string | null;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+function partnerGrant(actor: Actor): Grant {
+  return { id: `partner:${actor.id}`, role: 'AUDITOR', organisationId: actor.organisationId, unitId: null, validFrom: '', validUntil: null, visibilityWindowMonths: null };
+}
+
+/**
+ * The actor's grants in rule order: organisation-wide grants first, unit grants last, so that where
+ * several grants allow a field the unit's (the more specific) is the one the log names.
+ */
+export function policyGrantsOf(actor: Actor): PolicyGrant[] {
+  return grantsInOrder(actor).map((g) => ({ key: g.id, role: actor.kind === 'PARTNER' ? 'PARTNER' : g.role, unitId: g.unitId }));
+}
+
+function addGrantRules(builder: Builder, actor: Actor, grant: Grant, clock: PolicyClock) {
+  const rules = { b: builder, actor, grant, clock, via: { via: grant.id } };
+  const first = builder.rules.length;
+  if (actor.kind === 'PARTNER') partner(rules);
+  else ROLE_HELPERS[grant.role](rules);
+  // Every rule remembers its grant, so the log can name the role and unit that allowed an action.
+  for (const rule of builder.rules.slice(first)) rule.reason = grant.id;
+}
+
+function grantsInOrder(actor: Actor): Grant[] {
+  if (actor.kind === 'PARTNER') return [partnerGrant(actor)];
+  return [...actor.grants].sort((a, b) => Number(a.unitId !== null) - Number(b.unitId !== null));
+}
+
+/**
+ * The one place that decides what an actor may do (DESIGN.md §4, policy v2); used by the gateway and
+ * every subgraph. Each grant adds its own rules, bound to it; see roles.ts.
+ */
+export function defineAbilityFor(actor: Actor, clock: PolicyClock = { today: today() }): AppAbility {
   const builder = new AbilityBuilder<AppAbility>(createMongoAbility);
-  if (actor.kind === 'PARTNER') {
-    partner(builder, actor, clock);
-  } else {
-    for (const role of new Set(actor.grants.map((g) => g.role))) {
-      ROLE_HELPERS[role](builder, actor, clock);
-    }
-  }
+  for (const grant of grantsInOrder(actor)) addGrantRules(builder, actor, grant, clock);
   return builder.build();
+}
+
+/** The rules of one grant alone: which rows it makes visible (row-grants.ts). */
+export function defineGrantAbility(actor: Actor, key: string, clock: PolicyClock = { today: today() }): AppAbility {
+  const builder = new AbilityBuilder<AppAbility>(createMongoAbility);
+  const grant = grantsInOrder(actor).find((g) => g.id === key);
+  if (grant) addGrantRules(builder, actor, grant, clock);
+  return builder.build();
+}
+
+/** The grant whose rules a matched rule belongs to (set by addGrantRules). */
+export function grantKeyOfRule(rule: { reason?: string } | null | undefined): string | null {
+  return rule?.reason ?? null;
 }

@@ -1,5 +1,5 @@
 import type { MongoQuery } from '@casl/ability';
-import { type Actor, type Role } from '../actor';
+import type { Grant } from '../actor';
 import type { PolicyClock } from './ability';
 
 /** The first day a relationship must have ended on, or after, for the unit's staff to still see the client. */
@@ -14,14 +14,9 @@ export interface UnitWindow {
   cutoff: string;
 }
 
-/** The units where the actor holds one of `roles`, each with its visibility cut-off. */
-export function unitWindows(actor: Actor, roles: readonly Role[], clock: PolicyClock): UnitWindow[] {
-  const seen = new Map<string, UnitWindow>();
-  for (const grant of actor.grants) {
-    if (!grant.unitId || !roles.includes(grant.role) || seen.has(grant.unitId)) continue;
-    seen.set(grant.unitId, { unitId: grant.unitId, cutoff: cutoffDate(clock.today, grant.visibilityWindowMonths ?? 12) });
-  }
-  return [...seen.values()];
+/** A unit grant's visibility window. */
+export function windowOf(grant: Grant, clock: PolicyClock): UnitWindow {
+  return { unitId: grant.unitId!, cutoff: cutoffDate(clock.today, grant.visibilityWindowMonths ?? 12) };
 }
 
 // CASL's Mongo dialect has no $or: each "either … or" is a list of alternatives, one rule each.

@@ -12,3 +12,20 @@ export function typesWith(...categories: SensitiveCategory[]): string[] {
 }
 
 export const RESTRICTED_DOCUMENT_TYPES = ['STATEMENT', 'CHILD_WELFARE_NOTIFICATION'] as const;
+
+/** Client fields (GraphQL names) that createClient / updateClient may set; the rest have their own mutations. */
+export const WRITABLE_CLIENT_FIELDS: string[] = [
+  'firstName',
+  'lastName',
+  'pseudonym',
+  'personalIdentityCode',
+  'dateOfBirth',
+  'municipality',
+  'address',
+  'phone',
+  'email',
+  'motherTongue',
+  'serviceLanguage',
+  'nationality',
+  'maritalStatus',
+];

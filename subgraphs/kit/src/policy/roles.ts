@@ -1,87 +1,126 @@
 import type { MongoQuery } from '@casl/ability';
-import type { Actor } from '../actor';
+import type { Actor, Grant } from '../actor';
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../sensitive';
 import type { Action, Builder, PolicyClock, Subject } from './ability';
-import { activeCommissionOf, clientVisibleIn, cutoffDate, relationshipVisibleIn, through, unitWindows } from './conditions';
+import { activeCommissionOf, clientVisibleIn, cutoffDate, relationshipVisibleIn, through, windowOf } from './conditions';
+import { fieldsOf, RESTRICTED_DOCUMENT_TYPES, typesWith, WRITABLE_CLIENT_FIELDS } from './fields';
 
 const DEFAULT_WINDOW_MONTHS = 12;
-import { fieldsOf, RESTRICTED_DOCUMENT_TYPES, typesWith } from './fields';
-
 const ALL_CATEGORIES: SensitiveCategory[] = [...SENSITIVE_CATEGORIES];
 const CLIENT_NAMES = ['displayName', 'firstName', 'lastName'];
+
+/**
+ * One grant's rules (DESIGN.md §4, policy v2). Every rule about client data is bound to the grant:
+ * `access` rules to the grant's unit (or organisation), `read` and write rules to `via` — the grants
+ * through which the row is visible (see row-grants.ts). A user with several grants therefore reads a
+ * row only under the rules of the grants that make it visible, and the log names that grant.
+ */
+export interface GrantRules {
+  b: Builder;
+  actor: Actor;
+  grant: Grant;
+  clock: PolicyClock;
+  /** `{ via: grant key }`: the condition binding a rule to this grant. */
+  via: MongoQuery;
+}
 
 /** One rule per alternative: together they allow what any one of them allows. */
 function canEach(b: Builder, action: Action, subject: Subject | Subject[], alternatives: MongoQuery[]) {
   for (const conditions of alternatives) b.can(action, subject, conditions);
 }
 
-/** Lets the actor read the fields of `categories` on every type that has them (except `except`). */
-function readCategories(b: Builder, categories: SensitiveCategory[], except: Partial<Record<Subject, SensitiveCategory[]>> = {}) {
+/** Reads of `categories` on every type that has them (except `except`), on rows visible through the grant. */
+function readCategories(g: GrantRules, categories: SensitiveCategory[], except: Partial<Record<Subject, SensitiveCategory[]>> = {}) {
   for (const type of typesWith(...categories)) {
     const allowed = categories.filter((c) => !except[type as Subject]?.includes(c));
     const fields = fieldsOf(type, ...allowed);
-    if (fields.length > 0) b.can('read', type as Subject, fields);
+    if (fields.length > 0) g.b.can('read', type as Subject, fields, g.via);
   }
 }
 
-/** Row rules shared by the unit roles: clients with a visible relationship, records of their own units. */
-function unitRows(b: Builder, actor: Actor, clock: PolicyClock, role: 'SOCIAL_WORKER' | 'MANAGER' | 'STUDENT') {
-  const windows = unitWindows(actor, [role], clock);
-  const units = windows.map((w) => w.unitId);
-  if (units.length === 0) return units;
-  const inUnits = { unitId: { $in: units } };
-  for (const w of windows) {
-    canEach(b, 'access', 'Client', clientVisibleIn(w));
-    canEach(b, 'access', 'ClientRelationship', relationshipVisibleIn(w));
-    canEach(b, 'access', ['DataSubjectRequest', 'Consent'], through('client', clientVisibleIn(w)));
-  }
-  b.can('access', 'Commission', { commissionerUnitId: { $in: units } });
+/** Rows of the unit roles: clients with a visible relationship with the grant's unit, records of that unit. */
+function unitRows(g: GrantRules) {
+  const { b, grant } = g;
+  const w = windowOf(grant, g.clock);
+  const inUnit = { unitId: grant.unitId };
+  canEach(b, 'access', 'Client', clientVisibleIn(w));
+  canEach(b, 'access', 'ClientRelationship', relationshipVisibleIn(w));
+  canEach(b, 'access', ['DataSubjectRequest', 'Consent'], through('client', clientVisibleIn(w)));
+  b.can('access', 'Commission', { commissionerUnitId: grant.unitId });
   const records: Subject[] = ['Decision', 'Placement', 'Restriction', 'AssistanceRequest', 'Disclosure'];
-  if (role !== 'STUDENT') records.push('Medication', 'PaymentCommitment');
-  for (const subject of records) b.can('access', subject, inUnits);
-  b.can('access', 'CareDay', { placement: { $elemMatch: inUnits } });
-  if (role !== 'STUDENT') b.can('access', 'Invoice', { paymentCommitment: { $elemMatch: inUnits } });
-  // Service-task separation: documents only of the actor's own units; trainees never see restricted types.
+  if (grant.role !== 'STUDENT') records.push('Medication', 'PaymentCommitment');
+  for (const subject of records) b.can('access', subject, inUnit);
+  b.can('access', 'CareDay', { placement: { $elemMatch: inUnit } });
+  if (grant.role !== 'STUDENT') b.can('access', 'Invoice', { paymentCommitment: { $elemMatch: inUnit } });
+  // Service-task separation: documents only of the grant's unit; trainees never see restricted types.
   const documents: MongoQuery =
-    role === 'STUDENT' ? { ...inUnits, type: { $nin: [...RESTRICTED_DOCUMENT_TYPES] } } : inUnits;
+    grant.role === 'STUDENT' ? { ...inUnit, type: { $nin: [...RESTRICTED_DOCUMENT_TYPES] } } : inUnit;
   b.can('access', 'Document', documents);
   b.can('access', 'DocumentRevision', { document: { $elemMatch: documents } });
-  return units;
 }
 
-function unitWrites(b: Builder, actor: Actor, units: string[]) {
-  if (units.length === 0) return;
-  const inUnits = { unitId: { $in: units } };
-  b.can('create', ['Client', 'ClientRelationship', 'Decision', 'Placement', 'Document'], inUnits);
-  b.can('update', ['ClientRelationship', 'Placement'], inUnits);
-  b.can('update', 'Client', { unitIds: { $in: units } });
-  b.can('correct', 'Document', { ...inUnits, authorId: actor.id });
+/**
+ * Writes of the unit's staff (SOCIAL_WORKER, MANAGER). The write subject is built by the write
+ * service (write-service.ts): `unitId` of the record, `servingUnitIds` (units with an open
+ * relationship with the client), the client's `addressNonDisclosure` and `responsibleWorkerIds`.
+ * What a read rule depends on — who is responsible, whether non-disclosure applies — is not here:
+ * it is the MANAGER's (below).
+ */
+function unitWrites(g: GrantRules) {
+  const { b, actor, grant } = g;
+  const unit = grant.unitId!;
+  const ownUnit = { unitId: unit };
+  const served = { unitId: unit, servingUnitIds: unit };
+  // A new client, or a person already registered taken on by this unit (intake): never with a
+  // responsible worker or a lifted non-disclosure chosen by the worker.
+  b.can('create', 'Client', [...WRITABLE_CLIENT_FIELDS, 'unitId', 'startedOn'], ownUnit);
+  b.can('create', 'Client', ['addressNonDisclosure'], { ...ownUnit, addressNonDisclosure: true });
+  // Opening a relationship by client id is for clients the actor already sees; others come by intake.
+  b.can('create', 'ClientRelationship', ['clientId', 'unitId', 'startedOn'], { ...ownUnit, clientVisible: true });
+  b.can('update', 'ClientRelationship', ['endedOn'], ownUnit);
+  const contact = fieldsOf('Client', 'CONTACT');
+  const nonContact = WRITABLE_CLIENT_FIELDS.filter((f) => !contact.includes(f));
+  b.can('update', 'Client', nonContact, g.via);
+  // Contact data of a non-disclosure client is written only by those who may read it.
+  b.can('update', 'Client', contact, { ...g.via, addressNonDisclosure: false });
+  b.can('update', 'Client', contact, { ...g.via, responsibleWorkerIds: actor.id });
+  b.can('create', ['Decision', 'Placement', 'Document'], served);
+  b.can('update', 'Placement', ownUnit);
+  b.can('correct', 'Document', { ...ownUnit, authorId: actor.id });
 }
 
-export function socialWorker(b: Builder, actor: Actor, clock: PolicyClock) {
-  const units = unitRows(b, actor, clock, 'SOCIAL_WORKER');
-  readCategories(b, ALL_CATEGORIES, { Client: ['CONTACT'], Guardian: ['CONTACT'] });
+export function socialWorker(g: GrantRules) {
+  const { b, actor } = g;
+  unitRows(g);
+  readCategories(g, ALL_CATEGORIES, { Client: ['CONTACT'], Guardian: ['CONTACT'] });
   // Turvakielto: a non-disclosure client's contact data only for its responsible worker.
   const contact = fieldsOf('Client', 'CONTACT');
-  b.can('read', 'Client', contact, { addressNonDisclosure: false });
-  b.can('read', 'Client', contact, { responsibleWorkerIds: actor.id });
+  b.can('read', 'Client', contact, { ...g.via, addressNonDisclosure: false });
+  b.can('read', 'Client', contact, { ...g.via, responsibleWorkerIds: actor.id });
   // Guardians usually share the protected address: the same rule holds for their contact data.
   const guardianContact = fieldsOf('Guardian', 'CONTACT');
-  b.can('read', 'Guardian', guardianContact, { clientAddressNonDisclosure: false });
-  b.can('read', 'Guardian', guardianContact, { clientResponsibleWorkerIds: actor.id });
-  unitWrites(b, actor, units);
+  b.can('read', 'Guardian', guardianContact, { ...g.via, clientAddressNonDisclosure: false });
+  b.can('read', 'Guardian', guardianContact, { ...g.via, clientResponsibleWorkerIds: actor.id });
+  unitWrites(g);
 }
 
-export function manager(b: Builder, actor: Actor, clock: PolicyClock) {
-  const units = unitRows(b, actor, clock, 'MANAGER');
-  readCategories(b, ALL_CATEGORIES);
-  unitWrites(b, actor, units);
-  if (units.length > 0) b.can('correct', 'Document', { unitId: { $in: units } });
+export function manager(g: GrantRules) {
+  const { b, grant } = g;
+  unitRows(g);
+  readCategories(g, ALL_CATEGORIES);
+  unitWrites(g);
+  const unit = grant.unitId!;
+  b.can('update', 'Client', WRITABLE_CLIENT_FIELDS, g.via);
+  b.can('correct', 'Document', { unitId: unit });
+  // The facts read rules depend on are the manager's to set, for clients the unit serves.
+  b.can('update', 'ClientRelationship', ['responsibleWorkerId'], { unitId: unit });
+  b.can('create', 'ClientRelationship', ['responsibleWorkerId'], { unitId: unit, clientVisible: true });
+  b.can('update', 'Client', ['addressNonDisclosure'], { servingUnitIds: unit });
 }
 
-export function student(b: Builder, actor: Actor, clock: PolicyClock) {
-  unitRows(b, actor, clock, 'STUDENT');
-  readCategories(b, ['IDENTITY', 'FAMILY', 'WELFARE', 'CASE_RECORD']);
+export function student(g: GrantRules) {
+  unitRows(g);
+  readCategories(g, ['IDENTITY', 'FAMILY', 'WELFARE', 'CASE_RECORD']);
 }
 
 /**
@@ -96,42 +135,48 @@ function organisationClients(actor: Actor, clock: PolicyClock): MongoQuery[] {
   ];
 }
 
-export function billing(b: Builder, actor: Actor, clock: PolicyClock) {
-  const clients = organisationClients(actor, clock);
+export function billing(g: GrantRules) {
+  const { b, actor, clock } = g;
   const ofOrganisation = { client: { $elemMatch: { organisationId: actor.organisationId } } };
-  canEach(b, 'access', 'Client', clients);
+  canEach(b, 'access', 'Client', organisationClients(actor, clock));
   b.can('access', ['Placement', 'PaymentCommitment'], ofOrganisation);
   b.can('access', 'CareDay', { placement: { $elemMatch: ofOrganisation } });
   b.can('access', 'Invoice', { paymentCommitment: { $elemMatch: ofOrganisation } });
-  b.can('read', 'Client', [...CLIENT_NAMES, ...fieldsOf('Client', 'PERSONAL_ID'), 'municipality', 'placements']);
-  b.can('read', ['Placement', 'CareDay'], [...fieldsOf('Placement', 'WELFARE'), ...fieldsOf('CareDay', 'WELFARE')]);
-  readCategories(b, ['FINANCIAL']);
+  b.can('read', 'Client', [...CLIENT_NAMES, ...fieldsOf('Client', 'PERSONAL_ID'), 'municipality', 'placements'], g.via);
+  b.can('read', ['Placement', 'CareDay'], [...fieldsOf('Placement', 'WELFARE'), ...fieldsOf('CareDay', 'WELFARE')], g.via);
+  readCategories(g, ['FINANCIAL']);
 }
 
-export function auditor(b: Builder, actor: Actor, clock: PolicyClock) {
+export function auditor(g: GrantRules) {
+  const { b, actor, clock } = g;
   canEach(b, 'access', 'Client', organisationClients(actor, clock));
-  b.can('read', 'Client', [...CLIENT_NAMES, ...fieldsOf('Client', 'PERSONAL_ID')]);
-  b.can('access', 'AuditEntry');
+  b.can('read', 'Client', [...CLIENT_NAMES, ...fieldsOf('Client', 'PERSONAL_ID')], g.via);
+  canEach(b, 'access', 'AuditEntry', [{ organisationId: actor.organisationId }, { client: { $elemMatch: { organisationId: actor.organisationId } } }, { organisationId: null, actorKind: 'SYSTEM' }]);
   b.can('read', 'AuditEntry');
 }
 
-export function registrar(b: Builder, actor: Actor, clock: PolicyClock) {
+export function registrar(g: GrantRules) {
+  const { b, actor, clock } = g;
   b.can(['access', 'read', 'create', 'update'], 'ApiToken');
   // The archive: clients whose every relationship ended beyond the window, found by name or code.
   b.can('access', 'Client', { organisationId: actor.organisationId, archivedAsOf: cutoffDate(clock.today, DEFAULT_WINDOW_MONTHS) });
-  b.can('read', 'Client', [...fieldsOf('Client', 'IDENTITY'), ...fieldsOf('Client', 'PERSONAL_ID')]);
+  b.can('read', 'Client', [...fieldsOf('Client', 'IDENTITY'), ...fieldsOf('Client', 'PERSONAL_ID')], g.via);
+  // Intake administration: who is responsible and whether non-disclosure applies, in its organisation.
+  b.can('update', 'ClientRelationship', ['responsibleWorkerId'], { organisationId: actor.organisationId });
+  b.can('update', 'Client', ['addressNonDisclosure'], { organisationId: actor.organisationId });
 }
 
-export function partner(b: Builder, actor: Actor, clock: PolicyClock) {
+export function partner(g: GrantRules) {
+  const { b, actor, clock } = g;
   const active = activeCommissionOf(actor.organisationId, clock);
   const scopes = new Set(actor.scopes);
   canEach(b, 'access', 'Client', through('commissions', active));
   canEach(b, 'access', 'Commission', active);
   if (scopes.has('clients:read')) {
-    b.can('read', 'Client', [...fieldsOf('Client', 'IDENTITY'), ...fieldsOf('Client', 'FAMILY')]);
-    b.can('read', 'Guardian', fieldsOf('Guardian', 'FAMILY'));
+    b.can('read', 'Client', [...fieldsOf('Client', 'IDENTITY'), ...fieldsOf('Client', 'FAMILY')], g.via);
+    b.can('read', 'Guardian', fieldsOf('Guardian', 'FAMILY'), g.via);
     // Guardians' contact data, never for a client under non-disclosure.
-    b.can('read', 'Guardian', fieldsOf('Guardian', 'CONTACT'), { clientAddressNonDisclosure: false });
+    b.can('read', 'Guardian', fieldsOf('Guardian', 'CONTACT'), { ...g.via, clientAddressNonDisclosure: false });
   }
   if (scopes.has('services:read')) {
     const ofCommission = through('commission', active);
@@ -140,20 +185,20 @@ export function partner(b: Builder, actor: Actor, clock: PolicyClock) {
     // Health data goes to the placement only with the client's consent; a withdrawn consent ends it.
     const consented = { client: { $elemMatch: { consents: { $elemMatch: { recipientOrganisationId: actor.organisationId, withdrawnOn: null } } } } };
     canEach(b, 'access', 'Medication', through('placement', ofCommission, consented));
-    b.can('read', 'Client', ['decisions', 'placements', 'restrictions', 'medications']);
+    b.can('read', 'Client', ['decisions', 'placements', 'restrictions', 'medications'], g.via);
     for (const type of ['Decision', 'Placement', 'Restriction', 'Medication'] as const) {
-      b.can('read', type, fieldsOf(type, 'WELFARE', 'HEALTH'));
+      b.can('read', type, fieldsOf(type, 'WELFARE', 'HEALTH'), g.via);
     }
-    b.can('read', 'CareDay', fieldsOf('CareDay', 'WELFARE'));
+    b.can('read', 'CareDay', fieldsOf('CareDay', 'WELFARE'), g.via);
     b.can('access', 'Invoice', { providerOrganisationId: actor.organisationId });
-    b.can('read', 'Invoice', fieldsOf('Invoice', 'FINANCIAL'));
+    b.can('read', 'Invoice', fieldsOf('Invoice', 'FINANCIAL'), g.via);
   }
   if (scopes.has('documents:read')) {
     const own = through('commission', active, { authorOrganisationId: actor.organisationId });
     canEach(b, 'access', 'Document', own);
     canEach(b, 'access', 'DocumentRevision', through('document', own));
-    b.can('read', 'Client', ['documents']);
-    b.can('read', ['Document', 'DocumentRevision'], [...fieldsOf('Document', 'CASE_RECORD'), ...fieldsOf('DocumentRevision', 'CASE_RECORD')]);
+    b.can('read', 'Client', ['documents'], g.via);
+    b.can('read', ['Document', 'DocumentRevision'], [...fieldsOf('Document', 'CASE_RECORD'), ...fieldsOf('DocumentRevision', 'CASE_RECORD')], g.via);
   }
   if (scopes.has('documents:write')) {
     b.can('create', 'Document', { type: 'REPORT', authorOrganisationId: actor.organisationId, commissionId: { $ne: null } });

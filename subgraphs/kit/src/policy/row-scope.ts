@@ -44,6 +44,9 @@ const VIRTUAL: Partial<Record<Subject, Record<string, (outer: AnyTable, value: u
     archivedAsOf: (o, cutoff) => sql`(EXISTS (SELECT 1 FROM clients.client_relationships ar WHERE ar.client_id = ${col(o, 'id')})
       AND NOT EXISTS (SELECT 1 FROM clients.client_relationships ar WHERE ar.client_id = ${col(o, 'id')}
         AND (ar.ended_on IS NULL OR ar.ended_on >= ${cutoff})))`,
+    // The user is the responsible worker of one of the client's open relationships.
+    responsibleWorkerIds: (o, userId) => sql`EXISTS (SELECT 1 FROM clients.client_relationships rw WHERE rw.client_id = ${col(o, 'id')}
+      AND rw.ended_on IS NULL AND rw.responsible_worker_id = ${userId}::uuid)`,
   },
 };
 
@@ -81,8 +84,15 @@ const TABLES: Partial<Record<Subject, { table: PgTable; relations: Record<string
   },
   Disclosure: { table: t.disclosures, relations: { client: toClient } },
   DataSubjectRequest: { table: t.dataSubjectRequests, relations: { client: toClient } },
-  AuditEntry: { table: t.entries, relations: {} },
+  AuditEntry: { table: t.entries, relations: { client: toClient } },
 };
+
+/** The table that holds a subject's rows. */
+export function tableOf(subject: Subject): PgTable {
+  const mapping = TABLES[subject];
+  if (!mapping) throw new Error(`No table mapping for ${subject}: add it to row-scope.ts`);
+  return mapping.table;
+}
 
 const FALSE = sql`FALSE`;
 const TRUE = sql`TRUE`;

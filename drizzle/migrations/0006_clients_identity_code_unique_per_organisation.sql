@@ -1,0 +1,2 @@
+DROP INDEX "clients"."clients_personal_identity_code_idx";--> statement-breakpoint
+CREATE UNIQUE INDEX "clients_personal_identity_code_idx" ON "clients"."clients" USING btree ("organisation_id","personal_identity_code");

@@ -1,0 +1,191 @@
+import { grants, type Queryable } from '@vartija/db';
+import { type AuditedWrite, audited, badInput, conflict, isUuid, notFound, type RequestContext } from '@vartija/kit';
+import { and, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
+import { changedFields } from './changed-fields';
+import { ClientWriteStore } from './client-write-store';
+import { toClientColumns } from './client-input';
+import { isUniqueViolation } from './pg-errors';
+
+type Ctx = RequestContext<unknown>;
+const today = () => new Date().toISOString().slice(0, 10);
+
+export interface CreateClientCommand {
+  unitId: string;
+  startedOn?: string | null;
+  personalIdentityCode?: string | null;
+  dateOfBirth?: string | null;
+  fields: Parameters<typeof toClientColumns>[0];
+}
+
+/**
+ * Writes of the clients subgraph. Each runs as one audited write (kit/write-service.ts): the policy
+ * decides on the full write subject, the log entries commit with the change, and the caller reads the
+ * result back through its own read rules. Returns ids; resolvers load what they answer.
+ */
+export class ClientService {
+  constructor(private readonly ctx: Ctx) {}
+
+  /**
+   * A new client, or the intake of a person already registered in the organisation (same identity
+   * code): the unit opens its own relationship. The answer is the same either way, and nothing of the
+   * person's other relationships or records is shown; an existing record is not overwritten.
+   */
+  createClient(command: CreateClientCommand): Promise<string> {
+    const { unitId, startedOn, personalIdentityCode, dateOfBirth, fields } = command;
+    const columns = toClientColumns(fields);
+    const written = [...changedFields(columns), ...(personalIdentityCode ? ['personalIdentityCode'] : []), ...(dateOfBirth ? ['dateOfBirth'] : [])];
+    return this.run(async (w, store) => {
+      const target = { entityType: 'Client', entityId: null, clientId: null, unitId };
+      const grant = w.authorize('create', 'Client', { unitId, addressNonDisclosure: columns['addressNonDisclosure'] ?? false }, [...written, 'unitId'], target);
+      const unit = await store.unit(unitId);
+      if (!unit || unit.organisationId !== w.actor.organisationId) throw badInput('input.unitId', 'is not a unit of your organisation');
+      const existing = personalIdentityCode ? await store.clientByCode(unit.organisationId, personalIdentityCode) : undefined;
+      let clientId: string;
+      if (existing) {
+        clientId = existing.id;
+        // Protection may be raised at intake, never lifted: lifting is the manager's (setAddressNonDisclosure).
+        if (columns['addressNonDisclosure'] === true && !existing.addressNonDisclosure) {
+          await store.updateClient(existing.id, existing.version, { addressNonDisclosure: true });
+          w.change({ entityType: 'Client', entityId: clientId, clientId, unitId }, ['addressNonDisclosure'], 'UPDATE', grant);
+        }
+      } else {
+        const client = await store.insertClient({
+          ...columns,
+          personalIdentityCode: personalIdentityCode ?? null,
+          dateOfBirth: dateOfBirth ?? null,
+          organisationId: unit.organisationId,
+        } as Parameters<ClientWriteStore['insertClient']>[0]);
+        clientId = client.id;
+        w.change({ entityType: 'Client', entityId: clientId, clientId, unitId }, written, 'CREATE', grant);
+      }
+      // Taking on a person the unit already serves changes nothing: the same answer as a new intake.
+      if (!(await store.openRelationshipOf(clientId, unitId))) {
+        const relationship = await store.insertRelationship({
+          clientId,
+          unitId,
+          serviceTask: unit.serviceTask,
+          startedOn: startedOn ?? today(),
+          responsibleWorkerId: null,
+        });
+        w.change({ entityType: 'ClientRelationship', entityId: relationship.id, clientId, unitId }, ['unit', 'startedOn'], 'CREATE', grant);
+      }
+      return clientId;
+    });
+  }
+
+  updateClient(id: string, version: number, fields: Parameters<typeof toClientColumns>[0]): Promise<string> {
+    const columns = toClientColumns(fields);
+    return this.run(async (w, store) => {
+      const client = await w.client(id, 'update');
+      const target = { entityType: 'Client', entityId: id, clientId: id };
+      const grant = w.authorizeOn(client, 'update', 'Client', client, changedFields(columns), target);
+      const updated = await store.updateClient(id, version, columns);
+      if (!updated) {
+        throw conflict(`Client was changed by someone else (you had version ${version}); reload it and try again.`, {
+          currentVersion: client.version,
+        });
+      }
+      w.change(target, changedFields(columns), 'UPDATE', grant);
+      return id;
+    });
+  }
+
+  /** Address non-disclosure (turvakielto) is set or lifted only by a manager of a serving unit, or the registrar. */
+  setAddressNonDisclosure(id: string, value: boolean): Promise<string> {
+    return this.run(async (w, store) => {
+      const client = await w.client(id, 'update');
+      const target = { entityType: 'Client', entityId: id, clientId: id };
+      const grant = w.authorizeOn(client, 'update', 'Client', client, ['addressNonDisclosure'], target);
+      await store.updateClient(id, client.version, { addressNonDisclosure: value });
+      w.change(target, ['addressNonDisclosure'], 'UPDATE', grant);
+      return id;
+    });
+  }
+
+  openRelationship(input: { clientId: string; unitId: string; startedOn?: string | null; responsibleWorkerId?: string | null }): Promise<string> {
+    return this.run(async (w, store) => {
+      const client = await w.client(input.clientId, 'create', 'ClientRelationship');
+      const target = { entityType: 'ClientRelationship', entityId: null, clientId: client.id, unitId: input.unitId };
+      const fields = ['clientId', 'unitId', 'startedOn', ...(input.responsibleWorkerId ? ['responsibleWorkerId'] : [])];
+      const row = { unitId: input.unitId, clientVisible: client.visible, organisationId: client.organisationId };
+      const grant = w.authorizeOn(client, 'create', 'ClientRelationship', row, fields, target);
+      const unit = await store.unit(input.unitId);
+      if (!unit || unit.organisationId !== client.organisationId) throw badInput('input.unitId', 'is not a unit of the client’s organisation');
+      if (input.responsibleWorkerId) await this.assertWorkerOf(store.db, input.responsibleWorkerId, unit.id, 'input.responsibleWorkerId');
+      const relationship = await store.insertRelationship({
+        clientId: client.id,
+        unitId: unit.id,
+        serviceTask: unit.serviceTask,
+        startedOn: input.startedOn ?? today(),
+        responsibleWorkerId: input.responsibleWorkerId ?? null,
+      });
+      w.change({ ...target, entityId: relationship.id }, ['unit', 'startedOn', ...(input.responsibleWorkerId ? ['responsibleWorkerName'] : [])], 'CREATE', grant);
+      return relationship.id;
+    });
+  }
+
+  endRelationship(id: string, endedOn: string): Promise<string> {
+    return this.run(async (w, store) => {
+      const found = isUuid(id) ? await store.relationship(id) : undefined;
+      if (!found) throw notFound('ClientRelationship', id);
+      const client = await w.client(found.clientId, 'update', 'ClientRelationship');
+      const target = { entityType: 'ClientRelationship', entityId: id, clientId: found.clientId, unitId: found.unitId };
+      const grant = w.authorizeOn(client, 'update', 'ClientRelationship', { ...found, organisationId: client.organisationId }, ['endedOn'], target, () =>
+        notFound('ClientRelationship', id),
+      );
+      if (endedOn < found.startedOn) throw badInput('endedOn', `must not be before the start, ${found.startedOn}`);
+      const ended = await store.endRelationship(id, endedOn);
+      if (!ended) throw conflict(`The relationship has already ended.`);
+      w.change(target, ['endedOn'], 'UPDATE', grant);
+      return id;
+    });
+  }
+
+  /** Who is responsible decides who reads a non-disclosure client's contact data: the unit manager's call. */
+  assignResponsibleWorker(relationshipId: string, userId: string | null): Promise<string> {
+    return this.run(async (w, store) => {
+      const found = isUuid(relationshipId) ? await store.relationship(relationshipId) : undefined;
+      if (!found) throw notFound('ClientRelationship', relationshipId);
+      const client = await w.client(found.clientId, 'update', 'ClientRelationship');
+      const target = { entityType: 'ClientRelationship', entityId: found.id, clientId: found.clientId, unitId: found.unitId };
+      const grant = w.authorizeOn(client, 'update', 'ClientRelationship', { ...found, organisationId: client.organisationId }, ['responsibleWorkerId'], target, () =>
+        notFound('ClientRelationship', relationshipId),
+      );
+      if (found.endedOn) throw conflict('The relationship has ended; open a new one to assign a responsible worker.');
+      if (userId) await this.assertWorkerOf(store.db, userId, found.unitId, 'userId');
+      await store.setResponsibleWorker(found.id, userId);
+      w.change(target, ['responsibleWorkerName'], 'UPDATE', grant);
+      return found.id;
+    });
+  }
+
+  private async assertWorkerOf(db: Queryable, userId: string, unitId: string, field: string) {
+    const now = new Date();
+    const rows = isUuid(userId)
+      ? await db
+          .select({ id: grants.id })
+          .from(grants)
+          .where(
+            and(
+              eq(grants.userId, userId),
+              eq(grants.unitId, unitId),
+              inArray(grants.role, ['SOCIAL_WORKER', 'MANAGER']),
+              isNull(grants.revokedAt),
+              lte(grants.validFrom, now),
+              or(isNull(grants.validUntil), gt(grants.validUntil, now)),
+            ),
+          )
+          .limit(1)
+      : [];
+    if (rows.length === 0) throw badInput(field, 'is not a social worker or manager of the unit with a valid grant');
+  }
+
+  private async run<T>(work: (w: AuditedWrite, store: ClientWriteStore) => Promise<T>): Promise<T> {
+    try {
+      return await audited(this.ctx, (w) => work(w, new ClientWriteStore(w.tx)));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('The record was written by someone else at the same time; reload and try again.');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { audited, conflict, isUuid, notFound, type RequestContext } from '@vartija/kit';
+import type { z } from 'zod';
+import { type correctDocumentInput, correctedFields } from './document-input';
+import { DocumentWriteStore } from './document-write-store';
+import type { Loaders } from './loaders';
+
+type Ctx = RequestContext<Loaders>;
+const today = () => new Date().toISOString().slice(0, 10);
+
+export interface RecordDocumentCommand {
+  clientId: string;
+  unitId: string;
+  type: Parameters<DocumentWriteStore['insertDocument']>[0]['type'];
+  title: string;
+  body: string;
+}
+
+/** Writes of the documents subgraph as audited writes (kit/write-service.ts). */
+export class DocumentService {
+  constructor(private readonly ctx: Ctx) {}
+
+  recordDocument(input: RecordDocumentCommand): Promise<string> {
+    return audited(this.ctx, async (w) => {
+      const store = new DocumentWriteStore(w.tx);
+      const client = await w.client(input.clientId, 'create', 'Document');
+      const [relationship] = isUuid(input.unitId) ? await store.relationships(client.id, input.unitId) : [];
+      // A partner writes under its commission from the unit; staff within the unit's relationship.
+      const commission =
+        w.actor.kind === 'PARTNER' && isUuid(input.unitId)
+          ? await store.activeCommission(client.id, input.unitId, w.actor.organisationId, today())
+          : undefined;
+      const values = {
+        clientId: client.id,
+        unitId: input.unitId,
+        relationshipId: relationship && !relationship.endedOn ? relationship.id : null,
+        commissionId: commission?.id ?? null,
+        authorId: w.actor.kind === 'USER' ? w.actor.id : null,
+        authorOrganisationId: w.actor.organisationId,
+        type: input.type,
+        title: input.title,
+        body: input.body,
+      };
+      const target = { entityType: 'Document', entityId: null, clientId: client.id, unitId: input.unitId };
+      // A client the unit neither serves nor has commissioned is invisible to it: same answer as an unknown id.
+      const seen = { ...client, visible: client.visible && Boolean(relationship || commission) };
+      const grant = w.authorizeOn(seen, 'create', 'Document', { ...values, servingUnitIds: client.servingUnitIds }, null, target);
+      const document = await store.insertDocument(values);
+      await store.insertRevision({ documentId: document.id, revision: 1, title: document.title, body: document.body, authorId: document.authorId });
+      w.change({ ...target, entityId: document.id }, ['body', 'title', 'type'], 'CREATE', grant);
+      return document.id;
+    });
+  }
+
+  correctDocument(id: string, expectedRevision: number, input: z.infer<typeof correctDocumentInput>): Promise<string> {
+    return audited(this.ctx, async (w) => {
+      const store = new DocumentWriteStore(w.tx);
+      const current = isUuid(id) ? await store.document(id, this.ctx.loaders.scope.document) : undefined;
+      const target = { entityType: 'Document', entityId: id, clientId: current?.clientId ?? null, unitId: current?.unitId ?? null };
+      if (!current) throw notFound('Document', id);
+      const grant = w.authorize('correct', 'Document', current, null, target);
+      // Conditional on the revision read: a correction made meanwhile is never overwritten.
+      const updated = await store.advanceRevision(current.id, expectedRevision, { title: input.title, body: input.body });
+      if (!updated) {
+        const currentRevision = (await store.currentRevision(current.id)) ?? current.currentRevision;
+        throw conflict(
+          `Document was corrected by someone else: the current revision is ${currentRevision}, you had ${expectedRevision}; reload it and try again.`,
+          { currentRevision },
+        );
+      }
+      await store.insertRevision({
+        documentId: updated.id,
+        revision: updated.currentRevision,
+        title: updated.title,
+        body: updated.body,
+        authorId: w.actor.kind === 'USER' ? w.actor.id : null,
+        reason: input.reason,
+      });
+      w.change(target, correctedFields(current, updated), 'UPDATE', grant);
+      return updated.id;
+    });
+  }
+}

@@ -1,0 +1,203 @@
+import { chainHead, type Database, entries, openDatabase } from '@vartija/db';
+import { asc } from 'drizzle-orm';
+import {
+  AUDIT_TEXT_LIMITS,
+  type AuditEntryInput,
+  type AuditSink,
+  auditText,
+  type ChainedEntry,
+  DbAuditSink,
+  GENESIS_HASH,
+  GroupCommitAuditSink,
+  storedForm,
+  verifyChain,
+  verifyChainEnd,
+} from './audit-chain';
+
+const CLIENT = '6F1C1F7E-3B0A-4C1E-9A57-2D0E8C1B5A10';
+
+const entry = (requestId: string, overrides: Partial<AuditEntryInput> = {}): AuditEntryInput => ({
+  at: new Date(),
+  requestId,
+  operationName: 'Test',
+  subgraph: 'unit-test',
+  actorKind: 'SYSTEM',
+  actorId: 'audit-chain-test',
+  actorRole: null,
+  organisationId: null,
+  unitId: null,
+  clientId: null,
+  entityType: 'Test',
+  entityId: requestId,
+  action: 'READ',
+  outcome: 'DENIED',
+  fields: ['x'],
+  categories: ['IDENTITY'],
+  purpose: 'CLIENT_WORK',
+  emergency: false,
+  callerAddress: '127.0.0.1',
+  reason: null,
+  ...overrides,
+});
+
+describe('what the log stores', () => {
+  it('turns control characters into visible replacements and line breaks into spaces', () => {
+    expect(auditText('a\u0000b\u001bc\u0085d', 100)).toBe('a\uFFFDb\uFFFDc\uFFFDd');
+    expect(auditText('line\r\nnext\tcol', 100)).toBe('line  next col');
+    expect(auditText('broken \ud800 half', 100)).toBe('broken \uFFFD half');
+    expect(auditText('Åäö 🙂', 100)).toBe('Åäö 🙂');
+  });
+
+  it('cuts long values, marking the cut, and never splits a character', () => {
+    expect(auditText('x'.repeat(1_000_000), 10)).toBe(`${'x'.repeat(9)}…`);
+    const emoji = auditText(`${'x'.repeat(8)}🙂🙂`, 10);
+    expect(emoji).toBe(`${'x'.repeat(8)}…`);
+    expect(emoji.length).toBeLessThanOrEqual(10);
+  });
+
+  it('bounds every text column and keeps uuid columns to UUIDs', () => {
+    const stored = storedForm(
+      entry('r'.repeat(5_000), {
+        operationName: 'O'.repeat(1_000_000),
+        entityId: `id\u0000${'9'.repeat(1_000_000)}`,
+        reason: 'why\u0000',
+        clientId: CLIENT,
+        unitId: 'not-a-uuid',
+        organisationId: 'x'.repeat(100_000),
+        fields: ['a\u0000', 'b'.repeat(1_000)],
+      }),
+    );
+    expect(stored.requestId).toHaveLength(AUDIT_TEXT_LIMITS.requestId);
+    expect(stored.operationName).toHaveLength(AUDIT_TEXT_LIMITS.operationName);
+    expect(stored.entityId).toHaveLength(AUDIT_TEXT_LIMITS.entityId);
+    expect(stored.entityId!.startsWith('id\uFFFD999')).toBe(true);
+    expect(stored.reason).toBe('why\uFFFD');
+    expect(stored.clientId).toBe(CLIENT.toLowerCase());
+    expect(stored.unitId).toBeNull();
+    expect(stored.organisationId).toBeNull();
+    expect(stored.fields).toEqual(['a\uFFFD', `${'b'.repeat(AUDIT_TEXT_LIMITS.name - 1)}…`]);
+    // Already stored values stay as they are: hashing the stored form twice gives the same bytes.
+    expect(storedForm(stored)).toEqual(stored);
+  });
+});
+
+describe('GroupCommitAuditSink: one request never fails another', () => {
+  /** Records each inner write; fails any write that holds an entry of a poisoned request. */
+  class FakeSink implements AuditSink {
+    writes: string[][] = [];
+    written: string[] = [];
+    private release: (() => void) | null = null;
+    private gate: Promise<void> | null = null;
+    hold(): void {
+      this.gate = new Promise((resolve) => (this.release = resolve));
+    }
+    open(): void {
+      this.release?.();
+      this.gate = null;
+    }
+    async write(batch: AuditEntryInput[]): Promise<void> {
+      const ids = batch.map((e) => e.requestId);
+      this.writes.push(ids);
+      if (this.gate) await this.gate;
+      if (ids.some((id) => id.startsWith('poison'))) throw new Error('cannot write');
+      this.written.push(...ids);
+    }
+  }
+
+  it('retries each request of a failed group on its own, in order, and fails only the bad one', async () => {
+    const inner = new FakeSink();
+    const sink = new GroupCommitAuditSink(inner);
+    inner.hold();
+    const first = sink.write([entry('a1')]);
+    // These queue behind the write in flight and go together in the next group.
+    const b = sink.write([entry('b1'), entry('b2')]);
+    const poison = sink.write([entry('poison1')]);
+    const c = sink.write([entry('c1')]);
+    inner.open();
+    await first;
+    await expect(b).resolves.toBeUndefined();
+    await expect(poison).rejects.toThrow('cannot write');
+    await expect(c).resolves.toBeUndefined();
+    expect(inner.writes).toEqual([['a1'], ['b1', 'b2', 'poison1', 'c1'], ['b1', 'b2'], ['poison1'], ['c1']]);
+    expect(inner.written).toEqual(['a1', 'b1', 'b2', 'c1']);
+  });
+
+  it('writes a group that succeeds in one call, and a lone request fails with its own error once', async () => {
+    const inner = new FakeSink();
+    const sink = new GroupCommitAuditSink(inner);
+    inner.hold();
+    const first = sink.write([entry('a1')]);
+    const rest = [sink.write([entry('b1')]), sink.write([entry('c1')])];
+    inner.open();
+    await Promise.all([first, ...rest]);
+    expect(inner.writes).toEqual([['a1'], ['b1', 'c1']]);
+    await expect(sink.write([entry('poison2')])).rejects.toThrow('cannot write');
+    expect(inner.writes).toHaveLength(3);
+  });
+});
+
+describe('GroupCommitAuditSink on the database', () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: 'memory://' });
+    await database.migrate();
+  });
+  afterAll(() => database?.close());
+
+  async function verifyStoredChain() {
+    const rows = (await database.db.select().from(entries).orderBy(asc(entries.seq))) as ChainedEntry[];
+    const state = verifyChain(rows, GENESIS_HASH, 1);
+    const [head] = await database.db.select().from(chainHead);
+    return { rows, ok: state.ok && verifyChainEnd(state, head!.seq, head!.hash).ok, reason: state.reason };
+  }
+
+  it('writes the other requests of a group whose statement fails, and the chain verifies', async () => {
+    const db = new DbAuditSink(database.db);
+    const sink = new GroupCommitAuditSink(db);
+    const first = sink.write([entry('db-a')]);
+    // An actor kind the column's enum does not know fails the combined INSERT in the database.
+    const bad = sink.write([entry('db-bad', { actorKind: 'ROBOT' as never })]);
+    const others = [sink.write([entry('db-b1'), entry('db-b2')]), sink.write([entry('db-c')])];
+    await first;
+    await expect(bad).rejects.toThrow();
+    await Promise.all(others);
+    const { rows, ok, reason } = await verifyStoredChain();
+    expect(reason).toBeNull();
+    expect(ok).toBe(true);
+    expect(rows.map((r) => r.requestId)).toEqual(['db-a', 'db-b1', 'db-b2', 'db-c']);
+  });
+
+  it('stores hostile text bounded and clean, and the stored row is what was hashed', async () => {
+    const sink = new GroupCommitAuditSink(new DbAuditSink(database.db));
+    await sink.write([
+      entry('db-hostile', {
+        operationName: `Op${'x'.repeat(1_000_000)}`,
+        entityId: `\u0000${'é'.repeat(1_000_000)}`,
+        reason: 'line\nbreak\u0000nul \ud800',
+        clientId: 'not-a-uuid',
+        unitId: CLIENT,
+      }),
+    ]);
+    const { rows, ok } = await verifyStoredChain();
+    expect(ok).toBe(true);
+    const row = rows.find((r) => r.requestId === 'db-hostile')!;
+    expect(row.operationName).toHaveLength(AUDIT_TEXT_LIMITS.operationName);
+    expect(row.entityId!.startsWith('\uFFFDé')).toBe(true);
+    expect(row.reason).toBe('line break\uFFFDnul \uFFFD');
+    expect(row.clientId).toBeNull();
+    expect(row.unitId).toBe(CLIENT.toLowerCase());
+  });
+
+  it('keeps the success path at one append per group: no statement more than a single write', async () => {
+    const sink = new GroupCommitAuditSink(new DbAuditSink(database.db));
+    let start = database.statements.count;
+    await sink.write([entry('count-a')]);
+    const single = database.statements.count - start;
+    start = database.statements.count;
+    // One write in flight; three more queue behind it and go as one group.
+    const inFlight = sink.write([entry('count-b')]);
+    await Promise.all([inFlight, sink.write([entry('count-c')]), sink.write([entry('count-d')]), sink.write([entry('count-e')])]);
+    expect(database.statements.count - start).toBe(2 * single);
+    expect((await verifyStoredChain()).ok).toBe(true);
+  });
+});

@@ -1,0 +1,133 @@
+import { subject as asSubject } from '@casl/ability';
+import { clientRelationships, clients, type Queryable } from '@vartija/db';
+import { eq, sql } from 'drizzle-orm';
+import type { AuditAction } from './audit-chain';
+import type { AuditTarget } from './audit-recorder';
+import type { RequestContext } from './context';
+import { forbidden, notFound } from './errors';
+import { isUuid } from './ids';
+import { type Action, grantKeyOfRule, type PolicyGrant, type Subject } from './policy/ability';
+import { rowScope } from './policy/row-scope';
+
+const AUDIT_ACTION: Record<Action, AuditAction> = { access: 'READ', read: 'READ', create: 'CREATE', update: 'UPDATE', correct: 'UPDATE' };
+
+/**
+ * A client as the write rules see it (the "full write subject"): what every rule about writing a
+ * client's records may depend on, read inside the write's transaction.
+ */
+export interface ClientSubject {
+  id: string;
+  clientId: string;
+  organisationId: string;
+  addressNonDisclosure: boolean;
+  version: number;
+  /** Responsible workers of the client's open relationships. */
+  responsibleWorkerIds: string[];
+  /** Units with an open relationship with the client: the units that serve it. */
+  servingUnitIds: string[];
+  /** The actor's grants through which the client is visible. */
+  via: string[];
+  /** Whether the actor sees the client at all: a refusal on an invisible client answers NOT_FOUND. */
+  visible: boolean;
+}
+
+/**
+ * One audited write (DESIGN.md §4 policy v2): the transaction, the policy decision on the full write
+ * subject, the log entries in the same transaction, fail-closed. Services build on this; resolvers
+ * only parse input and call a service.
+ */
+export class AuditedWrite {
+  constructor(
+    readonly tx: Queryable,
+    private readonly ctx: RequestContext<unknown>,
+  ) {}
+
+  get actor() {
+    return this.ctx.actor;
+  }
+
+  /**
+   * The client a write is about, as the write rules see it. An unknown id answers NOT_FOUND; a client
+   * the actor cannot see is returned with `visible: false`, and any refusal on it answers NOT_FOUND
+   * too (see authorizeOn), so a write never tells whether a client exists.
+   */
+  async client(clientId: string, _action: Action, _entityType: Subject = 'Client'): Promise<ClientSubject> {
+    const row = isUuid(clientId) ? await this.loadClient(clientId) : undefined;
+    if (!row) throw notFound('Client', clientId);
+    const [withVia] = await this.ctx.grants.attach('Client', [{ ...row, clientId: row.id }], this.tx);
+    return withVia!;
+  }
+
+  /**
+   * `authorize` for a write about a client: a refusal on a client the actor cannot see answers like
+   * an unknown id (`hidden`, by default NOT_FOUND for the client), and is logged as DENIED with it.
+   */
+  authorizeOn(
+    client: ClientSubject,
+    action: Action,
+    type: Subject,
+    row: object,
+    fields: readonly string[] | null,
+    target: AuditTarget,
+    hidden: () => Error = () => notFound('Client', client.id),
+  ): PolicyGrant | undefined {
+    try {
+      return this.authorize(action, type, row, fields, target);
+    } catch (error) {
+      if (!client.visible) throw hidden();
+      throw error;
+    }
+  }
+
+  /**
+   * Throws FORBIDDEN (after logging DENIED) unless the policy allows `action` on the subject for every
+   * field written. Returns the grant that allowed it, which the log entry names.
+   */
+  authorize(action: Action, type: Subject, row: object, fields: readonly string[] | null, target: AuditTarget): PolicyGrant | undefined {
+    const subject = asSubject(type, { ...row }) as unknown as Record<PropertyKey, unknown>;
+    let grant: PolicyGrant | undefined;
+    for (const field of fields && fields.length > 0 ? fields : [undefined]) {
+      const rule = this.ctx.ability.relevantRuleFor(action, subject, field);
+      if (!rule || rule.inverted) {
+        this.deny(action, target, field ? `${action} of ${type}.${field} not permitted` : `${action} not permitted`);
+        throw forbidden(field ? `Not allowed to ${action} ${type}.${field} here` : `Not allowed to ${action} this ${type}`);
+      }
+      grant ??= this.ctx.grants.grant(grantKeyOfRule(rule));
+    }
+    return grant;
+  }
+
+  /** A change: one entry naming the fields written (never their values), under the allowing grant. */
+  change(target: AuditTarget, fields: readonly string[], action: AuditAction, grant?: PolicyGrant): void {
+    this.ctx.audit.recordChange(grant ? { ...target, unitId: grant.unitId ?? target.unitId, role: grant.role } : target, fields, action);
+  }
+
+  deny(action: Action, target: AuditTarget, reason: string): void {
+    this.ctx.audit.record(target, null, AUDIT_ACTION[action], 'DENIED', reason);
+  }
+
+  private async loadClient(id: string) {
+    const [row] = await this.tx
+      .select({
+        id: clients.id,
+        organisationId: clients.organisationId,
+        addressNonDisclosure: clients.addressNonDisclosure,
+        version: clients.version,
+        responsibleWorkerIds: sql<string[]>`ARRAY(SELECT r.responsible_worker_id::text FROM ${clientRelationships} r WHERE r.client_id = ${clients.id} AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`,
+        servingUnitIds: sql<string[]>`ARRAY(SELECT r.unit_id::text FROM ${clientRelationships} r WHERE r.client_id = ${clients.id} AND r.ended_on IS NULL)`,
+        visible: sql<boolean>`(${rowScope(this.ctx.ability, 'Client')})`,
+      })
+      .from(clients)
+      .where(eq(clients.id, id));
+    return row;
+  }
+}
+
+/** Runs `work` in one transaction and writes its log entries in it: no change without its entry. */
+export async function audited<T>(ctx: RequestContext<unknown>, work: (write: AuditedWrite) => Promise<T>): Promise<T> {
+  return ctx.db.transaction(async (tx) => {
+    const result = await work(new AuditedWrite(tx, ctx));
+    await ctx.audit.flush(tx);
+    return result;
+  });
+}
