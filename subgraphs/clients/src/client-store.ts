@@ -39,21 +39,38 @@ export const cursorOfClient = (row: ClientRow): Cursor => ({
   id: row.id,
 });
 
-function filterConditions(filter: ClientListFilter | null | undefined): SQL[] {
+/**
+ * The list's filters as SQL. `relationshipScope` limits relationship filters to the relationships the
+ * actor may see (policy v2): a filter never matches through a relationship the caller cannot read.
+ */
+function filterConditions(filter: ClientListFilter | null | undefined, relationshipScope: SQL): SQL[] {
   const conditions: SQL[] = [];
   if (!filter) return conditions;
   if (filter.lastNamePrefix) {
     conditions.push(ilike(clients.lastName, `${filter.lastNamePrefix.replace(/[\\%_]/g, '\\$&')}%`));
   }
-  if (filter.personalIdentityCode) conditions.push(eq(clients.personalIdentityCode, filter.personalIdentityCode));
+  if (filter.personalIdentityCode) conditions.push(eq(clients.personalIdentityCode, filter.personalIdentityCode.trim().toUpperCase()));
   if (filter.unitId || filter.activeOnly) {
-    const relationship = [eq(clientRelationships.clientId, clients.id)];
+    const relationship = [eq(clientRelationships.clientId, clients.id), relationshipScope];
     if (filter.unitId) relationship.push(eq(clientRelationships.unitId, filter.unitId));
     if (filter.activeOnly) relationship.push(isNull(clientRelationships.endedOn));
     conditions.push(sql`EXISTS (SELECT 1 FROM ${clientRelationships} WHERE ${and(...relationship)})`);
   }
   return conditions;
 }
+
+/** What a list query is limited by: the row scope, the readable-field condition and the visible relationships. */
+export interface ListScope {
+  rows: SQL;
+  readable: SQL | null;
+  relationships: SQL;
+}
+
+const listConditions = (filter: ClientListFilter | null | undefined, scope: ListScope): SQL[] => [
+  scope.rows,
+  ...(scope.readable ? [scope.readable] : []),
+  ...filterConditions(filter, scope.relationships),
+];
 
 /** SQL for reading clients; every read takes the actor's row scope so invisible rows never load. */
 export class ClientStore {
@@ -65,17 +82,18 @@ export class ClientStore {
     return this.db.select(this.columns).from(clients).where(and(inArray(clients.id, [...ids]), scope));
   }
 
-  async byPersonalIdentityCode(code: string, scope: SQL): Promise<ClientRow | undefined> {
+  async byPersonalIdentityCode(code: string, scope: SQL, readable: SQL | null): Promise<ClientRow | undefined> {
     const [row] = await this.db
       .select(this.columns)
       .from(clients)
-      .where(and(eq(clients.personalIdentityCode, code), scope));
+      .where(and(eq(clients.personalIdentityCode, code), scope, ...(readable ? [readable] : [])))
+      .limit(1);
     return row;
   }
 
   /** Keyset page of `limit` rows after the (decoded) cursor. */
-  page(filter: ClientListFilter | null | undefined, scope: SQL, limit: number, after: Cursor | null) {
-    const conditions = [scope, ...filterConditions(filter)];
+  page(filter: ClientListFilter | null | undefined, scope: ListScope, limit: number, after: Cursor | null) {
+    const conditions = listConditions(filter, scope);
     if (after) conditions.push(sql`(${sortName}, ${clients.id}) > (${after.key}, ${after.id}::uuid)`);
     return this.db
       .select(this.columns)
@@ -85,12 +103,26 @@ export class ClientStore {
       .limit(limit);
   }
 
-  async count(filter: ClientListFilter | null | undefined, scope: SQL): Promise<number> {
+  async count(filter: ClientListFilter | null | undefined, scope: ListScope): Promise<number> {
     const [row] = await this.db
       .select({ count: sql<number>`count(*)::int` })
       .from(clients)
-      .where(and(scope, ...filterConditions(filter)));
+      .where(and(...listConditions(filter, scope)));
     return row?.count ?? 0;
+  }
+
+  /** Every client a filter matches: a filtered count logs each of them (policy v2). */
+  matching(filter: ClientListFilter | null | undefined, scope: ListScope): Promise<ClientRow[]> {
+    return this.db.select(this.columns).from(clients).where(and(...listConditions(filter, scope)));
+  }
+
+  /** Ids of clients with this id or identity code anywhere in the register, to log refused look-ups against. */
+  async existingIds(by: { id: string } | { code: string }): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: clients.id })
+      .from(clients)
+      .where('id' in by ? eq(clients.id, by.id) : eq(clients.personalIdentityCode, by.code));
+    return rows.map((r) => r.id);
   }
 
   /** Guardians carry their client's non-disclosure flag: partners never see their contact data then. */

@@ -24,3 +24,4 @@ export * from './ids';
 export * from './argument-guard';
 export * from './policy/field-scope';
 export * from './write-service';
+export * from './read-channels';

@@ -1,5 +1,5 @@
 import { subject as asSubject } from '@casl/ability';
-import { clientRelationships, clients, type Queryable } from '@vartija/db';
+import { clients, type Queryable } from '@vartija/db';
 import { eq, sql } from 'drizzle-orm';
 import type { AuditAction } from './audit-chain';
 import type { AuditTarget } from './audit-recorder';
@@ -54,6 +54,8 @@ export class AuditedWrite {
   async client(clientId: string, _action: Action, _entityType: Subject = 'Client'): Promise<ClientSubject> {
     const row = isUuid(clientId) ? await this.loadClient(clientId) : undefined;
     if (!row) throw notFound('Client', clientId);
+    // `attach` is for rows within the actor's row scope; an invisible client is visible through no grant.
+    if (!row.visible) return { ...row, clientId: row.id, via: [] };
     const [withVia] = await this.ctx.grants.attach('Client', [{ ...row, clientId: row.id }], this.tx);
     return withVia!;
   }
@@ -106,6 +108,7 @@ export class AuditedWrite {
     this.ctx.audit.record(target, null, AUDIT_ACTION[action], 'DENIED', reason);
   }
 
+  // Sub-selects name the table in full: drizzle prints a lone table's columns unqualified.
   private async loadClient(id: string) {
     const [row] = await this.tx
       .select({
@@ -113,8 +116,8 @@ export class AuditedWrite {
         organisationId: clients.organisationId,
         addressNonDisclosure: clients.addressNonDisclosure,
         version: clients.version,
-        responsibleWorkerIds: sql<string[]>`ARRAY(SELECT r.responsible_worker_id::text FROM ${clientRelationships} r WHERE r.client_id = ${clients.id} AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`,
-        servingUnitIds: sql<string[]>`ARRAY(SELECT r.unit_id::text FROM ${clientRelationships} r WHERE r.client_id = ${clients.id} AND r.ended_on IS NULL)`,
+        responsibleWorkerIds: sql<string[]>`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.clients.id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`,
+        servingUnitIds: sql<string[]>`ARRAY(SELECT r.unit_id::text FROM clients.client_relationships r WHERE r.client_id = clients.clients.id AND r.ended_on IS NULL)`,
         visible: sql<boolean>`(${rowScope(this.ctx.ability, 'Client')})`,
       })
       .from(clients)

@@ -49,13 +49,21 @@ export type AuditActorKind =
 
 export type AuditChainVerification = {
   __typename?: 'AuditChainVerification';
+  /** The auditor's organisation's entries among those checked. */
   checkedEntries: Scalars['Int']['output'];
-  /** When the first bad entry was written; null when it is missing. */
+  /** When the first bad entry was written; null when it is missing or another organisation's. */
   firstBadAt: Maybe<Scalars['DateTime']['output']>;
-  /** The first entry that breaks the chain (AuditEntry.id); for deleted entries, the first missing seq. */
+  /**
+   * The first entry that breaks the chain (AuditEntry.id); for deleted entries, the first missing seq.
+   * Null when the bad entry is another organisation's (the reason then says after which of yours).
+   */
   firstBadSeq: Maybe<Scalars['Int']['output']>;
-  /** The seq range checked: a time range is widened by one entry at each end to check the links. */
+  /**
+   * The first and last of the auditor's organisation's entries checked (AuditEntry.id): a time range is
+   * widened by one entry at each end to check the links.
+   */
   fromSeq: Maybe<Scalars['Int']['output']>;
+  /** Whether the whole chain in the range is intact (every organisation's entries are hashed). */
   ok: Scalars['Boolean']['output'];
   /** What is wrong, for a person to act on. */
   reason: Maybe<Scalars['String']['output']>;
@@ -97,6 +105,7 @@ export type AuditEntryConnection = {
 
 export type AuditEntryEdge = {
   __typename?: 'AuditEntryEdge';
+  /** Opaque; valid as `after` only for the same auditor and filter. */
   cursor: Scalars['String']['output'];
   node: AuditEntry;
 };
@@ -163,6 +172,10 @@ export type Organisation = {
 
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /**
+   * Pass as `after` for the next page. Opaque (sealed, no data readable in it) and valid only for the
+   * user it was issued to, on the same list with the same filter.
+   */
   endCursor: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };
@@ -170,17 +183,20 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   /**
-   * Entries per actor and (Finnish) calendar day in [from, to) (default the last 30 days, at most 366),
-   * busiest first, to spot unusual use. Only days with at least minCount entries; at most `first`
-   * (1–1000, default 100) rows. AUDITOR only; the query itself is logged.
+   * Entries of the auditor's organisation per actor and (Finnish) calendar day in [from, to) (default
+   * the last 30 days, at most 366), busiest first, to spot unusual use. Only days with at least minCount
+   * entries; at most `first` (1–1000, default 100) rows. AUDITOR only; the query itself is logged.
    */
   auditCountsPerActorDay: Array<ActorDayCount>;
-  /** Access-log entries, newest first. AUDITOR only; the query itself is logged. */
+  /**
+   * Access-log entries of the auditor's organisation (its staff's and tokens' use, and anyone's use of
+   * its clients), newest first. AUDITOR only; the query itself is logged.
+   */
   auditEntries: AuditEntryConnection;
   /**
-   * A reproducible random sample of the entries written in [from, to) for routine monitoring: the same
-   * seed over the same log gives the same entries. At most `size` (1–1000) entries, in log order.
-   * AUDITOR only; the query itself is logged.
+   * A reproducible random sample of the auditor's organisation's entries written in [from, to) for
+   * routine monitoring: the same seed over the same log gives the same entries. At most `size` (1–1000)
+   * entries, in log order. AUDITOR only; the query itself is logged.
    */
   auditSample: Array<AuditEntry>;
   /**
@@ -192,7 +208,10 @@ export type Query = {
   clientAccessReport: ClientAccessReport;
   /**
    * Recomputes the hash chain over [from, to) (the whole kept log without a range) and names the first
-   * entry that was modified, inserted or deleted. AUDITOR only; the query itself is logged.
+   * entry that was modified, inserted or deleted. The chain runs through every organisation's entries and
+   * all of them are checked, but counts and entry numbers are of the auditor's organisation's entries
+   * only: a break at another organisation's entry is reported without naming it. AUDITOR only; the
+   * query itself is logged.
    */
   verifyAuditChain: AuditChainVerification;
 };

@@ -329,6 +329,10 @@ export type OrganisationKind =
 
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /**
+   * Pass as `after` for the next page. Opaque (sealed, no data readable in it) and valid only for the
+   * user it was issued to, on the same list with the same filter.
+   */
   endCursor: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };

@@ -1,18 +1,18 @@
-import { type AppAbility, forbidden } from '@vartija/kit';
+import { clientChannel, clientTarget, recordRefusedLookup } from '../client-channels';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
-/** Looking a client up by henkilötunnus reveals it: only for those who may read identity codes. */
-export function assertCanReadIdentityCodes(ability: AppAbility): void {
-  if (!ability.can('read', 'Client', 'personalIdentityCode')) {
-    throw forbidden('Not allowed to search by personal identity code');
+/** Looking a client up by henkilötunnus reads it: only on rows whose code the actor may read, and logged. */
+export const clientByPersonalIdentityCode: QueryResolvers['clientByPersonalIdentityCode'] = async (_root, { code }, ctx) => {
+  const { loaders } = ctx;
+  const channel = clientChannel(ctx, { code });
+  const normalised = code.trim().toUpperCase();
+  const row = await loaders.store.byPersonalIdentityCode(normalised, loaders.scope.client, channel.scope());
+  if (!row) {
+    await recordRefusedLookup(ctx, { code: normalised }, 'personalIdentityCode', 'PERSONAL_ID');
+    return null;
   }
-}
-
-export const clientByPersonalIdentityCode: QueryResolvers['clientByPersonalIdentityCode'] = async (
-  _root,
-  { code },
-  { ability, loaders },
-) => {
-  assertCanReadIdentityCodes(ability);
-  return (await loaders.store.byPersonalIdentityCode(code.trim().toUpperCase(), loaders.scope.client)) ?? null;
+  const [found] = await loaders.grants.attach('Client', [row]);
+  loaders.client.prime(found!.id, found!);
+  channel.recordMatches([found!], clientTarget);
+  return found!;
 };

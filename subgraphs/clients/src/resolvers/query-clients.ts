@@ -1,15 +1,25 @@
 import { cursorCodec, pageSize, toConnection } from '@vartija/kit';
-import { assertCanReadIdentityCodes } from './query-client-by-personal-identity-code';
+import { CLIENT_SORT, clientChannel, clientTarget, listScope } from '../client-channels';
 import { cursorOfClient } from '../client-store';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
-export const clients: QueryResolvers['clients'] = async (_root, { filter, first, after }, { actor, ability, loaders }) => {
-  // A filter on a field is a way to read it: probing identity codes needs the right to read them.
-  if (filter?.personalIdentityCode) assertCanReadIdentityCodes(ability);
+export const clients: QueryResolvers['clients'] = async (_root, { filter, first, after }, ctx) => {
+  const { actor, loaders } = ctx;
+  // Filters and the sort read fields: only rows whose fields the actor may read are selected or counted.
+  const channel = clientChannel(ctx, filter, CLIENT_SORT);
+  const scope = listScope(ctx, channel);
   const size = pageSize(first);
   // Opaque cursors, valid only for this user, this list and this filter.
   const cursors = cursorCodec({ actorId: actor.id, list: 'clients', filter });
-  const rows = await loaders.store.page(filter, loaders.scope.client, size + 1, after ? cursors.decode(after) : null).then(loaders.grants.of('Client'));
+  const rows = await loaders.store.page(filter, scope, size + 1, after ? cursors.decode(after) : null).then(loaders.grants.of('Client'));
   for (const row of rows) loaders.client.prime(row.id, row);
-  return toConnection(rows, size, cursorOfClient, () => loaders.store.count(filter, loaders.scope.client), cursors);
+  channel.recordMatches(rows.slice(0, size), clientTarget);
+  const totalCount = async () => {
+    if (!channel.filtered) return loaders.store.count(filter, scope);
+    // A filtered count is a use of every matched client's data: each is logged.
+    const matched = await loaders.store.matching(filter, scope).then(loaders.grants.of('Client'));
+    channel.recordMatches(matched, clientTarget);
+    return matched.length;
+  };
+  return toConnection(rows, size, cursorOfClient, totalCount, cursors);
 };

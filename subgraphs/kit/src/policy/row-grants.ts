@@ -39,6 +39,7 @@ export class RowGrants {
     return (rows) => this.attach(subject, rows);
   }
 
+  /** Rows must come from the actor's row scope (one grant: each is then visible through it). */
   async attach<T extends { id: string }>(subject: Subject, rows: T[], via: Queryable = this.db): Promise<WithVia<T>[]> {
     const out = rows as WithVia<T>[];
     if (this.grants.length <= 1) {

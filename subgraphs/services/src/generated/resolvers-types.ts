@@ -132,6 +132,10 @@ export type Organisation = {
 
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /**
+   * Pass as `after` for the next page. Opaque (sealed, no data readable in it) and valid only for the
+   * user it was issued to, on the same list with the same filter.
+   */
   endCursor: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };

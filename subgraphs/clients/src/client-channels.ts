@@ -1,0 +1,37 @@
+import { type ChannelFields, type RequestContext, ReadChannel } from '@vartija/kit';
+import type { ListScope } from './client-store';
+import type { Loaders } from './loaders';
+
+/** The client fields each argument of the client list and look-ups reads (policy v2 channels). */
+export const CLIENT_CHANNELS: ChannelFields = {
+  lastNamePrefix: ['lastName'],
+  personalIdentityCode: ['personalIdentityCode'],
+  unitId: ['relationships'],
+  activeOnly: ['relationships'],
+  code: ['personalIdentityCode'],
+};
+
+/** The list is sorted by the name shown: every request of it reads that. */
+export const CLIENT_SORT = ['displayName'];
+
+type Ctx = RequestContext<Loaders>;
+
+export function clientChannel(ctx: Ctx, args: Record<string, unknown> | null | undefined, always: readonly string[] = []) {
+  return new ReadChannel(ctx, 'Client', CLIENT_CHANNELS, args, always);
+}
+
+export function listScope(ctx: Ctx, channel: ReadChannel): ListScope {
+  return { rows: ctx.loaders.scope.client, readable: channel.scope(), relationships: ctx.loaders.scope.relationship };
+}
+
+export const clientTarget = (row: Record<string, unknown>) => ({ entityType: 'Client', entityId: row['id'] as string, clientId: row['id'] as string });
+
+/**
+ * A look-up that found nothing the actor may see: the same answer as for an unknown target, and a
+ * DENIED entry naming each client that exists with that id or code.
+ */
+export async function recordRefusedLookup(ctx: Ctx, by: { id: string } | { code: string }, field: string, category: string) {
+  for (const clientId of await ctx.loaders.store.existingIds(by)) {
+    ctx.audit.record({ entityType: 'Client', entityId: clientId, clientId }, { field, category }, 'READ', 'DENIED', 'look-up of a client not visible to the actor');
+  }
+}

@@ -1,0 +1,77 @@
+import { subject as asSubject } from '@casl/ability';
+import type { SQL } from 'drizzle-orm';
+import type { AuditTarget } from './audit-recorder';
+import type { RequestContext } from './context';
+import { forbidden } from './errors';
+import { SENSITIVE_FIELDS } from './generated/sensitive-fields';
+import { grantKeyOfRule, type Subject } from './policy/ability';
+import { readableScope } from './policy/field-scope';
+
+/** Which fields each filter / sort / look-up argument of a list reads, e.g. `{ lastNamePrefix: ['lastName'] }`. */
+export type ChannelFields = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * Filters, sorting, counts and look-ups through the policy (DESIGN.md §4, policy v2): what a field
+ * hides, no other channel may show. A list declares which fields each of its arguments reads; this
+ * turns the arguments used into
+ * - a row condition: only rows on which the actor may read every field used (`scope`), and
+ * - log entries: each matched row's use of those fields, even when only ids or a count go out
+ *   (`recordMatches`).
+ */
+export class ReadChannel {
+  private readonly used: string[];
+
+  constructor(
+    private readonly ctx: RequestContext<unknown>,
+    private readonly subject: Subject,
+    spec: ChannelFields,
+    args: Record<string, unknown> | null | undefined,
+    /** Fields every request of the list reads (its sort key), whether or not arguments are given. */
+    always: readonly string[] = [],
+  ) {
+    const fromArgs = Object.entries(args ?? {})
+      .filter(([name, value]) => value !== null && value !== undefined && value !== false && value !== '' && spec[name])
+      .flatMap(([name]) => spec[name]!);
+    this.fieldsUsedByArgs = [...new Set(fromArgs)];
+    this.used = [...new Set([...always, ...fromArgs])];
+  }
+
+  /** The fields the given arguments read (not the sort key): what a match is logged with. */
+  readonly fieldsUsedByArgs: string[];
+
+  get filtered(): boolean {
+    return this.fieldsUsedByArgs.length > 0;
+  }
+
+  /** Extra row condition, or null. FORBIDDEN (logged as DENIED) when no rule could ever allow a field used. */
+  scope(): SQL | null {
+    const scope = readableScope(this.ctx.ability, this.ctx.grants, this.subject, this.used);
+    if (scope === 'never') {
+      const unreadable = this.used.filter((f) => readableScope(this.ctx.ability, this.ctx.grants, this.subject, [f]) === 'never');
+      for (const field of unreadable) {
+        this.ctx.audit.record({ entityType: this.subject, entityId: null, clientId: null }, this.categoryOf(field), 'READ', 'DENIED', 'filter on a field not readable');
+      }
+      throw forbidden(`Not allowed to filter or look up ${this.subject} by ${unreadable.join(', ')}: you may not read ${unreadable.length > 1 ? 'these fields' : 'this field'}`);
+    }
+    return scope;
+  }
+
+  /** Logs every matched row's use of the fields its arguments read, under the grant that allows each. */
+  recordMatches(rows: readonly object[], targetOf: (row: Record<string, unknown>) => AuditTarget): void {
+    if (!this.filtered) return;
+    for (const row of rows) {
+      const checked = asSubject(this.subject, row as Record<string, unknown>) as unknown as Record<PropertyKey, unknown>;
+      for (const field of this.fieldsUsedByArgs) {
+        const rule = this.ctx.ability.relevantRuleFor('read', checked, field);
+        const grant = this.ctx.grants.grant(grantKeyOfRule(rule));
+        const target = targetOf(row as Record<string, unknown>);
+        this.ctx.audit.record(grant ? { ...target, unitId: grant.unitId, role: grant.role } : target, this.categoryOf(field));
+      }
+    }
+  }
+
+  private categoryOf(field: string) {
+    const known = SENSITIVE_FIELDS.find((f) => f.type === this.subject && f.field === field);
+    return { field, category: known?.category ?? 'IDENTITY' };
+  }
+}
