@@ -7,6 +7,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
   GraphQLError,
+  isInterfaceType,
   isObjectType,
   Kind,
   print,
@@ -23,6 +24,8 @@ export interface Removed {
   type: string;
   field: string;
   responseKey: string;
+  /** The placeholder selects the entity's id (else `__typename`). */
+  carriesId: boolean;
 }
 
 /**
@@ -54,11 +57,13 @@ export function removeForbiddenFields(
         );
         if (!denied) return undefined;
         const alias = `${MARKER}${removed.size}`;
-        removed.set(alias, { type: denied.name, field, responseKey: node.alias?.value ?? field });
+        // The entity's id in place of the field names the target of the refusal in the access log.
+        const hasId = (isObjectType(parent) || isInterfaceType(parent)) && parent.getFields()['id'] !== undefined;
+        removed.set(alias, { type: denied.name, field, responseKey: node.alias?.value ?? field, carriesId: hasId });
         return {
           kind: Kind.FIELD,
           alias: { kind: Kind.NAME, value: alias },
-          name: { kind: Kind.NAME, value: '__typename' },
+          name: { kind: Kind.NAME, value: hasId ? 'id' : '__typename' },
         };
       },
     }),
@@ -66,8 +71,17 @@ export function removeForbiddenFields(
   return { document: rewritten, removed };
 }
 
-/** Puts `null` where a removed field was asked for, keeping key order, and one FORBIDDEN error per path. */
-export function restoreForbiddenFields(data: unknown, removed: Map<string, Removed>): GraphQLFormattedError[] {
+/** A removed field met in the response: which entity it was asked of (its id, when the type has one). */
+export interface Refusal {
+  removed: Removed;
+  entityId: string | null;
+}
+
+/**
+ * Puts `null` where a removed field was asked for, keeping key order, and one FORBIDDEN error per path.
+ * `refusals` receives each occurrence with the entity it was asked of.
+ */
+export function restoreForbiddenFields(data: unknown, removed: Map<string, Removed>, refusals: Refusal[] = []): GraphQLFormattedError[] {
   const errors: GraphQLFormattedError[] = [];
   const walk = (value: unknown, path: (string | number)[]): unknown => {
     if (Array.isArray(value)) return value.map((item, i) => walk(item, [...path, i]));
@@ -77,6 +91,7 @@ export function restoreForbiddenFields(data: unknown, removed: Map<string, Remov
       const hit = removed.get(key);
       if (hit) {
         if (!(hit.responseKey in out)) out[hit.responseKey] = null;
+        refusals.push({ removed: hit, entityId: hit.carriesId && typeof inner === 'string' ? inner : null });
         errors.push({
           message: `Not allowed to read ${hit.type}.${hit.field}`,
           path: [...path, hit.responseKey],
@@ -109,17 +124,28 @@ export function fieldGuardPlugin(): ApolloServerPlugin<GatewayContext> {
           const result = removeForbiddenFields(requestContext.document, schema, ability);
           removed = result.removed;
           if (removed.size === 0) return;
-          for (const r of removed.values()) contextValue.audit?.record({ entityType: r.type, entityId: null, clientId: null }, { field: r.field, category: categoryOf(r) }, 'READ', 'DENIED', 'field never readable by the actor');
           // The plan cache is keyed by the query hash: a rewritten document must not share the original's plan.
           const mutable = requestContext as unknown as { document: DocumentNode; queryHash: string };
           mutable.document = result.document;
           mutable.queryHash = createHash('sha256').update(print(result.document)).digest('hex');
         },
-        async willSendResponse({ response }) {
+        async willSendResponse({ contextValue, response }) {
           if (removed.size === 0 || response.body.kind !== 'single') return;
           const single = response.body.singleResult;
-          const errors = restoreForbiddenFields(single.data, removed);
+          const refusals: Refusal[] = [];
+          const errors = restoreForbiddenFields(single.data, removed, refusals);
           if (errors.length > 0) single.errors = [...(single.errors ?? []), ...errors];
+          // DENIED entries name the entity each refused field was asked of (the client, for Client fields);
+          // a field asked where no entity came back is logged once without a target.
+          const met = new Set(refusals.map((r) => r.removed));
+          const targets = [
+            ...refusals.map((r) => ({ r: r.removed, id: r.entityId })),
+            ...[...removed.values()].filter((r) => !met.has(r)).map((r) => ({ r, id: null })),
+          ];
+          for (const { r, id } of targets) {
+            const target = { entityType: r.type, entityId: id, clientId: r.type === 'Client' ? id : null };
+            contextValue.audit?.record(target, { field: r.field, category: categoryOf(r) }, 'READ', 'DENIED', 'field never readable by the actor');
+          }
         },
       };
     },
