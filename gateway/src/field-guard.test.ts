@@ -34,7 +34,17 @@ describe('removeForbiddenFields', () => {
   it('removes a field read through an interface when a possible type forbids it', () => {
     const { document, removed } = rewrite('{ someone { personalIdentityCode } }');
     expect(print(document)).not.toContain('personalIdentityCode');
-    expect([...removed.values()]).toEqual([{ type: 'Client', field: 'personalIdentityCode', responseKey: 'personalIdentityCode' }]);
+    expect([...removed.values()]).toEqual([{ type: 'Client', field: 'personalIdentityCode', responseKey: 'personalIdentityCode', carriesId: false }]);
+  });
+
+  it('asks for the entity id in place of a removed field, so the refusal names its target', () => {
+    const { document, removed } = rewrite('{ client { personalIdentityCode displayName } }');
+    expect(print(document)).toContain('vartijaForbidden_0: id');
+    const refusals: { entityId: string | null }[] = [];
+    const data = { client: { vartijaForbidden_0: 'c-1', displayName: 'A' } };
+    restoreForbiddenFields(data, removed, refusals as never);
+    expect(refusals.map((r) => r.entityId)).toEqual(['c-1']);
+    expect(data).toEqual({ client: { personalIdentityCode: null, displayName: 'A' } });
   });
 
   it('removes it inside inline fragments on a union and under aliases, keeping readable fields', () => {
