@@ -1,4 +1,4 @@
-import type { apiTokens, Db } from '@vartija/db';
+import type { apiTokens, Queryable } from '@vartija/db';
 import { badInput, conflict, generateApiToken, notFound, PARTNER_SCOPES, parseInput } from '@vartija/kit';
 import { z } from 'zod';
 import { type ApiTokenRow, ApiTokenStore } from './api-token-store';
@@ -32,7 +32,7 @@ async function insertWithNewSecret(store: ApiTokenStore, settings: TokenSettings
 
 /** Token lifecycle shared by the GraphQL mutations and the CLI. */
 export class ApiTokenService {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Queryable) {}
 
   async issue(input: unknown, createdBy: string | null): Promise<IssuedToken> {
     const values = parseInput(issueInput, input);

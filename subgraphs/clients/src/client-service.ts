@@ -33,6 +33,8 @@ export class ClientService {
   createClient(command: CreateClientCommand): Promise<string> {
     const { unitId, startedOn, personalIdentityCode, dateOfBirth, fields } = command;
     const columns = toClientColumns(fields);
+    // `false` is the default and sets nothing: intake never lifts a protection (the answer shows it).
+    if (columns['addressNonDisclosure'] === false) delete columns['addressNonDisclosure'];
     const written = [...changedFields(columns), ...(personalIdentityCode ? ['personalIdentityCode'] : []), ...(dateOfBirth ? ['dateOfBirth'] : [])];
     return this.run(async (w, store) => {
       const target = { entityType: 'Client', entityId: null, clientId: null, unitId };

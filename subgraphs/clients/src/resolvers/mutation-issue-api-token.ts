@@ -1,10 +1,12 @@
-import { assertCan } from '@vartija/kit';
+import { audited } from '@vartija/kit';
 import { ApiTokenService } from '../api-token-service';
 import type { MutationResolvers } from '../generated/resolvers-types';
 
-export const issueApiToken: MutationResolvers['issueApiToken'] = async (_root, { input }, { actor, ability, audit, db }) => {
-  assertCan({ ability, audit }, 'create', 'ApiToken', {});
-  const issued = await new ApiTokenService(db).issue(input, actor.kind === 'USER' ? actor.id : null);
-  audit.recordChange({ entityType: 'ApiToken', entityId: issued.apiToken.id, clientId: null }, [], 'CREATE');
-  return issued;
-};
+export const issueApiToken: MutationResolvers['issueApiToken'] = (_root, { input }, ctx) =>
+  audited(ctx, async (w) => {
+    const target = { entityType: 'ApiToken', entityId: null, clientId: null };
+    const grant = w.authorize('create', 'ApiToken', {}, null, target);
+    const issued = await new ApiTokenService(w.tx).issue(input, w.actor.kind === 'USER' ? w.actor.id : null);
+    w.change({ ...target, entityId: issued.apiToken.id }, [], 'CREATE', grant);
+    return issued;
+  });

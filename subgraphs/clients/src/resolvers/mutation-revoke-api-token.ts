@@ -1,10 +1,13 @@
-import { assertCan } from '@vartija/kit';
+import { audited } from '@vartija/kit';
 import { ApiTokenService } from '../api-token-service';
 import type { MutationResolvers } from '../generated/resolvers-types';
 
-export const revokeApiToken: MutationResolvers['revokeApiToken'] = async (_root, { id }, { ability, audit, db }) => {
-  assertCan({ ability, audit }, 'update', 'ApiToken', { id });
-  const revoked = await new ApiTokenService(db).revoke(id);
-  audit.recordChange({ entityType: 'ApiToken', entityId: id, clientId: null }, [], 'UPDATE');
-  return revoked;
-};
+/** Revocation takes effect at once: tokens are read on every request. */
+export const revokeApiToken: MutationResolvers['revokeApiToken'] = (_root, { id }, ctx) =>
+  audited(ctx, async (w) => {
+    const target = { entityType: 'ApiToken', entityId: id, clientId: null };
+    const grant = w.authorize('update', 'ApiToken', { id }, null, target);
+    const revoked = await new ApiTokenService(w.tx).revoke(id);
+    w.change(target, [], 'UPDATE', grant);
+    return revoked;
+  });
