@@ -111,8 +111,13 @@ export class AuditRecorder {
   }
 }
 
+/**
+ * The role to log when no grant allowed the action (a refusal): the grant of the unit concerned, the
+ * only grant, or none — never a guess among several roles.
+ */
 function roleFor(actor: Actor, unitId: string | null): string | null {
   if (actor.kind === 'PARTNER') return 'PARTNER';
-  const grant = actor.grants.find((g) => g.unitId === unitId) ?? actor.grants[0];
-  return grant?.role ?? null;
+  const ofUnit = unitId ? actor.grants.filter((g) => g.unitId === unitId) : [];
+  if (ofUnit.length === 1) return ofUnit[0]!.role;
+  return actor.grants.length === 1 ? actor.grants[0]!.role : null;
 }
