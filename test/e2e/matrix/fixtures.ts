@@ -41,7 +41,11 @@ export async function insertClientFixture(db: Db, now: Date, options: FixtureOpt
   const at = (days: number): Date => new Date(now.getTime() + days * DAY_MS);
   const day = (days: number): string => at(days).toISOString().slice(0, 10);
   const majakka = DEMO.organisations.majakka.id;
-  const region = DEMO.organisations.region.id;
+  // The register the unit belongs to: its documents are that organisation's, its requests handled by its DPO.
+  const unit = Object.values(DEMO.units).find((u) => u.id === unitId);
+  if (!unit) throw new Error(`fixture: unknown unit ${unitId}`);
+  const region = unit.organisationId;
+  const dpo = region === DEMO.organisations['region-b'].id ? DEMO.users['dpo-b'].id : DEMO.users.dpo.id;
 
   const [open] = await db
     .select()
@@ -113,7 +117,7 @@ export async function insertClientFixture(db: Db, now: Date, options: FixtureOpt
       receivedOn: day(-40),
       decidedOn: day(-20),
       refusalReason: 'Matriisitesti: tietojen antaminen vaarantaisi toisen henkilön turvallisuuden.',
-      handledBy: DEMO.users.dpo.id,
+      handledBy: dpo,
     });
   }
 

@@ -42,21 +42,24 @@ function readCategories(g: GrantRules, categories: SensitiveCategory[], except: 
 function unitRows(g: GrantRules) {
   const { b, grant } = g;
   const w = windowOf(grant, g.clock);
+  // A record is seen through this grant only if its client is too: with several grants, one unit's
+  // records never ride on a client seen through another grant (or archived in this unit).
+  const seen = clientVisibleIn(w);
   const inUnit = { unitId: grant.unitId };
-  canEach(b, 'access', 'Client', clientVisibleIn(w));
+  const inUnitOfSeen = seen.map((c) => ({ ...inUnit, client: { $elemMatch: c } }));
+  canEach(b, 'access', 'Client', seen);
   canEach(b, 'access', 'ClientRelationship', relationshipVisibleIn(w));
-  canEach(b, 'access', ['DataSubjectRequest', 'Consent'], through('client', clientVisibleIn(w)));
-  b.can('access', 'Commission', { commissionerUnitId: grant.unitId });
+  canEach(b, 'access', ['DataSubjectRequest', 'Consent'], through('client', seen));
+  canEach(b, 'access', 'Commission', seen.map((c) => ({ commissionerUnitId: grant.unitId, client: { $elemMatch: c } })));
   const records: Subject[] = ['Decision', 'Placement', 'Restriction', 'AssistanceRequest', 'Disclosure'];
   if (grant.role !== 'STUDENT') records.push('Medication', 'PaymentCommitment');
-  for (const subject of records) b.can('access', subject, inUnit);
-  b.can('access', 'CareDay', { placement: { $elemMatch: inUnit } });
-  if (grant.role !== 'STUDENT') b.can('access', 'Invoice', { paymentCommitment: { $elemMatch: inUnit } });
-  // Service-task separation: documents only of the grant's unit; trainees never see restricted types.
-  const documents: MongoQuery =
-    grant.role === 'STUDENT' ? { ...inUnit, type: { $nin: [...RESTRICTED_DOCUMENT_TYPES] } } : inUnit;
-  b.can('access', 'Document', documents);
-  b.can('access', 'DocumentRevision', { document: { $elemMatch: documents } });
+  for (const subject of records) canEach(b, 'access', subject, inUnitOfSeen);
+  canEach(b, 'access', 'CareDay', inUnitOfSeen.map((c) => ({ placement: { $elemMatch: c } })));
+  if (grant.role !== 'STUDENT') canEach(b, 'access', 'Invoice', inUnitOfSeen.map((c) => ({ paymentCommitment: { $elemMatch: c } })));
+  const restrictedOut = grant.role === 'STUDENT' ? { type: { $nin: [...RESTRICTED_DOCUMENT_TYPES] } } : {};
+  const documents = inUnitOfSeen.map((c) => ({ ...c, ...restrictedOut }));
+  canEach(b, 'access', 'Document', documents);
+  canEach(b, 'access', 'DocumentRevision', documents.map((c) => ({ document: { $elemMatch: c } })));
 }
 
 /**
@@ -137,11 +140,13 @@ function organisationClients(actor: Actor, clock: PolicyClock): MongoQuery[] {
 
 export function billing(g: GrantRules) {
   const { b, actor, clock } = g;
-  const ofOrganisation = { client: { $elemMatch: { organisationId: actor.organisationId } } };
-  canEach(b, 'access', 'Client', organisationClients(actor, clock));
-  b.can('access', ['Placement', 'PaymentCommitment'], ofOrganisation);
-  b.can('access', 'CareDay', { placement: { $elemMatch: ofOrganisation } });
-  b.can('access', 'Invoice', { paymentCommitment: { $elemMatch: ofOrganisation } });
+  // Records of the organisation's clients that this grant sees (archived ones are the archive's).
+  const clients = organisationClients(actor, clock);
+  const ofOrganisation = through('client', clients);
+  canEach(b, 'access', 'Client', clients);
+  canEach(b, 'access', ['Placement', 'PaymentCommitment'], ofOrganisation);
+  canEach(b, 'access', 'CareDay', through('placement', ofOrganisation));
+  canEach(b, 'access', 'Invoice', through('paymentCommitment', ofOrganisation));
   b.can('read', 'Client', [...CLIENT_NAMES, ...fieldsOf('Client', 'PERSONAL_ID'), 'municipality', 'placements'], g.via);
   b.can('read', ['Placement', 'CareDay'], [...fieldsOf('Placement', 'WELFARE'), ...fieldsOf('CareDay', 'WELFARE')], g.via);
   readCategories(g, ['FINANCIAL']);

@@ -1,0 +1,194 @@
+import { subject } from '@casl/ability';
+import type { Actor, Grant, Role } from '../actor';
+import { SENSITIVE_FIELDS } from '../generated/sensitive-fields';
+import { type AppAbility, defineAbilityFor, policyGrantsOf, type PolicyGrant } from './ability';
+
+/**
+ * Policy v2 (DESIGN.md §4, "every channel, every grant"): every rule about client data is bound to the grant
+ * that adds it, so that a user with several grants reads a row only under the grants that see it. These
+ * tests read the rules themselves, for actors with every role alone and in combination: a rule that is not
+ * bound (a read without `via`, an access without the grant's unit, a write without a scope) fails here.
+ */
+
+const ORGANISATION = '7d2b8a4e-0c1f-4f5e-9a3b-1e2d3c4b5a60';
+const UNIT_A = '1a1a1a1a-0000-4000-8000-00000000000a';
+const UNIT_B = '2b2b2b2b-0000-4000-8000-00000000000b';
+const CLOCK = { today: '2026-03-01' };
+
+/** The types that hold client data: every type with a sensitive field. */
+const CLIENT_DATA = new Set(SENSITIVE_FIELDS.map((f) => f.type));
+const UNIT_ROLES: readonly Role[] = ['SOCIAL_WORKER', 'MANAGER', 'STUDENT'];
+
+const grant = (role: Role, unitId: string | null): Grant => ({
+  id: `grant:${role}:${unitId ?? 'organisation'}`,
+  role,
+  organisationId: ORGANISATION,
+  unitId,
+  validFrom: '2025-01-01',
+  validUntil: null,
+  visibilityWindowMonths: unitId ? 12 : null,
+});
+
+const user = (...grants: Grant[]): Actor => ({
+  kind: 'USER',
+  id: '5e5e5e5e-0000-4000-8000-000000000001',
+  login: 'test',
+  organisationId: ORGANISATION,
+  grants,
+  scopes: [],
+  purpose: 'CLIENT_WORK',
+  emergency: false,
+  intent: 'VIEW',
+  requestId: 'request-1',
+  operationName: null,
+  callerAddress: null,
+});
+
+const partnerToken: Actor = {
+  ...user(),
+  kind: 'PARTNER',
+  id: '6f6f6f6f-0000-4000-8000-000000000002',
+  login: null,
+  scopes: ['clients:read', 'services:read', 'documents:read', 'documents:write'],
+};
+
+const unitGrant = (role: Role, unit = UNIT_A) => grant(role, UNIT_ROLES.includes(role) ? unit : null);
+const ACTORS: readonly [string, Actor][] = [
+  ...(['SOCIAL_WORKER', 'MANAGER', 'STUDENT', 'BILLING', 'AUDITOR', 'REGISTRAR'] as const).map((role): [string, Actor] => [role, user(unitGrant(role))]),
+  ['SOCIAL_WORKER A + STUDENT B', user(grant('SOCIAL_WORKER', UNIT_A), grant('STUDENT', UNIT_B))],
+  ['MANAGER A + SOCIAL_WORKER B', user(grant('MANAGER', UNIT_A), grant('SOCIAL_WORKER', UNIT_B))],
+  ['BILLING + STUDENT B', user(grant('BILLING', null), grant('STUDENT', UNIT_B))],
+  ['AUDITOR + STUDENT B', user(grant('AUDITOR', null), grant('STUDENT', UNIT_B))],
+  ['SOCIAL_WORKER A + SOCIAL_WORKER B', user(grant('SOCIAL_WORKER', UNIT_A), grant('SOCIAL_WORKER', UNIT_B))],
+  [
+    'every role at once',
+    user(grant('SOCIAL_WORKER', UNIT_A), grant('MANAGER', UNIT_B), grant('STUDENT', UNIT_B), grant('BILLING', null), grant('AUDITOR', null), grant('REGISTRAR', null)),
+  ],
+  ['PARTNER token (every scope)', partnerToken],
+];
+
+interface RawRule {
+  action: string | string[];
+  subject: string | string[];
+  fields?: string | string[];
+  conditions?: Record<string, unknown>;
+  inverted?: boolean;
+  reason?: string;
+}
+
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const describeRule = (r: RawRule) => `${list(r.action).join('/')} ${list(r.subject).join('/')} ${JSON.stringify(r.conditions ?? null)} (reason ${r.reason ?? 'none'})`;
+
+/** Whether a condition names `value` under a key `key` matches, at any depth (inside $elemMatch, …). */
+function names(conditions: unknown, key: (k: string) => boolean, value: unknown): boolean {
+  if (Array.isArray(conditions)) return conditions.some((c) => names(c, key, value));
+  if (!conditions || typeof conditions !== 'object') return false;
+  return Object.entries(conditions).some(([k, v]) => (key(k) && (v === value || (Array.isArray(v) && v.includes(value)))) || names(v, key, value));
+}
+const isUnitKey = (k: string) => /unitIds?$/i.test(k);
+
+function rulesOf(actor: Actor): { rules: RawRule[]; grants: Map<string, PolicyGrant> } {
+  const ability: AppAbility = defineAbilityFor(actor, CLOCK);
+  return { rules: ability.rules as unknown as RawRule[], grants: new Map(policyGrantsOf(actor).map((g) => [g.key, g])) };
+}
+
+describe.each(ACTORS)('policy rules are bound to grants: %s', (_name, actor) => {
+  const { rules, grants } = rulesOf(actor);
+  const aboutClientData = (r: RawRule) => list(r.subject).some((s) => CLIENT_DATA.has(s));
+
+  it('has rules, and every rule names one of the actor’s grants as its reason', () => {
+    expect(rules.length).toBeGreaterThan(0);
+    expect(rules.filter((r) => !r.reason || !grants.has(r.reason)).map(describeRule)).toEqual([]);
+    expect(rules.filter((r) => r.inverted).map(describeRule)).toEqual([]);
+  });
+
+  it('binds every read of client data to the grant (conditions.via), naming the fields', () => {
+    const unbound = rules
+      .filter((r) => list(r.action).includes('read') && aboutClientData(r))
+      .filter((r) => r.conditions?.['via'] !== r.reason || !grants.has(String(r.conditions?.['via'])) || list(r.fields).length === 0);
+    expect(unbound.map(describeRule)).toEqual([]);
+  });
+
+  it('binds every access rule on client data to the grant’s unit, or to the actor’s organisation', () => {
+    const unbound = rules
+      .filter((r) => list(r.action).includes('access') && aboutClientData(r))
+      .filter((r) => {
+        const g = grants.get(r.reason ?? '');
+        if (!g) return true;
+        if (g.unitId) return !names(r.conditions, isUnitKey, g.unitId);
+        // Organisation-wide roles: the actor's organisation; a partner: its own organisation's commissions, invoices, documents.
+        return !names(r.conditions, (k) => /organisationId$/i.test(k), actor.organisationId);
+      });
+    expect(unbound.map(describeRule)).toEqual([]);
+  });
+
+  it('reaches the records of a unit only through clients the same grant sees (a relationship with its unit)', () => {
+    // Service-task separation per grant: for a user with several grants, records kept in unit A of a client seen
+    // only through the grant in unit B (e.g. from an archived relationship with A) must not become visible through A.
+    const unbound = rules
+      .filter((r) => list(r.action).includes('access') && aboutClientData(r) && !list(r.subject).includes('ClientRelationship'))
+      .filter((r) => {
+        const g = grants.get(r.reason ?? '');
+        if (!g?.unitId) return false;
+        return !hasRelationshipWith(r.conditions, g.unitId);
+      });
+    expect(unbound.map(describeRule)).toEqual([]);
+  });
+
+  it('binds every write on client data: to the grant (via), its unit, the units serving the client, or the organisation', () => {
+    const unbound = rules
+      .filter((r) => list(r.action).some((a) => a === 'create' || a === 'update' || a === 'correct') && aboutClientData(r))
+      .filter((r) => {
+        const g = grants.get(r.reason ?? '');
+        if (!g || !r.conditions) return true;
+        const c = r.conditions;
+        return !(
+          c['via'] === g.key ||
+          (g.unitId !== null && (c['unitId'] === g.unitId || c['servingUnitIds'] === g.unitId)) ||
+          c['organisationId'] === actor.organisationId ||
+          c['authorOrganisationId'] === actor.organisationId
+        );
+      });
+    expect(unbound.map(describeRule)).toEqual([]);
+  });
+});
+
+/** Whether a condition requires, at any depth, a relationship (`relationships: { $elemMatch: … }`) with the unit. */
+function hasRelationshipWith(conditions: unknown, unitId: string): boolean {
+  if (Array.isArray(conditions)) return conditions.some((c) => hasRelationshipWith(c, unitId));
+  if (!conditions || typeof conditions !== 'object') return false;
+  return Object.entries(conditions).some(
+    ([k, v]) => (k === 'relationships' && names(v, (key) => key === 'unitId', unitId)) || hasRelationshipWith(v, unitId),
+  );
+}
+
+describe('policy v2: a field is read under the grants that see the row', () => {
+  const sw = grant('SOCIAL_WORKER', UNIT_A);
+  const student = grant('STUDENT', UNIT_B);
+  const ability = defineAbilityFor(user(sw, student), CLOCK);
+  const client = (via: string[], extra: Record<string, unknown> = {}) =>
+    subject('Client', { id: 'c', via, addressNonDisclosure: false, responsibleWorkerIds: [], ...extra }) as unknown as Record<PropertyKey, unknown>;
+
+  it('reads a row seen only through the student grant as the student', () => {
+    expect(ability.can('read', client([student.id]), 'displayName')).toBe(true);
+    expect(ability.can('read', client([student.id]), 'personalIdentityCode')).toBe(false);
+    expect(ability.can('read', client([student.id]), 'phone')).toBe(false);
+    expect(ability.relevantRuleFor('read', client([student.id]), 'displayName')?.reason).toBe(student.id);
+  });
+
+  it('reads a row seen through the social-worker grant as the social worker, and names that grant', () => {
+    expect(ability.can('read', client([sw.id]), 'personalIdentityCode')).toBe(true);
+    expect(ability.relevantRuleFor('read', client([sw.id]), 'personalIdentityCode')?.reason).toBe(sw.id);
+    expect(ability.relevantRuleFor('read', client([sw.id, student.id]), 'personalIdentityCode')?.reason).toBe(sw.id);
+  });
+
+  it('keeps non-disclosure contact data from a social worker who is not responsible, whatever else the user is', () => {
+    const protectedClient = client([sw.id, student.id], { addressNonDisclosure: true, responsibleWorkerIds: ['someone-else'] });
+    expect(ability.can('read', protectedClient, 'phone')).toBe(false);
+    expect(ability.can('read', protectedClient, 'personalIdentityCode')).toBe(true);
+  });
+
+  it('reads nothing of a row seen through no grant (fail closed)', () => {
+    for (const f of SENSITIVE_FIELDS.filter((x) => x.type === 'Client')) expect([f.field, ability.can('read', client([]), f.field)]).toEqual([f.field, false]);
+  });
+});
