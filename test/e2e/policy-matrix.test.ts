@@ -15,6 +15,8 @@ import {
   clientRelationships,
   clients,
   commissions,
+  consents,
+  dataSubjectRequests,
   DEMO,
   decisions,
   disclosures,
@@ -266,6 +268,9 @@ const UNIT_RECORDED = [
   { typename: 'Medication', field: 'medications', table: medications },
   { typename: 'Document', field: 'documents', table: documents },
   { typename: 'Disclosure', field: 'disclosures', table: disclosures },
+  // Consents and data-subject requests belong to the unit where they arose (service-task separation).
+  { typename: 'Consent', field: 'consents', table: consents },
+  { typename: 'DataSubjectRequest', field: 'dataSubjectRequests', table: dataSubjectRequests },
 ] as const;
 /** Every list of unit-recorded rows: the records above, relationships (by unit) and commissions (by commissioning unit). */
 const RECORD_LISTS: readonly { typename: string; field: string }[] = [

@@ -157,6 +157,8 @@ export const consents = clientsSchema.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     clientId: uuid('client_id').notNull().references(() => clients.id),
+    /** The unit that recorded it: only that unit's staff see it (service-task separation). */
+    unitId: uuid('unit_id').references(() => units.id),
     recipientOrganisationId: uuid('recipient_organisation_id').references(() => organisations.id),
     recipientName: text('recipient_name').notNull(),
     purpose: text('purpose').notNull(),
@@ -164,5 +166,5 @@ export const consents = clientsSchema.table(
     withdrawnOn: date('withdrawn_on'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('consents_client_idx').on(t.clientId)],
+  (t) => [index('consents_client_idx').on(t.clientId), index('consents_unit_idx').on(t.unitId)],
 );

@@ -109,6 +109,8 @@ export const dataSubjectRequests = documentsSchema.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     clientId: uuid('client_id').notNull().references(() => clients.id),
+    /** The unit where the data arose, which handles the request; only its staff see it. */
+    unitId: uuid('unit_id').references(() => units.id),
     kind: dataSubjectRequestKindEnum('kind').notNull(),
     status: dataSubjectRequestStatusEnum('status').notNull().default('RECEIVED'),
     receivedOn: date('received_on').notNull(),
@@ -119,6 +121,7 @@ export const dataSubjectRequests = documentsSchema.table(
   },
   (t) => [
     index('data_subject_requests_client_idx').on(t.clientId),
+    index('data_subject_requests_unit_idx').on(t.unitId),
     check('data_subject_requests_refusal_check', sql`${t.status} <> 'REFUSED' OR ${t.refusalReason} IS NOT NULL`),
   ],
 );

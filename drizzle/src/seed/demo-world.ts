@@ -1694,6 +1694,7 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
       rows.consents.push({
         id,
         clientId: client.row.id,
+        unitId: relationship.unitId,
         recipientOrganisationId: options.recipientOrganisationId ?? null,
         recipientName,
         purpose,
@@ -1776,6 +1777,8 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
       rows.dataSubjectRequests.push({
         id: demoId('data-subject-request', key),
         clientId: client.row.id,
+        // Handled in the unit where the data arose: the client's first relationship.
+        unitId: client.relationships[0]?.unitId ?? null,
         kind,
         status,
         receivedOn,

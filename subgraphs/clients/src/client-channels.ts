@@ -20,18 +20,33 @@ export function clientChannel(ctx: Ctx, args: Record<string, unknown> | null | u
   return new ReadChannel(ctx, 'Client', CLIENT_CHANNELS, args, always);
 }
 
-export function listScope(ctx: Ctx, channel: ReadChannel): ListScope {
-  return { rows: ctx.loaders.scope.client, readable: channel.scope(), relationships: ctx.loaders.scope.relationship };
+export async function listScope(ctx: Ctx, channel: ReadChannel, code?: string | null): Promise<ListScope> {
+  return { rows: ctx.loaders.scope.client, readable: await scopeOrRefuse(ctx, channel, code), relationships: ctx.loaders.scope.relationship };
 }
 
 export const clientTarget = (row: Record<string, unknown>) => ({ entityType: 'Client', entityId: row['id'] as string, clientId: row['id'] as string });
+
+/**
+ * Runs a channel's row condition; when the actor may never read the field looked up by, the refusal
+ * is logged against every client of its organisation with that code before FORBIDDEN goes out.
+ */
+export async function scopeOrRefuse(ctx: Ctx, channel: ReturnType<typeof clientChannel>, code: string | null | undefined) {
+  try {
+    return channel.scope();
+  } catch (error) {
+    if (code) await recordRefusedLookup(ctx, { code: normaliseCode(code) }, 'personalIdentityCode', 'PERSONAL_ID');
+    throw error;
+  }
+}
+
+export const normaliseCode = (code: string) => code.trim().toUpperCase();
 
 /**
  * A look-up that found nothing the actor may see: the same answer as for an unknown target, and a
  * DENIED entry naming each client that exists with that id or code.
  */
 export async function recordRefusedLookup(ctx: Ctx, by: { id: string } | { code: string }, field: string, category: string) {
-  for (const clientId of await ctx.loaders.store.existingIds(by)) {
+  for (const clientId of await ctx.loaders.store.existingIds(ctx.actor.organisationId, by)) {
     ctx.audit.record({ entityType: 'Client', entityId: clientId, clientId }, { field, category }, 'READ', 'DENIED', 'look-up of a client not visible to the actor');
   }
 }

@@ -116,12 +116,16 @@ export class ClientStore {
     return this.db.select(this.columns).from(clients).where(and(...listConditions(filter, scope)));
   }
 
-  /** Ids of clients with this id or identity code anywhere in the register, to log refused look-ups against. */
-  async existingIds(by: { id: string } | { code: string }): Promise<string[]> {
+  /**
+   * Ids of the organisation's clients with this id or identity code, to log refused look-ups against.
+   * Only the caller's own register: naming another organisation's client in the caller's log would
+   * tell its auditors who is a client there.
+   */
+  async existingIds(organisationId: string, by: { id: string } | { code: string }): Promise<string[]> {
     const rows = await this.db
       .select({ id: clients.id })
       .from(clients)
-      .where('id' in by ? eq(clients.id, by.id) : eq(clients.personalIdentityCode, by.code));
+      .where(and(eq(clients.organisationId, organisationId), 'id' in by ? eq(clients.id, by.id) : eq(clients.personalIdentityCode, by.code)));
     return rows.map((r) => r.id);
   }
 

@@ -105,6 +105,7 @@ export async function insertClientFixture(db: Db, now: Date, options: FixtureOpt
     });
     await db.insert(consents).values({
       clientId,
+      unitId,
       recipientName: 'Koulun oppilashuolto',
       purpose: 'Matriisitesti',
       givenOn: day(-100),
@@ -112,6 +113,7 @@ export async function insertClientFixture(db: Db, now: Date, options: FixtureOpt
     });
     await db.insert(dataSubjectRequests).values({
       clientId,
+      unitId,
       kind: 'ACCESS',
       status: 'REFUSED',
       receivedOn: day(-40),

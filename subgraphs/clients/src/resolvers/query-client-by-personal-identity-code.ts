@@ -1,12 +1,12 @@
-import { clientChannel, clientTarget, recordRefusedLookup } from '../client-channels';
+import { clientChannel, clientTarget, normaliseCode, recordRefusedLookup, scopeOrRefuse } from '../client-channels';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
 /** Looking a client up by henkilötunnus reads it: only on rows whose code the actor may read, and logged. */
 export const clientByPersonalIdentityCode: QueryResolvers['clientByPersonalIdentityCode'] = async (_root, { code }, ctx) => {
   const { loaders } = ctx;
   const channel = clientChannel(ctx, { code });
-  const normalised = code.trim().toUpperCase();
-  const row = await loaders.store.byPersonalIdentityCode(normalised, loaders.scope.client, channel.scope());
+  const normalised = normaliseCode(code);
+  const row = await loaders.store.byPersonalIdentityCode(normalised, loaders.scope.client, await scopeOrRefuse(ctx, channel, normalised));
   if (!row) {
     await recordRefusedLookup(ctx, { code: normalised }, 'personalIdentityCode', 'PERSONAL_ID');
     return null;

@@ -7,7 +7,7 @@ export const clients: QueryResolvers['clients'] = async (_root, { filter, first,
   const { actor, loaders } = ctx;
   // Filters and the sort read fields: only rows whose fields the actor may read are selected or counted.
   const channel = clientChannel(ctx, filter, CLIENT_SORT);
-  const scope = listScope(ctx, channel);
+  const scope = await listScope(ctx, channel, filter?.personalIdentityCode);
   const size = pageSize(first);
   // Opaque cursors, valid only for this user, this list and this filter.
   const cursors = cursorCodec({ actorId: actor.id, list: 'clients', filter });

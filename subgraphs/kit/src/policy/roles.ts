@@ -49,7 +49,7 @@ function unitRows(g: GrantRules) {
   const inUnitOfSeen = seen.map((c) => ({ ...inUnit, client: { $elemMatch: c } }));
   canEach(b, 'access', 'Client', seen);
   canEach(b, 'access', 'ClientRelationship', relationshipVisibleIn(w));
-  canEach(b, 'access', ['DataSubjectRequest', 'Consent'], through('client', seen));
+  canEach(b, 'access', ['DataSubjectRequest', 'Consent'], inUnitOfSeen);
   canEach(b, 'access', 'Commission', seen.map((c) => ({ commissionerUnitId: grant.unitId, client: { $elemMatch: c } })));
   const records: Subject[] = ['Decision', 'Placement', 'Restriction', 'AssistanceRequest', 'Disclosure'];
   if (grant.role !== 'STUDENT') records.push('Medication', 'PaymentCommitment');
