@@ -11,6 +11,7 @@ import {
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, importJWK, type JWK, type JWTPayload, jwtVerify } from 'jose';
 import type { AccessStore, UserWithGrants } from './access-store';
+import { MemorySessionActivity, type SessionActivity } from './session-activity';
 
 export const DEV_TOKEN_ISSUER = 'vartija-dev';
 export const DEV_TOKEN_AUDIENCE = 'vartija';
@@ -24,6 +25,10 @@ export interface AuthOptions {
   maxTokenAgeSeconds: number;
   /** Automatic sign-out: a session unused this long is refused even if its token is still valid. */
   idleTimeoutSeconds: number;
+  /** How far a token's `iat` may lie in the future (the issuer's clock ahead of ours). */
+  clockSkewSeconds: number;
+  /** Where last use per session is kept: Redis shares it between gateway replicas; in memory by default. */
+  sessions?: SessionActivity;
   grantCacheMs: number;
 }
 
@@ -52,13 +57,15 @@ type Verify = (token: string) => Promise<{ payload: JWTPayload; via: 'dev' | 'oi
 /** Turns a bearer token into the actor with its current grants, or a 401/403 a person can act on. */
 export class Authenticator {
   private readonly cache = new Map<string, { user: UserWithGrants | null; until: number }>();
-  /** Last use per session (token), for the idle limit; per gateway instance. */
-  private readonly lastSeen = new Map<string, number>();
+  /** Last use per session (token), for the idle limit. */
+  private readonly sessions: SessionActivity;
 
   private constructor(
     private readonly options: AuthOptions,
     private readonly verify: Verify,
-  ) {}
+  ) {
+    this.sessions = options.sessions ?? new MemorySessionActivity();
+  }
 
   static async create(options: AuthOptions): Promise<Authenticator> {
     const devKey = options.devPublicJwk ? await importJWK(options.devPublicJwk, 'EdDSA') : undefined;
@@ -106,6 +113,7 @@ export class Authenticator {
         id: token.id,
         login: null,
         organisationId: token.organisationId,
+        issuerOrganisationId: token.issuerOrganisationId,
         grants: [],
         scopes: token.scopes.filter((s): s is Actor['scopes'][number] => (PARTNER_SCOPES as readonly string[]).includes(s)),
         purpose: defaultPurpose('PARTNER', []),
@@ -123,11 +131,18 @@ export class Authenticator {
     const { payload, via } = await this.verifyToken(bearer);
     if (!payload.sub) throw unauthenticated('Token has no subject (sub).');
     if (payload.iat === undefined || payload.exp === undefined) throw unauthenticated('Token must carry iat and exp.');
+    const now = Date.now();
+    if (payload.iat * 1000 > now + this.options.clockSkewSeconds * 1000) {
+      // Else a token issued ahead of time would be good until its far-off exp (and idle from then).
+      throw unauthenticated(
+        `Token is issued in the future (iat ${Math.round(payload.iat - now / 1000)} s ahead, more than the allowed clock skew of ${this.options.clockSkewSeconds} s); check the issuer's clock and sign in again.`,
+      );
+    }
     if (payload.exp - payload.iat > this.options.maxTokenAgeSeconds) {
       throw unauthenticated(`Token lifetime exceeds the allowed ${this.options.maxTokenAgeSeconds} seconds; sign in again.`);
     }
+    await this.touch(`${via}:${payload.iss}:${payload.sub}:${payload.jti ?? payload.iat}`, payload.iat, payload.exp, now);
     // Development tokens name the login; OIDC tokens the issuer's subject, mapped in access.users.
-    this.touch(`${payload.sub}:${payload.jti ?? payload.iat}`);
     const user = await this.user(via === 'dev' ? 'login' : 'externalSubject', payload.sub);
     if (!user || !user.active) throw unauthenticated('Unknown or deactivated user.');
     if (user.grants.length === 0) {
@@ -169,16 +184,26 @@ export class Authenticator {
     }
   }
 
-  private touch(session: string): void {
-    const now = Date.now();
-    const last = this.lastSeen.get(session);
-    if (last !== undefined && now - last > this.options.idleTimeoutSeconds * 1000) {
-      throw unauthenticated(`Signed out after ${Math.round(this.options.idleTimeoutSeconds / 60)} minutes without activity; sign in again.`);
+  /**
+   * Automatic sign-out. Idleness counts from the last use of the session or, for a token never used
+   * before, from its issue time (the clock skew allowed on top), so an old unused token is refused too.
+   */
+  private async touch(session: string, iat: number, exp: number, now: number): Promise<void> {
+    let active: boolean;
+    try {
+      active = await this.sessions.touch(session, {
+        nowMs: now,
+        issuedAtMs: (iat + this.options.clockSkewSeconds) * 1000,
+        idleMs: this.options.idleTimeoutSeconds * 1000,
+        keepMs: exp * 1000 - now,
+      });
+    } catch {
+      throw new GraphQLError('The session store (Redis) is unavailable, so sign-in cannot be checked; try again shortly.', {
+        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+      });
     }
-    this.lastSeen.set(session, now);
-    if (this.lastSeen.size > 50_000) {
-      // Sessions whose tokens have expired can go; the map stays bounded by live sessions.
-      for (const [key, seen] of this.lastSeen) if (seen < now - this.options.maxTokenAgeSeconds * 1000) this.lastSeen.delete(key);
+    if (!active) {
+      throw unauthenticated(`Signed out after ${Math.round(this.options.idleTimeoutSeconds / 60)} minutes without activity; sign in again.`);
     }
   }
 

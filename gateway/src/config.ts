@@ -26,7 +26,9 @@ const schema = z
     TOKEN_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(8 * 3600),
     /** Automatic sign-out after this long without a request, seconds (register statements require it). */
     IDLE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(30 * 60),
-    /** Redis for partner rate-limit counters shared by gateway replicas; in memory without it. */
+    /** How far a staff token's issue time (iat) may lie ahead of the gateway's clock, seconds. */
+    TOKEN_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+    /** Redis for partner rate-limit counters and idle sign-out state shared by gateway replicas; in memory without it. */
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
     /** How long grants read from the access schema are reused, milliseconds. */
     GRANT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { auditCheckpointsFromEnv } from '@vartija/audit';
 import { DEMO_PARTNER_TOKEN, isSeeded, openDatabase, PERSONAS, readDbConfig, seedDemoWorld } from '@vartija/db';
 import { readGatewayConfig } from './config';
 import { loadOrCreateDevKeys } from './dev-keys';
@@ -33,7 +34,9 @@ async function main() {
     grantCacheMs: config.GRANT_CACHE_MS,
     maxTokenAgeSeconds: config.TOKEN_MAX_AGE_SECONDS,
     idleTimeoutSeconds: config.IDLE_TIMEOUT_SECONDS,
+    tokenClockSkewSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
     ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
+    auditCheckpoints: await auditCheckpointsFromEnv(),
   });
   const where = database.kind === 'pglite' ? `embedded PGlite in ${dbConfig.PGLITE_DATA_DIR}` : 'PostgreSQL (DATABASE_URL)';
   console.log(

@@ -11,6 +11,8 @@ import {
   type AuditSink,
   closeServer,
   createRequestListener,
+  edgePlugins,
+  edgeServerOptions,
   listen,
   safeError,
 } from '@vartija/kit';
@@ -29,8 +31,6 @@ export interface GatewayContext extends BaseContext {
   audit?: AuditRecorder;
   /** Set for partner API tokens. */
   token?: PartnerToken;
-  /** Signed once per request, after the operation is known; sent to every subgraph. */
-  actorToken?: string;
 }
 
 export interface GatewayOptions {
@@ -51,20 +51,33 @@ export interface Gateway {
 }
 
 class ActorContextDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    if (!context.actorToken) throw new Error('actor context was not signed before a subgraph fetch');
-    request.http?.headers.set(ACTOR_CONTEXT_HEADER, context.actorToken);
+  constructor(
+    url: string,
+    private readonly signer: ActorContextSigner,
+  ) {
+    super({ url });
+  }
+
+  /**
+   * Signs the actor context per subgraph fetch, bound to the exact body of this fetch and with its own
+   * jti: the subgraph accepts it for this one request only (no replay to another operation).
+   */
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    if (!context.actor) throw new Error('no actor for a subgraph fetch');
+    // The body exactly as RemoteGraphQLDataSource serialises it (query first, then the rest, no http; APQ is off).
+    const { query, http: _http, ...rest } = request;
+    request.http?.headers.set(ACTOR_CONTEXT_HEADER, await this.signer.sign(context.actor, JSON.stringify({ query, ...rest })));
     request.http?.headers.set('x-request-id', context.actor.requestId);
   }
 }
 
-function signActorContext(signer: ActorContextSigner): ApolloServerPlugin<GatewayContext> {
+function signActorContext(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, operationName }) {
+          // Goes into every actor context, signed per subgraph fetch (ActorContextDataSource).
           contextValue.actor.operationName = operationName ?? null;
-          contextValue.actorToken = await signer.sign(contextValue.actor);
         },
         async willSendResponse({ contextValue, response }) {
           if (contextValue?.actor) response.http.headers.set('x-request-id', contextValue.actor.requestId);
@@ -90,7 +103,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new ActorContextDataSource({ url });
+      return new ActorContextDataSource(url, options.signer);
     },
   });
   const server = new ApolloServer<GatewayContext>({
@@ -99,7 +112,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     formatError: safeError,
     validationRules: operationLimitRules(),
-    plugins: [persistedOperationsPlugin(options.persistedOperations), fieldGuardPlugin(), signActorContext(options.signer)],
+    ...edgeServerOptions(),
+    // Edge plugins after the persisted operations (their refusals come first), before any that reads the operation.
+    plugins: [persistedOperationsPlugin(options.persistedOperations), ...edgePlugins<GatewayContext>(), fieldGuardPlugin(), signActorContext()],
   });
   await server.start();
 

@@ -9,6 +9,7 @@ import { loadOrCreateDevKeys } from './dev-keys';
 import { createGateway } from './gateway-server';
 import { PersistedOperationStore } from './persisted-operations';
 import { createRateLimiter } from './rate-limit';
+import { createSessionActivity } from './session-activity';
 import { DEFAULT_SUPERGRAPH_PATH, SUBGRAPHS, type SubgraphName } from './subgraph-list';
 
 /** The gateway as its own process: subgraphs elsewhere, the access schema on DATABASE_URL. */
@@ -34,6 +35,8 @@ async function main() {
         : {}),
       maxTokenAgeSeconds: config.TOKEN_MAX_AGE_SECONDS,
       idleTimeoutSeconds: config.IDLE_TIMEOUT_SECONDS,
+      clockSkewSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
+      sessions: createSessionActivity(config.REDIS_URL),
       grantCacheMs: config.GRANT_CACHE_MS,
     }),
     signer: await ActorContextSigner.fromJwk(actorKey),

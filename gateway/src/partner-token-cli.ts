@@ -4,7 +4,7 @@ import { openDatabase, organisations, readDbConfig } from '@vartija/db';
 import { eq } from 'drizzle-orm';
 
 const USAGE = `Usage:
-  npm run partner-token -- issue --org <code> --name <name> --scopes clients:read,documents:read [--days 90] [--operations id,id] [--rate 600]
+  npm run partner-token -- issue --org <code> --issuer <region code> --name <name> --scopes clients:read,documents:read [--days 90] [--operations id,id] [--rate 600]
   npm run partner-token -- list [--org <code>]
   npm run partner-token -- revoke <token id>
   npm run partner-token -- rotate <token id> [--overlap-hours 24]`;
@@ -17,6 +17,7 @@ async function main() {
       org: { type: 'string' },
       name: { type: 'string' },
       scopes: { type: 'string' },
+      issuer: { type: 'string' },
       days: { type: 'string', default: '90' },
       operations: { type: 'string' },
       rate: { type: 'string' },
@@ -37,7 +38,7 @@ async function main() {
     };
     switch (command) {
       case 'issue': {
-        if (!values.name || !values.scopes || !values.org) throw new Error(USAGE);
+        if (!values.name || !values.scopes || !values.org || !values.issuer) throw new Error(USAGE);
         const issued = await service.issue(
           {
             organisationId: await organisationId(values.org),
@@ -48,6 +49,8 @@ async function main() {
             rateLimitPerMinute: values.rate ? Number(values.rate) : null,
           },
           null,
+          // The welfare region issuing it: the token reaches that region's commissions only.
+          (await organisationId(values.issuer))!,
         );
         console.log(`Issued ${issued.apiToken.id} (${issued.apiToken.tokenPrefix}), expires ${issued.apiToken.expiresAt.toISOString()}.`);
         console.log('The token is shown only now; store it in the partner\'s secret store:');

@@ -44,6 +44,18 @@ export class PersistedOperationStore {
 const refuse = (message: string, code: string, status: number) =>
   new GraphQLError(message, { extensions: { code, http: { status } } });
 
+/** Persisted-operation ids as `registerPersistedOperation` accepts them; hashes as SHA-256 hex. */
+const OPERATION_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
+/** Why an `extensions.operationId` / `persistedQuery.sha256Hash` cannot name an operation, or null. */
+function malformedKey(isOperationId: boolean, key: unknown): string | null {
+  if (isOperationId) {
+    return typeof key === 'string' && OPERATION_ID.test(key) ? null : 'extensions.operationId must be 1–100 letters, digits, and _ . : -';
+  }
+  return typeof key === 'string' && SHA256_HEX.test(key) ? null : 'extensions.persistedQuery.sha256Hash must be 64 hexadecimal digits';
+}
+
 /**
  * Partner tokens with an allowlist run only their persisted operations, sent as
  * `extensions.persistedQuery.sha256Hash` or `extensions.operationId`; introspection is off for
@@ -54,19 +66,29 @@ export function persistedOperationsPlugin(store: PersistedOperationStore): Apoll
     async requestDidStart({ contextValue, request }) {
       const token = contextValue.token;
       if (!token) return;
-      const extensions = (request.extensions ?? {}) as { persistedQuery?: { sha256Hash?: string }; operationId?: string };
+      const extensions = (request.extensions ?? {}) as { persistedQuery?: { sha256Hash?: unknown }; operationId?: unknown };
       const key = extensions.operationId ?? extensions.persistedQuery?.sha256Hash;
       // Errors thrown before the source is resolved become 500s: keep the refusal for didResolveOperation.
       let refusal: GraphQLError | null = null;
       let operation: PersistedOperation | null = null;
-      if (key) {
-        operation = await store.find(key);
+      const malformed = key === undefined || key === null ? null : malformedKey(extensions.operationId !== undefined && extensions.operationId !== null, key);
+      if (malformed) {
+        // Never looked up: a control character or an odd type is the client's error, not the database's.
+        refusal = new GraphQLError(`Malformed persisted operation reference: ${malformed}.`, {
+          extensions: { code: 'BAD_REQUEST', reason: malformed, http: { status: 400 } },
+        });
+        delete extensions.persistedQuery;
+        request.query = '{ __typename }';
+        delete request.operationName;
+      } else if (typeof key === 'string' && key) {
+        operation = await store.find(extensions.operationId ? key : key.toLowerCase());
         // Apollo's own automatic persisted queries must not see it: the document comes from our store.
         delete extensions.persistedQuery;
         if (operation) request.query = operation.document;
         else {
           refusal = refuse(`Unknown persisted operation ${key}.`, 'PERSISTED_QUERY_NOT_FOUND', 400);
           request.query = '{ __typename }';
+          delete request.operationName;
         }
       } else if (token.allowedOperations && request.query) {
         operation = await store.find(sha256(request.query));

@@ -5,6 +5,7 @@ import { createDocumentsSubgraph } from '@vartija/documents';
 import {
   ActorContextSigner,
   ActorContextVerifier,
+  type AuditCheckpoints,
   type AuditSink,
   DbAuditSink,
   GroupCommitAuditSink,
@@ -19,6 +20,7 @@ import type { DevKeys } from './dev-keys';
 import { createGateway, type Gateway } from './gateway-server';
 import { PersistedOperationStore } from './persisted-operations';
 import { createRateLimiter } from './rate-limit';
+import { createSessionActivity } from './session-activity';
 import { SUBGRAPHS, type SubgraphName } from './subgraph-list';
 
 export const SUBGRAPH_FACTORIES: Record<SubgraphName, (runtime: SubgraphRuntime) => Promise<Subgraph>> = {
@@ -39,11 +41,14 @@ export interface StackOptions {
   grantCacheMs?: number;
   maxTokenAgeSeconds?: number;
   idleTimeoutSeconds?: number;
-  /** Partner rate-limit counters in Redis; in memory without it. */
+  tokenClockSkewSeconds?: number;
+  /** Partner rate-limit counters and idle sign-out state in Redis; in memory without it. */
   redisUrl?: string;
   /** Staff tokens from an OIDC issuer, besides the development key. */
   oidc?: { issuer: string; audience: string; jwksUrl: string };
   auditSink?: AuditSink;
+  /** Signed checkpoints of the access log, for the audit subgraph; none without. */
+  auditCheckpoints?: AuditCheckpoints;
 }
 
 export interface Stack {
@@ -64,6 +69,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     database: options.database,
     verifier,
     ...(options.auditSink ? { auditSink: options.auditSink } : {}),
+    ...(options.auditCheckpoints ? { auditCheckpoints: options.auditCheckpoints } : {}),
   };
   const subgraphs: Subgraph[] = [];
   const subgraphUrls = {} as Record<SubgraphName, string>;
@@ -73,11 +79,43 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const port = options.subgraphPorts?.[name] ?? (options.gatewayPort === 0 ? 0 : defaultPort);
     subgraphUrls[name] = `${await subgraph.listen(port, host)}/graphql`;
   }
+  const replica = await startGateway(options, subgraphUrls, options.gatewayPort ?? 4000);
+  return {
+    gatewayUrl: replica.gatewayUrl,
+    subgraphUrls,
+    subgraphs,
+    gateway: replica.gateway,
+    async stop() {
+      await replica.stop();
+      await Promise.all(subgraphs.map((s) => s.stop()));
+      await verifier.close();
+    },
+  };
+}
+
+export interface GatewayReplica {
+  gatewayUrl: string;
+  gateway: Gateway;
+  stop(): Promise<void>;
+}
+
+/**
+ * A gateway in front of running subgraphs, with its own authenticator, rate limiter and session
+ * state: `startStack` starts one; a test starts a second to act as another replica.
+ */
+export async function startGateway(
+  options: Omit<StackOptions, 'subgraphPorts'>,
+  subgraphUrls: Record<SubgraphName, string>,
+  port = 0,
+): Promise<GatewayReplica> {
+  const sessions = createSessionActivity(options.redisUrl);
   const authenticator = await Authenticator.create({
     store: new AccessStore(options.database.db),
     devPublicJwk: options.keys.tokenSigning.publicJwk,
     maxTokenAgeSeconds: options.maxTokenAgeSeconds ?? 8 * 3600,
     idleTimeoutSeconds: options.idleTimeoutSeconds ?? 30 * 60,
+    clockSkewSeconds: options.tokenClockSkewSeconds ?? 60,
+    sessions,
     ...(options.oidc ? { oidc: options.oidc } : {}),
     grantCacheMs: options.grantCacheMs ?? 5_000,
   });
@@ -92,16 +130,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     rateLimiter,
     persistedOperations: new PersistedOperationStore(options.database.db),
   });
-  const gatewayUrl = await gateway.listen(options.gatewayPort ?? 4000, host);
+  const gatewayUrl = await gateway.listen(port, options.host ?? '127.0.0.1');
   return {
     gatewayUrl,
-    subgraphUrls,
-    subgraphs,
     gateway,
     async stop() {
       await gateway.stop();
-      await Promise.all(subgraphs.map((s) => s.stop()));
       await rateLimiter.close();
+      await sessions.close();
     },
   };
 }

@@ -57,7 +57,15 @@ export async function microBenchmarks(database: Database, keys: DevKeys): Promis
   const ability = defineAbilityFor(actor);
   const signer = await ActorContextSigner.fromJwk(keys.actorContext.privateJwk);
   const verifier = await ActorContextVerifier.fromJwk(keys.actorContext.publicJwk);
-  const context = await signer.sign(actor);
+  // A subgraph fetch of the client page (≈1 KB): each context names its body and is good once.
+  const body = JSON.stringify({
+    query: 'query ClientPage__clients__0($id:ID!){client(id:$id){__typename id displayName personalIdentityCode address{street postalCode city}relationships{unit{id name}startedOn endedOn}}}',
+    variables: { id: DEMO.clients.childWelfareOpen },
+    operationName: 'ClientPage__clients__0',
+  }).padEnd(1024, ' ');
+  const contexts = await Promise.all(Array.from({ length: 2_200 }, () => signer.sign(actor, body)));
+  const request = { method: 'POST', body };
+  let next = 0; // warm-up and measured loop each take unused contexts
   const staffToken = await signDevToken(keys.tokenSigning.privateJwk, 'sw-child');
   const staffKey = await importJWK(keys.tokenSigning.publicJwk, 'EdDSA');
   const dialect = new PgDialect();
@@ -93,8 +101,10 @@ export async function microBenchmarks(database: Database, keys: DevKeys): Promis
     await measure('gateway: verify staff JWT (jose jwtVerify, EdDSA)', 2_000, () =>
       jwtVerify(staffToken, staffKey, { issuer: DEV_TOKEN_ISSUER, audience: DEV_TOKEN_AUDIENCE, algorithms: ['EdDSA'] }),
     ),
-    await measure('gateway: sign actor context (EdDSA JWS)', 2_000, () => signer.sign(actor)),
-    await measure('subgraph: verify actor context (EdDSA JWS + zod)', 2_000, () => verifier.verify(context)),
+    await measure('gateway: sign actor context per fetch (EdDSA JWS + body SHA-256 + jti)', 2_000, () => signer.sign(actor, body)),
+    await measure('subgraph: verify actor context (EdDSA JWS + body SHA-256 + zod + jti replay cache)', 2_000, () =>
+      verifier.verify(contexts[next++]!, request),
+    ),
     await measure('subgraph: zod parse of the actor alone', 20_000, () => actorSchema.parse(actor)),
     await measure('defineAbilityFor(sw-child)', 5_000, () => defineAbilityFor(actor)),
     await measure('rowScope(ability, Client) rendered to SQL', 5_000, () => dialect.sqlToQuery(rowScope(ability, 'Client'))),

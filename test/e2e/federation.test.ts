@@ -208,34 +208,36 @@ describe('subgraphs verify the gateway-signed actor context', () => {
     };
   };
   const entities = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Client { id decisions { id } } } }`;
+  // Each context is signed for this exact body (and is good once).
+  const requestBody = JSON.stringify({ query: entities, variables: { r: [{ __typename: 'Client', id: DEMO.clients.childWelfareOpen }] } });
   const callServices = async (token: string | undefined) => {
     const res = await fetch(t.stack.subgraphUrls.services, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { [ACTOR_CONTEXT_HEADER]: token } : {}) },
-      body: JSON.stringify({ query: entities, variables: { r: [{ __typename: 'Client', id: DEMO.clients.childWelfareOpen }] } }),
+      body: requestBody,
     });
     return { status: res.status, body: (await res.json()) as { data?: { _entities: unknown[] } | null; errors?: { extensions: { code: string } }[] } };
   };
 
   it('refuses a context signed by another key', async () => {
     const foreign = await ActorContextSigner.fromJwk((await generateDevKeys()).actorContext.privateJwk);
-    const { status, body } = await callServices(await foreign.sign(actorFor('sw-child')));
+    const { status, body } = await callServices(await foreign.sign(actorFor('sw-child'), requestBody));
     expect(status).toBe(401);
     expect(body.data ?? null).toBeNull();
   });
 
   it('refuses an expired context', async () => {
     const shortLived = await ActorContextSigner.fromJwk(t.keys.actorContext.privateJwk, -5);
-    const { status } = await callServices(await shortLived.sign(actorFor('sw-child')));
+    const { status } = await callServices(await shortLived.sign(actorFor('sw-child'), requestBody));
     expect(status).toBe(401);
   });
 
   it('answers _entities for another unit\'s client as for a nonexistent one', async () => {
     const signer = await ActorContextSigner.fromJwk(t.keys.actorContext.privateJwk);
-    const own = await callServices(await signer.sign(actorFor('sw-child')));
+    const own = await callServices(await signer.sign(actorFor('sw-child'), requestBody));
     expect(own.body.data?._entities[0]).toMatchObject({ id: DEMO.clients.childWelfareOpen, decisions: expect.any(Array) });
     expect((own.body.data?._entities[0] as { decisions: unknown[] }).decisions.length).toBeGreaterThan(0);
-    const other = await callServices(await signer.sign(actorFor('sw-adult')));
+    const other = await callServices(await signer.sign(actorFor('sw-adult'), requestBody));
     expect(other.status).toBe(200);
     expect(other.body.data?._entities).toEqual([null]);
   });

@@ -118,7 +118,7 @@ describe('ids at the edge', () => {
       operationName: null,
       callerAddress: null,
     };
-    const token = await (await ActorContextSigner.fromJwk(t.keys.actorContext.privateJwk)).sign(actor);
+    const signer = await ActorContextSigner.fromJwk(t.keys.actorContext.privateJwk);
     const representations = [
       { __typename: 'Client', id: 'not-a-uuid' },
       { __typename: 'Client', id: DEMO.clients.childWelfareOpen },
@@ -129,10 +129,12 @@ describe('ids at the edge', () => {
       [t.stack.subgraphUrls.services, 'id decisions { id }'],
       [t.stack.subgraphUrls.documents, 'id documents { id }'],
     ] as const) {
+      // A context is signed for one exact body and is good once.
+      const requestBody = JSON.stringify({ query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Client { ${selection} } } }`, variables: { r: representations } });
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [ACTOR_CONTEXT_HEADER]: token },
-        body: JSON.stringify({ query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Client { ${selection} } } }`, variables: { r: representations } }),
+        headers: { 'content-type': 'application/json', [ACTOR_CONTEXT_HEADER]: await signer.sign(actor, requestBody) },
+        body: requestBody,
       });
       const body = (await res.json()) as { data?: { _entities: unknown[] }; errors?: unknown[] };
       expect({ url, errors: body.errors }).toEqual({ url, errors: undefined });

@@ -424,7 +424,7 @@ describe('sw-child (SOCIAL_WORKER, child-welfare): updating clients', () => {
     });
     expect(codesOf(stale)).toEqual(['CONFLICT']);
     expect(errorOf(stale)?.extensions?.['currentVersion']).toBe(client.version + 1);
-    expect(stale.data).toBeNull();
+    expect(stale.data?.updateClient ?? null).toBeNull();
     const [afterStale] = await db().select().from(clients).where(eq(clients.id, client.id));
     expect(afterStale).toEqual(afterFirst);
     expect(afterStale!.municipality).toBe('Pirkkala');
@@ -578,11 +578,12 @@ describe('sw-child (SOCIAL_WORKER, child-welfare): relationships', () => {
     expect(await writeFootprint()).toEqual(before);
   });
 
-  it('sw-family may not end the child-welfare relationship of a client it sees through family services (FORBIDDEN)', async () => {
+  it('sw-family may not end the child-welfare relationship of a client it sees through family services (NOT_FOUND: it cannot see that relationship)', async () => {
     const id = DEMO.relationships.childAndFamilyChildWelfare;
     const before = await writeFootprint();
     const result = await endRelationship('sw-family', id, ended);
-    expect(codesOf(result)).toEqual(['FORBIDDEN']);
+    // Another unit's relationship is invisible: the same answer as an unknown id, never a hint that it exists.
+    expect(codesOf(result)).toEqual(['NOT_FOUND']);
     const [row] = await db().select().from(clientRelationships).where(eq(clientRelationships.id, id));
     expect(row!.endedOn).toBeNull();
     expect(await writeFootprint()).toEqual(before);

@@ -48,7 +48,7 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export interface TestStackOptions extends Partial<Pick<StackOptions, 'grantCacheMs' | 'maxTokenAgeSeconds' | 'idleTimeoutSeconds' | 'oidc' | 'auditSink' | 'redisUrl'>> {
+export interface TestStackOptions extends Partial<Pick<StackOptions, 'grantCacheMs' | 'maxTokenAgeSeconds' | 'idleTimeoutSeconds' | 'tokenClockSkewSeconds' | 'oidc' | 'auditSink' | 'auditCheckpoints' | 'redisUrl'>> {
   now?: Date;
 }
 

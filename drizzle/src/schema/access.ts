@@ -55,6 +55,8 @@ export const apiTokens = accessSchema.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     organisationId: uuid('organisation_id').notNull().references(() => organisations.id),
+    /** The welfare region that issued the token: its registrar manages it, and it reaches only that region's commissions. */
+    issuerOrganisationId: uuid('issuer_organisation_id').references(() => organisations.id),
     name: text('name').notNull(),
     /** Public, non-secret part of the token, used to find the row (e.g. `vrt_pt_ab12cd34`). */
     tokenPrefix: text('token_prefix').notNull(),

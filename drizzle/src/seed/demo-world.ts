@@ -1867,7 +1867,7 @@ export async function seedDemoWorld(db: Db, options: SeedOptions = {}): Promise<
     for (const name of Object.keys(TABLES) as SeedTable[]) {
       await insertAll(tx, TABLES[name], rows[name] as readonly Record<string, unknown>[]);
     }
-    await seedDemoPartnerToken(tx, DEMO.organisations.majakka.id, now);
+    await seedDemoPartnerToken(tx, DEMO.organisations.majakka.id, DEMO.organisations.region.id, now);
   });
   const summary = {} as SeedSummary;
   for (const name of Object.keys(TABLES) as SeedTable[]) summary[name] = rows[name].length;

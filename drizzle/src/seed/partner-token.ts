@@ -12,10 +12,11 @@ const secret = createHash('sha256').update('vartija-demo-world/majakka-token/v1'
 export const DEMO_PARTNER_TOKEN = `vrt_pt_6d616a61_${secret}`;
 export const DEMO_PARTNER_TOKEN_ID = seedUuid('api-token/majakka-demo');
 
-export async function seedDemoPartnerToken(db: Queryable, organisationId: string, now: Date): Promise<void> {
+export async function seedDemoPartnerToken(db: Queryable, organisationId: string, issuerOrganisationId: string, now: Date): Promise<void> {
   await db.insert(apiTokens).values({
     id: DEMO_PARTNER_TOKEN_ID,
     organisationId,
+    issuerOrganisationId,
     name: 'Majakka demo integration',
     tokenPrefix: 'vrt_pt_6d616a61',
     secretHash: createHash('sha256').update(secret, 'utf8').digest('hex'),

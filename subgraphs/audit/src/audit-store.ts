@@ -1,6 +1,18 @@
 import { entries, mulberry32, type Queryable, retentionRuns } from '@vartija/db';
-import { type ChainVerification, type Cursor, GENESIS_HASH, rowsOf, verifyChain, verifyChainEnd } from '@vartija/kit';
+import {
+  type AuditCheckpoint,
+  type AuditCheckpoints,
+  type ChainHeadSnapshot,
+  type ChainVerification,
+  type CheckpointRef,
+  type Cursor,
+  GENESIS_HASH,
+  rowsOf,
+  verifyChain,
+  verifyChainEnd,
+} from '@vartija/kit';
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, type SQL, sql } from 'drizzle-orm';
+import { CheckpointCheck, type CheckpointProblem, type CheckpointSummary, type InvalidCheckpoint, invalidCheckpointsReason } from './checkpoint-check';
 import type { AuditEntryModel } from './models';
 
 export interface AuditEntryFilter {
@@ -57,10 +69,19 @@ export interface TimeRange {
  * and a break at another organisation's entry says only that the chain is broken, and after which of
  * the auditor's entries. Missing (deleted) entries are named by seq: nobody's content remains there.
  */
-export interface ChainCheck extends Pick<ChainVerification, 'ok' | 'checkedEntries' | 'firstBadSeq' | 'firstBadAt' | 'reason'> {
+export interface ChainCheck extends Pick<ChainVerification, 'ok' | 'checkedEntries' | 'firstBadSeq' | 'firstBadAt' | 'reason'>, CheckpointSummary {
   /** The first and last of the auditor's entries checked (a time range reaches one entry past each end, to check the links). */
   fromSeq: number | null;
   toSeq: number | null;
+  /** Checkpoint files in scope that are not validly signed (forged, altered, damaged, unknown key). */
+  invalidCheckpoints: number;
+}
+
+/** Where the kept chain starts, and the cutoff of the retention run that made it start there (null: genesis). */
+export interface ChainStart {
+  seq: number;
+  prevHash: string;
+  cutoff: Date | null;
 }
 
 export interface ClientAccessRow {
@@ -120,55 +141,92 @@ export class AuditStore {
    * show up as breaks. The whole chain is anchored at the first kept entry (the last retention run's
    * record, or genesis) and must end at the chain head. A time range is widened by one entry at each
    * end so that the links into and out of it are checked too.
+   *
+   * With `checkpoints`, the chain is also compared with the signed checkpoints in the range (all of
+   * them without one): each checkpointed entry must still be there with the signed hash (else it was
+   * rewritten, or cut and written again), the chain must reach the newest checkpoint (else its tail was
+   * cut and the head set back), and a checkpointed entry before the kept start must be one a recorded
+   * retention run could lawfully remove. The store is listed before the snapshot is taken, so no
+   * checkpoint can be newer than the snapshot's head.
    */
-  verifyChain(range: TimeRange, pageSize = VERIFY_PAGE_SIZE): Promise<ChainCheck> {
+  async verifyChain(range: TimeRange, pageSize = VERIFY_PAGE_SIZE, checkpoints?: AuditCheckpoints | null): Promise<ChainCheck> {
+    const refs = checkpoints ? await checkpoints.list() : [];
+    const now = new Date();
     return this.db.transaction(
       async (tx) => {
         const store = new AuditStore(tx, this.scope);
         const own = sql<boolean>`(${this.scope()})`;
         const head = await store.chainHead();
         const start = await store.chainStart();
-        const empty: ChainCheck = { ok: true, checkedEntries: 0, firstBadSeq: null, firstBadAt: null, reason: null, fromSeq: null, toSeq: null };
+        const from = range.from ?? null;
+        const to = range.to ?? null;
 
-        let lo = start.seq;
-        if (range.from) {
-          const first = await store.firstSeqAtOrAfter(range.from, start.seq, head.seq);
-          if (first === null) return empty;
-          lo = Math.max(start.seq, first - 1);
+        let lo: number | null = start.seq;
+        if (from) {
+          const first = await store.firstSeqAtOrAfter(from, start.seq, head.seq);
+          lo = first === null ? null : Math.max(start.seq, first - 1);
         }
-        let hi = head.seq;
-        if (range.to) {
-          const last = await store.lastSeqBefore(range.to, start.seq, head.seq);
-          if (last === null) return empty;
-          hi = Math.min(head.seq, last + 1);
+        let hi: number | null = head.seq;
+        if (to && lo !== null) {
+          const last = await store.lastSeqBefore(to, start.seq, head.seq);
+          hi = last === null ? null : Math.min(head.seq, last + 1);
         }
-        if (lo > hi) return empty;
+        const bounds = lo !== null && hi !== null && lo <= hi ? { lo, hi } : null;
 
-        let prevHash: string | null = lo === start.seq ? start.prevHash : null;
-        let nextSeq = lo;
+        const loaded = await readCheckpoints(checkpoints, refs, { head, start, bounds, whole: !from && !to });
+        const anchors = new CheckpointCheck(loaded.valid, {
+          head,
+          start,
+          bounds,
+          from,
+          to,
+          now,
+          retentionYears: checkpoints?.retentionYears ?? 12,
+        });
         const seen = new OwnEntries();
+        const finish = (result: OwnCheck): ChainCheck => withInvalid({ ...result, ...anchors.summary() }, loaded.invalid);
+        const anchorProblem = (problem: CheckpointProblem, own: boolean | null) => finish(seen.reportCheckpoint(problem, own));
+
+        const early = anchors.beforeStart();
+        if (early) return anchorProblem(early, null);
+        if (!bounds) {
+          const beyond = anchors.beyondHead();
+          return beyond ? anchorProblem(beyond, null) : finish(seen.report({ ok: true, firstBadSeq: null, firstBadAt: null, reason: null }, null));
+        }
+
+        let prevHash: string | null = bounds.lo === start.seq ? start.prevHash : null;
+        let nextSeq = bounds.lo;
         let last: { seq: number; own: boolean } | null = null;
-        for (let window = lo; window <= hi; window += pageSize) {
+        for (let window = bounds.lo; window <= bounds.hi; window += pageSize) {
           const rows = await tx
             .select({ ...getTableColumns(entries), own })
             .from(entries)
-            .where(and(gte(entries.seq, window), lte(entries.seq, Math.min(hi, window + pageSize - 1))))
+            .where(and(gte(entries.seq, window), lte(entries.seq, Math.min(bounds.hi, window + pageSize - 1))))
             .orderBy(asc(entries.seq), asc(entries.at));
           const result = verifyChain(rows, prevHash, nextSeq);
           const examined = rows.slice(0, result.checkedEntries);
-          for (const row of examined) if (row.own === true) seen.add(row.seq);
+          // The entries that passed are compared with the checkpoints; a mismatch comes before the break.
+          for (const row of result.ok ? examined : examined.slice(0, -1)) {
+            if (row.own === true) seen.add(row.seq);
+            const problem = anchors.entry(row);
+            if (problem) return anchorProblem(problem, row.own === true);
+          }
           if (!result.ok) {
+            const bad = examined.at(-1);
+            if (bad?.own === true) seen.add(bad.seq);
             // A bad entry that is still there is the last one examined; a missing one has no time.
-            const bad = result.firstBadAt === null ? null : examined.at(-1)!;
-            return seen.report(pick(result), bad ? bad.own === true : null);
+            return finish(seen.report(pick(result), result.firstBadAt === null ? null : bad!.own === true));
           }
           const tail = rows.at(-1);
           if (tail) last = { seq: tail.seq, own: tail.own === true };
           prevHash = result.lastHash;
           nextSeq = result.nextSeq;
         }
-        const end = verifyChainEnd({ nextSeq, lastHash: prevHash }, hi, hi === head.seq ? head.hash : undefined);
-        return seen.report(end, !end.ok && last?.seq === end.firstBadSeq ? last.own : null);
+        const end = verifyChainEnd({ nextSeq, lastHash: prevHash }, bounds.hi, bounds.hi === head.seq ? head.hash : undefined);
+        if (!end.ok) return finish(seen.report(end, last?.seq === end.firstBadSeq ? last.own : null));
+        const beyond = anchors.beyondHead();
+        if (beyond) return anchorProblem(beyond, null);
+        return finish(seen.report(end, null));
       },
       { isolationLevel: 'repeatable read', accessMode: 'read only' },
     );
@@ -181,15 +239,38 @@ export class AuditStore {
     return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
   }
 
+  /**
+   * The head and the entry it names, read in one statement: what a checkpoint signs. `entryHash` is
+   * the entry's own hash (null when the entry is missing), to compare with the head's.
+   */
+  async chainHeadEntry(): Promise<ChainHeadSnapshot & { entryHash: string | null }> {
+    const [row] = rowsOf<{ seq: string | number; hash: string; at: Date | string | null; entry_hash: string | null }>(
+      await this.db.execute(sql`
+        SELECT h.seq, h.hash, e.at, e.hash AS entry_hash
+          FROM audit.chain_head h LEFT JOIN audit.entries e ON e.seq = h.seq
+         WHERE h.id = 'main'`),
+    );
+    if (!row) return { seq: 0, hash: GENESIS_HASH, entryAt: new Date(0), entryHash: null };
+    return { seq: Number(row.seq), hash: row.hash, entryAt: row.at === null ? new Date(0) : new Date(row.at), entryHash: row.entry_hash };
+  }
+
+  /** The hash of the entry at `seq`, or null when there is none. */
+  async hashAt(seq: number): Promise<string | null> {
+    const [row] = await this.db.select({ hash: entries.hash }).from(entries).where(eq(entries.seq, seq)).limit(1);
+    return row?.hash ?? null;
+  }
+
   /** Where the kept chain starts: after the last retention run, else at genesis. */
-  async chainStart(): Promise<{ seq: number; prevHash: string }> {
+  async chainStart(): Promise<ChainStart> {
     const [run] = await this.db
-      .select({ seq: retentionRuns.firstKeptSeq, prevHash: retentionRuns.firstKeptPrevHash })
+      .select({ seq: retentionRuns.firstKeptSeq, prevHash: retentionRuns.firstKeptPrevHash, cutoff: retentionRuns.cutoff })
       .from(retentionRuns)
       .where(and(isNotNull(retentionRuns.firstKeptSeq), isNotNull(retentionRuns.firstKeptPrevHash)))
       .orderBy(desc(retentionRuns.firstKeptSeq))
       .limit(1);
-    return run?.seq != null && run.prevHash != null ? { seq: run.seq, prevHash: run.prevHash } : { seq: 1, prevHash: GENESIS_HASH };
+    return run?.seq != null && run.prevHash != null
+      ? { seq: run.seq, prevHash: run.prevHash, cutoff: run.cutoff }
+      : { seq: 1, prevHash: GENESIS_HASH, cutoff: null };
   }
 
   /**
@@ -382,22 +463,71 @@ class OwnEntries {
    * it is missing or there is none). A break at another organisation's entry is reported without
    * naming it.
    */
-  report(result: Pick<ChainVerification, 'ok' | 'firstBadSeq' | 'firstBadAt' | 'reason'>, badIsOwn: boolean | null): ChainCheck {
-    const counts = { checkedEntries: this.count, fromSeq: this.first, toSeq: this.last };
-    if (result.ok || badIsOwn !== false) return { ...result, ...counts };
-    const after = this.last === null ? '' : `, after entry ${this.last}`;
+  report(result: Pick<ChainVerification, 'ok' | 'firstBadSeq' | 'firstBadAt' | 'reason'>, badIsOwn: boolean | null): OwnCheck {
+    if (result.ok || badIsOwn !== false) return { ...result, ...this.counts() };
+    return this.hidden(`the chain is broken at an entry outside your organisation's part of the log${this.after()}`);
+  }
+
+  /** A disagreement with a checkpoint, under the same rule: an entry of another organisation is not named. */
+  reportCheckpoint(problem: CheckpointProblem, badIsOwn: boolean | null): OwnCheck {
+    if (badIsOwn !== false) {
+      return { ok: false, firstBadSeq: problem.firstBadSeq, firstBadAt: problem.firstBadAt, reason: problem.reason, ...this.counts() };
+    }
+    return this.hidden(problem.hiddenReason(this.after()));
+  }
+
+  private counts() {
+    return { checkedEntries: this.count, fromSeq: this.first, toSeq: this.last };
+  }
+
+  private after(): string {
+    return this.last === null ? '' : `, after entry ${this.last}`;
+  }
+
+  private hidden(what: string): OwnCheck {
     return {
       ok: false,
       firstBadSeq: null,
       firstBadAt: null,
-      reason:
-        `the chain is broken at an entry outside your organisation's part of the log${after}: ` +
-        'that entry is not shown to you; the operator or that organisation\'s auditor can locate it',
-      ...counts,
+      reason: `${what}: that entry is not shown to you; the operator or that organisation's auditor can locate it`,
+      ...this.counts(),
     };
   }
 }
 
+/** A verification before the checkpoints' summary is added. */
+type OwnCheck = Omit<ChainCheck, keyof CheckpointSummary | 'invalidCheckpoints'>;
+
+/** Checkpoint files that are not validly signed make the verification fail, whatever else it found. */
+function withInvalid(result: Omit<ChainCheck, 'invalidCheckpoints'>, invalid: InvalidCheckpoint[]): ChainCheck {
+  if (invalid.length === 0) return { ...result, invalidCheckpoints: 0 };
+  const problem = invalidCheckpointsReason(invalid);
+  return { ...result, ok: false, reason: result.reason ? `${result.reason}; also, ${problem}` : problem, invalidCheckpoints: invalid.length };
+}
+
+/**
+ * Reads the listed checkpoints that the verification concerns: all of them for the whole chain, else
+ * those in the range and those past the head or before the kept start (their time decides later).
+ */
+async function readCheckpoints(
+  checkpoints: AuditCheckpoints | null | undefined,
+  refs: CheckpointRef[],
+  scope: { head: { seq: number }; start: ChainStart; bounds: { lo: number; hi: number } | null; whole: boolean },
+): Promise<{ valid: AuditCheckpoint[]; invalid: InvalidCheckpoint[] }> {
+  const valid: AuditCheckpoint[] = [];
+  const invalid: InvalidCheckpoint[] = [];
+  if (!checkpoints) return { valid, invalid };
+  const { head, start, bounds, whole } = scope;
+  const concerned = (seq: number) =>
+    whole || seq > head.seq || seq < start.seq || (bounds !== null && seq >= bounds.lo && seq <= bounds.hi);
+  for (const ref of refs) {
+    if (!concerned(ref.seq)) continue;
+    const reading = await checkpoints.read(ref);
+    if (reading.valid) valid.push(reading.checkpoint);
+    else invalid.push({ name: reading.name, reason: reading.reason });
+  }
+  return { valid, invalid };
+}
 
 /** `k` distinct offsets in [0, n), Floyd's algorithm: k draws whatever n is. */
 export function sampleDistinct(n: number, k: number, seed: number): number[] {

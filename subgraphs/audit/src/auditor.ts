@@ -1,4 +1,4 @@
-import { assertCan, type AuditTarget, badInput, isUuid } from '@vartija/kit';
+import { assertCan, type AuditTarget, badInput, forbidden, isUuid, rolesOf } from '@vartija/kit';
 import type { Context } from './context';
 
 
@@ -21,6 +21,22 @@ export function requireAuditor(ctx: Context, query: string, clientId: string | n
 /** Logs an auditor's query once its input is valid; written with the request's batch before the answer leaves. */
 export function logAuditorQuery(ctx: Context, query: string, clientId: string | null = null, reason: string | null = null): void {
   ctx.audit.record(auditLogTarget(query, clientId), null, 'READ', 'ALLOWED', reason);
+}
+
+/**
+ * FORBIDDEN for everyone but auditors and registrars (staff), before anything is done; the refusal is
+ * logged as DENIED. A checkpoint reveals nothing of the log: it only anchors it.
+ */
+export function requireCheckpointer(ctx: Context, mutation: string): void {
+  const roles = ctx.actor.kind === 'USER' ? rolesOf(ctx.actor) : [];
+  if (ctx.ability.can('read', 'AuditEntry') || roles.includes('REGISTRAR')) return;
+  ctx.audit.record(auditLogTarget(mutation, null), null, 'CREATE', 'DENIED', 'only an auditor or the registrar may checkpoint the access log');
+  throw forbidden('Only an auditor or the registrar may checkpoint the access log');
+}
+
+/** Logs an action on the log itself (a checkpoint), with what came of it. */
+export function logAuditLogAction(ctx: Context, mutation: string, reason: string): void {
+  ctx.audit.record(auditLogTarget(mutation, null), null, 'CREATE', 'ALLOWED', reason);
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,4 +1,5 @@
 import { runSubgraph } from '@vartija/kit';
 import { createAuditSubgraph } from './app';
+import { auditCheckpointsFromEnv } from './checkpoint-config';
 
-runSubgraph('audit', 4004, createAuditSubgraph);
+runSubgraph('audit', 4004, async (runtime) => createAuditSubgraph({ ...runtime, auditCheckpoints: await auditCheckpointsFromEnv() }));

@@ -1,4 +1,5 @@
 import type { apiTokens, Queryable } from '@vartija/db';
+import type { SQL } from 'drizzle-orm';
 import { badInput, conflict, generateApiToken, notFound, PARTNER_SCOPES, parseInput } from '@vartija/kit';
 import { z } from 'zod';
 import { type ApiTokenRow, ApiTokenStore } from './api-token-store';
@@ -34,7 +35,8 @@ async function insertWithNewSecret(store: ApiTokenStore, settings: TokenSettings
 export class ApiTokenService {
   constructor(private readonly db: Queryable) {}
 
-  async issue(input: unknown, createdBy: string | null): Promise<IssuedToken> {
+  /** `issuerOrganisationId`: the welfare region issuing the token; it reaches only that region's commissions. */
+  async issue(input: unknown, createdBy: string | null, issuerOrganisationId: string): Promise<IssuedToken> {
     const values = parseInput(issueInput, input);
     const store = new ApiTokenStore(this.db);
     const organisation = await store.organisation(values.organisationId);
@@ -42,6 +44,7 @@ export class ApiTokenService {
     if (organisation.kind !== 'SERVICE_PROVIDER') throw badInput('input.organisationId', 'tokens are issued to partner organisations (service providers) only');
     return insertWithNewSecret(store, {
       organisationId: organisation.id,
+      issuerOrganisationId,
       name: values.name,
       scopes: [...new Set(values.scopes)],
       allowedOperations: values.allowedOperations ?? null,
@@ -69,6 +72,7 @@ export class ApiTokenService {
       if (current.revokedAt) throw conflict('A revoked token cannot be rotated; issue a new one.');
       const issued = await insertWithNewSecret(store, {
         organisationId: current.organisationId,
+        issuerOrganisationId: current.issuerOrganisationId,
         name: current.name,
         scopes: current.scopes,
         allowedOperations: current.allowedOperations,
@@ -83,8 +87,14 @@ export class ApiTokenService {
     });
   }
 
-  list(organisationId?: string | null) {
-    return new ApiTokenStore(this.db).list(organisationId);
+  /** `scope`: the rows the caller may see (the registrar's own region's tokens); all for the CLI. */
+  list(organisationId?: string | null, scope?: SQL) {
+    return new ApiTokenStore(this.db).list(organisationId, scope);
+  }
+
+  /** A token row, for the policy to decide on before a change; undefined for an unknown or malformed id. */
+  find(id: string) {
+    return /^[0-9a-f-]{36}$/i.test(id) ? new ApiTokenStore(this.db).byId(id) : Promise.resolve(undefined);
   }
 
   private async existing(store: ApiTokenStore, id: string): Promise<ApiTokenRow> {

@@ -1,5 +1,5 @@
 import { apiTokens, organisations, type Queryable } from '@vartija/db';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 
@@ -7,11 +7,11 @@ export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export class ApiTokenStore {
   constructor(private readonly db: Queryable) {}
 
-  list(organisationId?: string | null) {
+  list(organisationId?: string | null, scope?: SQL) {
     return this.db
       .select()
       .from(apiTokens)
-      .where(organisationId ? eq(apiTokens.organisationId, organisationId) : undefined)
+      .where(and(organisationId ? eq(apiTokens.organisationId, organisationId) : undefined, scope))
       .orderBy(desc(apiTokens.createdAt));
   }
 

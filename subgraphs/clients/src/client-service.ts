@@ -4,10 +4,15 @@ import { and, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
 import { changedFields } from './changed-fields';
 import { ClientWriteStore } from './client-write-store';
 import { toClientColumns } from './client-input';
+import type { Loaders } from './loaders';
 import { isUniqueViolation } from './pg-errors';
 
-type Ctx = RequestContext<unknown>;
+type Ctx = RequestContext<Loaders>;
 const today = () => new Date().toISOString().slice(0, 10);
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/** How far back a relationship's end may be dated by staff. */
+const MAX_BACKDATING_DAYS = 31;
+const changedMeanwhile = () => conflict('The client was changed by someone else at the same time; reload it and try again.');
 
 export interface CreateClientCommand {
   unitId: string;
@@ -43,11 +48,17 @@ export class ClientService {
       if (!unit || unit.organisationId !== w.actor.organisationId) throw badInput('input.unitId', 'is not a unit of your organisation');
       const existing = personalIdentityCode ? await store.clientByCode(unit.organisationId, personalIdentityCode) : undefined;
       let clientId: string;
+      if (existing && (await store.isArchived(existing.id))) {
+        // The archive is the registrar's (DESIGN.md §1): taking the person on again would reopen
+        // archived records to the unit. Refused, logged with the client; the registrar restores it.
+        w.deny('create', { entityType: 'Client', entityId: existing.id, clientId: existing.id, unitId }, 'intake of an archived client');
+        throw conflict('This person’s earlier records are in the archive. Ask the registrar to restore them before taking the person on.', { reason: 'ARCHIVED' });
+      }
       if (existing) {
         clientId = existing.id;
         // Protection may be raised at intake, never lifted: lifting is the manager's (setAddressNonDisclosure).
         if (columns['addressNonDisclosure'] === true && !existing.addressNonDisclosure) {
-          await store.updateClient(existing.id, existing.version, { addressNonDisclosure: true });
+          if (!(await store.updateClient(existing.id, existing.version, { addressNonDisclosure: true }))) throw changedMeanwhile();
           w.change({ entityType: 'Client', entityId: clientId, clientId, unitId }, ['addressNonDisclosure'], 'UPDATE', grant);
         }
       } else {
@@ -98,7 +109,7 @@ export class ClientService {
       const client = await w.client(id, 'update');
       const target = { entityType: 'Client', entityId: id, clientId: id };
       const grant = w.authorizeOn(client, 'update', 'Client', client, ['addressNonDisclosure'], target);
-      await store.updateClient(id, client.version, { addressNonDisclosure: value });
+      if (!(await store.updateClient(id, client.version, { addressNonDisclosure: value }))) throw changedMeanwhile();
       w.change(target, ['addressNonDisclosure'], 'UPDATE', grant);
       return id;
     });
@@ -109,7 +120,7 @@ export class ClientService {
       const client = await w.client(input.clientId, 'create', 'ClientRelationship');
       const target = { entityType: 'ClientRelationship', entityId: null, clientId: client.id, unitId: input.unitId };
       const fields = ['clientId', 'unitId', 'startedOn', ...(input.responsibleWorkerId ? ['responsibleWorkerId'] : [])];
-      const row = { unitId: input.unitId, clientVisible: client.visible, organisationId: client.organisationId };
+      const row = { unitId: input.unitId, via: client.via, organisationId: client.organisationId };
       const grant = w.authorizeOn(client, 'create', 'ClientRelationship', row, fields, target);
       const unit = await store.unit(input.unitId);
       if (!unit || unit.organisationId !== client.organisationId) throw badInput('input.unitId', 'is not a unit of the client’s organisation');
@@ -128,14 +139,16 @@ export class ClientService {
 
   endRelationship(id: string, endedOn: string): Promise<string> {
     return this.run(async (w, store) => {
-      const found = isUuid(id) ? await store.relationship(id) : undefined;
-      if (!found) throw notFound('ClientRelationship', id);
-      const client = await w.client(found.clientId, 'update', 'ClientRelationship');
+      const { found, client } = await this.relationshipSubject(w, store, id);
       const target = { entityType: 'ClientRelationship', entityId: id, clientId: found.clientId, unitId: found.unitId };
       const grant = w.authorizeOn(client, 'update', 'ClientRelationship', { ...found, organisationId: client.organisationId }, ['endedOn'], target, () =>
         notFound('ClientRelationship', id),
       );
       if (endedOn < found.startedOn) throw badInput('endedOn', `must not be before the start, ${found.startedOn}`);
+      // The end date decides when the client is archived: no future ends, and backdating only within a
+      // month, so that no one can archive a client (or keep one from the archive) with a date.
+      if (endedOn > today()) throw badInput('endedOn', 'must not be in the future; end the relationship on the day it ends');
+      if (endedOn < addDays(today(), -MAX_BACKDATING_DAYS)) throw badInput('endedOn', `may be backdated by at most ${MAX_BACKDATING_DAYS} days; ask the registrar to correct older dates`);
       const ended = await store.endRelationship(id, endedOn);
       if (!ended) throw conflict(`The relationship has already ended.`);
       w.change(target, ['endedOn'], 'UPDATE', grant);
@@ -146,9 +159,7 @@ export class ClientService {
   /** Who is responsible decides who reads a non-disclosure client's contact data: the unit manager's call. */
   assignResponsibleWorker(relationshipId: string, userId: string | null): Promise<string> {
     return this.run(async (w, store) => {
-      const found = isUuid(relationshipId) ? await store.relationship(relationshipId) : undefined;
-      if (!found) throw notFound('ClientRelationship', relationshipId);
-      const client = await w.client(found.clientId, 'update', 'ClientRelationship');
+      const { found, client } = await this.relationshipSubject(w, store, relationshipId);
       const target = { entityType: 'ClientRelationship', entityId: found.id, clientId: found.clientId, unitId: found.unitId };
       const grant = w.authorizeOn(client, 'update', 'ClientRelationship', { ...found, organisationId: client.organisationId }, ['responsibleWorkerId'], target, () =>
         notFound('ClientRelationship', relationshipId),
@@ -159,6 +170,22 @@ export class ClientService {
       w.change(target, ['responsibleWorkerName'], 'UPDATE', grant);
       return found.id;
     });
+  }
+
+  /**
+   * A relationship and its client for a write. A relationship the actor's row scope does not reach is
+   * treated as unknown, unless the actor's refusal is the policy's to decide (the registrar's intake
+   * administration): then the client's visibility decides hidden or refused.
+   */
+  private async relationshipSubject(w: AuditedWrite, store: ClientWriteStore, id: string) {
+    const found = isUuid(id) ? await store.relationship(id, this.ctx.loaders.scope.relationship) : undefined;
+    const unknown = () => notFound('ClientRelationship', id);
+    if (!found) throw unknown();
+    const client = await w.client(found.clientId, 'update', 'ClientRelationship', unknown);
+    // The relationship's own grants (`via`): staff change only relationships their grant sees — an
+    // archived one, or another unit's, is unknown to them.
+    const [seen] = found.visible ? await this.ctx.grants.attach('ClientRelationship', [found], w.tx) : [{ ...found, via: [] as string[] }];
+    return { found: seen!, client: { ...client, visible: client.visible && found.visible } };
   }
 
   private async assertWorkerOf(db: Queryable, userId: string, unitId: string, field: string) {

@@ -1,5 +1,6 @@
 import { clientRelationships, clients, type Queryable, units } from '@vartija/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { rowsOf } from '@vartija/kit';
 import type { NewClient } from './client-store';
 
 type ClientRow = typeof clients.$inferSelect;
@@ -59,12 +60,26 @@ export class ClientWriteStore {
     return row!;
   }
 
-  relationship(id: string) {
+  /** A relationship, and whether the actor's row scope (`scope`) reaches it. */
+  relationship(id: string, scope: SQL = sql`TRUE`) {
     return this.db
-      .select()
+      .select({ ...getTableColumns(clientRelationships), visible: sql<boolean>`(${scope})` })
       .from(clientRelationships)
       .where(eq(clientRelationships.id, id))
       .then((rows) => rows[0]);
+  }
+
+  /**
+   * Whether the organisation's record of a person is in the archive: it has relationships, and every
+   * one ended beyond its unit's visibility window (DESIGN.md §1). Only the registrar reaches it.
+   */
+  async isArchived(clientId: string): Promise<boolean> {
+    const [row] = await this.db.execute(sql`SELECT
+      EXISTS (SELECT 1 FROM clients.client_relationships r WHERE r.client_id = ${clientId}::uuid)
+      AND NOT EXISTS (SELECT 1 FROM clients.client_relationships r JOIN clients.units u ON u.id = r.unit_id
+        WHERE r.client_id = ${clientId}::uuid
+          AND (r.ended_on IS NULL OR r.ended_on >= (current_date - make_interval(months => u.visibility_window_months))::date)) AS archived`).then((r) => rowsOf<{ archived: boolean }>(r));
+    return Boolean(row?.archived);
   }
 
   async endRelationship(id: string, endedOn: string): Promise<RelationshipRow | undefined> {

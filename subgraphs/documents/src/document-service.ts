@@ -1,4 +1,5 @@
 import { audited, conflict, isUuid, notFound, type RequestContext } from '@vartija/kit';
+import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { type correctDocumentInput, correctedFields } from './document-input';
 import { DocumentWriteStore } from './document-write-store';
@@ -41,9 +42,9 @@ export class DocumentService {
         body: input.body,
       };
       const target = { entityType: 'Document', entityId: null, clientId: client.id, unitId: input.unitId };
-      // A client the unit neither serves nor has commissioned is invisible to it: same answer as an unknown id.
-      const seen = { ...client, visible: client.visible && Boolean(relationship || commission) };
-      const grant = w.authorizeOn(seen, 'create', 'Document', { ...values, servingUnitIds: client.servingUnitIds }, null, target);
+      // Hidden or refused depends on the client alone: whether it has a relationship with some other unit
+      // must not show in the answer.
+      const grant = w.authorizeOn(client, 'create', 'Document', { ...values, servingUnitIds: client.servingUnitIds, via: client.via }, null, target);
       const document = await store.insertDocument(values);
       await store.insertRevision({ documentId: document.id, revision: 1, title: document.title, body: document.body, authorId: document.authorId });
       w.change({ ...target, entityId: document.id }, ['body', 'title', 'type'], 'CREATE', grant);
@@ -56,7 +57,14 @@ export class DocumentService {
       const store = new DocumentWriteStore(w.tx);
       const current = isUuid(id) ? await store.document(id, this.ctx.loaders.scope.document) : undefined;
       const target = { entityType: 'Document', entityId: id, clientId: current?.clientId ?? null, unitId: current?.unitId ?? null };
-      if (!current) throw notFound('Document', id);
+      if (!current) {
+        // A document the actor cannot see answers like an unknown id; the attempt is logged with its client.
+        const hidden = isUuid(id) ? await store.document(id, sql`TRUE`) : undefined;
+        if (hidden && (w.actor.kind === 'PARTNER' || (await w.client(hidden.clientId, 'correct', 'Document').catch(() => null)))) {
+          w.deny('correct', { entityType: 'Document', entityId: id, clientId: hidden.clientId }, 'document not visible to the actor');
+        }
+        throw notFound('Document', id);
+      }
       const grant = w.authorize('correct', 'Document', current, null, target);
       // Conditional on the revision read: a correction made meanwhile is never overwritten.
       const updated = await store.advanceRevision(current.id, expectedRevision, { title: input.title, body: input.body });

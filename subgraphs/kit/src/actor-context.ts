@@ -1,3 +1,6 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import type Redis from 'ioredis';
 import { importJWK, type JWK, jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { type Actor, actorSchema } from './actor';
 
@@ -6,8 +9,20 @@ export const ACTOR_CONTEXT_HEADER = 'x-vartija-actor';
 const ISSUER = 'vartija-gateway';
 const AUDIENCE = 'vartija-subgraph';
 const ALG = 'EdDSA';
+const CLOCK_TOLERANCE_SECONDS = 2;
+/** Longest context lifetime a subgraph accepts; bounds how long a used `jti` must be remembered. */
+const MAX_LIFETIME_SECONDS = 300;
 
 type KeyLike = Awaited<ReturnType<typeof importJWK>>;
+
+/**
+ * SHA-256 (base64url) of the exact body of one subgraph request. Signed as the `bdy` claim, it binds
+ * a context to that request: the same context with any other body (another operation, other
+ * variables, other `_entities` representations) is refused.
+ */
+export function requestBodyDigest(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('base64url');
+}
 
 export class ActorContextSigner {
   private constructor(
@@ -20,12 +35,16 @@ export class ActorContextSigner {
     return new ActorContextSigner(await importJWK(privateJwk, ALG), privateJwk.kid, ttlSeconds);
   }
 
-  sign(actor: Actor): Promise<string> {
-    return new SignJWT({ act: actor })
+  /**
+   * A context for one subgraph request: `body` is the exact JSON body that will be sent with it. Each
+   * call has its own `jti`, so that a subgraph can refuse a second use.
+   */
+  sign(actor: Actor, body: string): Promise<string> {
+    return new SignJWT({ act: actor, bdy: requestBodyDigest(body) })
       .setProtectedHeader({ alg: ALG, ...(this.kid ? { kid: this.kid } : {}) })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
-      .setJti(actor.requestId)
+      .setJti(randomUUID())
       .setIssuedAt()
       .setExpirationTime(`${this.ttlSeconds}s`)
       .sign(this.key);
@@ -34,30 +53,111 @@ export class ActorContextSigner {
 
 export class ActorContextError extends Error {}
 
-export class ActorContextVerifier {
-  private constructor(private readonly key: KeyLike) {}
+/** Remembers the `jti` of every context used, until the context expires. */
+export interface ActorContextReplayCache {
+  /** True the first time `jti` is presented; false for every later use before `expiresAtMs`. */
+  firstUse(jti: string, expiresAtMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
 
-  static async fromJwk(publicJwk: JWK): Promise<ActorContextVerifier> {
-    return new ActorContextVerifier(await importJWK(publicJwk, ALG));
+/** One subgraph process (each context is for one subgraph request, so this suffices for one replica). */
+export class MemoryReplayCache implements ActorContextReplayCache {
+  private readonly seen = new Map<string, number>();
+  private nextSweep = 0;
+
+  async firstUse(jti: string, expiresAtMs: number): Promise<boolean> {
+    const now = Date.now();
+    if (now >= this.nextSweep) {
+      for (const [key, until] of this.seen) if (until <= now) this.seen.delete(key);
+      this.nextSweep = now + 5_000;
+    }
+    const until = this.seen.get(jti);
+    if (until !== undefined && until > now) return false;
+    this.seen.set(jti, expiresAtMs);
+    return true;
   }
 
-  /** Throws ActorContextError with a reason safe to show when the context is missing or invalid. */
-  async verify(token: string | undefined): Promise<Actor> {
-    if (!token) throw new ActorContextError('missing actor context: subgraphs are reached only through the gateway');
+  async close(): Promise<void> {}
+}
+
+/** Shared by the replicas of a subgraph (REDIS_URL): a context replayed to another replica is refused too. */
+export class RedisReplayCache implements ActorContextReplayCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'vartija:actor-jti:',
+  ) {}
+
+  async firstUse(jti: string, expiresAtMs: number): Promise<boolean> {
+    const ttl = Math.max(1, expiresAtMs - Date.now());
+    let stored: string | null;
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      stored = await this.redis.set(`${this.prefix}${jti}`, '1', 'PX', ttl, 'NX');
+    } catch {
+      throw new GraphQLError('The replay check of the actor context is unavailable (Redis); try again shortly.', {
+        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+      });
+    }
+    return stored === 'OK';
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit();
+  }
+}
+
+/** The request a context is presented with: its method and exact body. */
+export interface PresentedRequest {
+  method: string | undefined;
+  body: string;
+}
+
+export class ActorContextVerifier {
+  private constructor(
+    private readonly key: KeyLike,
+    private readonly replay: ActorContextReplayCache,
+  ) {}
+
+  static async fromJwk(publicJwk: JWK, replay: ActorContextReplayCache = new MemoryReplayCache()): Promise<ActorContextVerifier> {
+    return new ActorContextVerifier(await importJWK(publicJwk, ALG), replay);
+  }
+
+  /**
+   * The actor of a context that is signed by the gateway, unexpired, made for exactly this request and
+   * not used before. Throws ActorContextError with a reason safe to show otherwise.
+   */
+  async verify(token: string | undefined, request: PresentedRequest): Promise<Actor> {
+    if (!token) throw new ActorContextError('missing actor context: subgraphs are reached only through the gateway');
+    let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+    try {
+      ({ payload } = await jwtVerify(token, this.key, {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: [ALG],
-        clockTolerance: 2,
-      });
-      const parsed = actorSchema.safeParse(payload['act']);
-      if (!parsed.success) throw new ActorContextError('actor context has an invalid shape');
-      return parsed.data;
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['jti', 'iat', 'exp', 'bdy'],
+      }));
     } catch (error) {
-      if (error instanceof ActorContextError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw new ActorContextError('actor context has expired');
+      if (error instanceof joseErrors.JWTClaimValidationFailed) {
+        throw new ActorContextError(`actor context ${error.claim} claim is missing or not valid`);
+      }
       throw new ActorContextError('actor context signature is not valid');
     }
+    const { jti, iat, exp, bdy } = payload as { jti: string; iat: number; exp: number; bdy: unknown };
+    if (exp - iat > MAX_LIFETIME_SECONDS) throw new ActorContextError('actor context lives too long');
+    // The gateway sends POST; with GET a query would come from the URL, which the digest does not cover.
+    if (request.method !== 'POST' || typeof bdy !== 'string' || bdy !== requestBodyDigest(request.body)) {
+      throw new ActorContextError('actor context was signed for another request');
+    }
+    const parsed = actorSchema.safeParse(payload['act']);
+    if (!parsed.success) throw new ActorContextError('actor context has an invalid shape');
+    if (!(await this.replay.firstUse(jti, (exp + CLOCK_TOLERANCE_SECONDS) * 1000))) {
+      throw new ActorContextError('actor context has already been used');
+    }
+    return parsed.data;
+  }
+
+  close(): Promise<void> {
+    return this.replay.close();
   }
 }

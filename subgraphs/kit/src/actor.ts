@@ -29,6 +29,8 @@ export const actorSchema = z.object({
   id: z.string(),
   login: z.string().nullable(),
   organisationId: z.string(),
+  /** A partner token's issuing welfare region: the token reaches that region's commissions only. */
+  issuerOrganisationId: z.string().nullish(),
   grants: z.array(grantSchema),
   scopes: z.array(z.enum(PARTNER_SCOPES)),
   purpose: z.string(),

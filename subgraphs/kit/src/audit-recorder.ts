@@ -117,7 +117,10 @@ export class AuditRecorder {
  */
 function roleFor(actor: Actor, unitId: string | null): string | null {
   if (actor.kind === 'PARTNER') return 'PARTNER';
-  const ofUnit = unitId ? actor.grants.filter((g) => g.unitId === unitId) : [];
-  if (ofUnit.length === 1) return ofUnit[0]!.role;
+  // A refusal about another unit's data names no role: the actor holds none there.
+  if (unitId) {
+    const ofUnit = actor.grants.filter((g) => g.unitId === unitId);
+    return ofUnit.length === 1 ? ofUnit[0]!.role : null;
+  }
   return actor.grants.length === 1 ? actor.grants[0]!.role : null;
 }

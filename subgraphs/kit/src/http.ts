@@ -1,16 +1,34 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import { type ApolloServer, type ApolloServerPlugin, type BaseContext, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLError, Kind } from 'graphql';
 
-const MAX_BODY_BYTES = 1_000_000;
+/** Largest accepted request body (the documents' 500,000-character `body` fits, with room). */
+export const MAX_BODY_BYTES = 1_000_000;
+/**
+ * An oversized body is read to its end and discarded, so that the client, still sending, reads the
+ * 413 instead of a reset connection. Beyond this much the 413 is sent at once and the connection closed.
+ */
+const MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES;
 
 export interface HttpOptions<Context extends BaseContext> {
   server: ApolloServer<Context>;
-  context: (req: http.IncomingMessage) => Promise<Context>;
+  /** The request's context; `body` is the raw request body, exactly as received (empty for a GET). */
+  context: (req: http.IncomingMessage, body: string) => Promise<Context>;
   /** Readiness: true only when the service's dependencies (its database) answer. */
   ready: () => Promise<boolean>;
   graphqlPath?: string;
 }
+
+/** A GraphQL-shaped error response outside Apollo Server (body limit, content type, malformed JSON). */
+function sendError(res: http.ServerResponse, status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code, ...extra } }] }));
+}
+
+const TOO_LARGE_REASON = `the request body exceeds the limit of ${MAX_BODY_BYTES.toLocaleString('en-US')} bytes`;
 
 /**
  * A small Node http integration for Apollo Server: GraphQL on /graphql, readiness on /health.
@@ -19,10 +37,7 @@ export interface HttpOptions<Context extends BaseContext> {
 export function createRequestListener<Context extends BaseContext>(options: HttpOptions<Context>): http.RequestListener {
   const graphqlPath = options.graphqlPath ?? '/graphql';
   return (req, res) => {
-    void handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
-    });
+    void handle(req, res).catch(() => sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal error'));
   };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -38,20 +53,38 @@ export function createRequestListener<Context extends BaseContext>(options: Http
       res.end(JSON.stringify({ errors: [{ message: `not found; GraphQL is served at ${graphqlPath}` }] }));
       return;
     }
+    const method = (req.method ?? 'GET').toUpperCase();
     const body = await readBody(req);
-    if (body === TOO_LARGE) {
-      res.writeHead(413, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: 'request body too large', extensions: { code: 'BAD_USER_INPUT' } }] }));
+    if (body === TOO_LARGE || body === TOO_LARGE_ABORTED) {
+      sendError(
+        res,
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `Request body too large: ${TOO_LARGE_REASON}.`,
+        { reason: TOO_LARGE_REASON, limitBytes: MAX_BODY_BYTES },
+        // Not drained to its end: the connection cannot carry another request.
+        body === TOO_LARGE_ABORTED ? { connection: 'close' } : {},
+      );
       return;
     }
     let parsed: unknown = undefined;
-    if (body.length > 0) {
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
+    if (method === 'POST') {
+      const contentType = req.headers['content-type'];
+      const essence = contentType?.split(';')[0]?.trim().toLowerCase();
+      // Without a content type the body stays unread: Apollo's CSRF prevention refuses the request (400).
+      if (essence !== undefined && essence !== 'application/json') {
+        sendError(res, 415, 'BAD_REQUEST', 'Unsupported content type: send GraphQL requests as application/json.', {
+          reason: `content-type ${essence || '(empty)'} is not application/json`,
+        });
         return;
+      }
+      if (essence !== undefined && body.length > 0) {
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          sendError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON', { reason: 'the request body is not valid JSON' });
+          return;
+        }
       }
     }
     const headers = new HeaderMap();
@@ -59,8 +92,8 @@ export function createRequestListener<Context extends BaseContext>(options: Http
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const response = await options.server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body: parsed },
-      context: () => options.context(req),
+      httpGraphQLRequest: { method, headers, search: url.search, body: parsed },
+      context: () => options.context(req, body),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -74,23 +107,90 @@ export function createRequestListener<Context extends BaseContext>(options: Http
 }
 
 const TOO_LARGE = Symbol('too large');
+const TOO_LARGE_ABORTED = Symbol('too large, not drained');
 
-function readBody(req: http.IncomingMessage): Promise<string | typeof TOO_LARGE> {
+function readBody(req: http.IncomingMessage): Promise<string | typeof TOO_LARGE | typeof TOO_LARGE_ABORTED> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_DRAIN_BYTES) {
+      req.pause();
+      resolve(TOO_LARGE_ABORTED);
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(TOO_LARGE);
-        req.destroy();
-        return;
+      if (size > MAX_DRAIN_BYTES) {
+        req.pause();
+        req.removeAllListeners('data');
+        resolve(TOO_LARGE_ABORTED);
+      } else if (size > MAX_BODY_BYTES) {
+        chunks.length = 0; // over the limit: read on to the end, keep nothing
+      } else {
+        chunks.push(chunk);
       }
-      chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? TOO_LARGE : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+const isProduction = (nodeEnv: string | undefined) => nodeEnv === 'production';
+
+/**
+ * Apollo Server options at the protocol edge, the same for the gateway and every subgraph. CSRF
+ * prevention stays on; in production (NODE_ENV=production, as Apollo Server itself reads it) errors
+ * carry no schema details ("Did you mean …" suggestions).
+ */
+export function edgeServerOptions(nodeEnv = process.env['NODE_ENV']) {
+  return { csrfPrevention: true, hideSchemaDetailsFromClientErrors: isProduction(nodeEnv) } as const;
+}
+
+/**
+ * The protocol-edge plugins: an operationName the document does not contain is a 400 (not a 500 from
+ * a later plugin or the query planner); in production no landing page (nor its CDN-loaded IDE, which
+ * shows the server version) and no field suggestions in any error, including variable errors.
+ */
+export function edgePlugins<Context extends BaseContext>(nodeEnv = process.env['NODE_ENV']): ApolloServerPlugin<Context>[] {
+  const plugins: ApolloServerPlugin<Context>[] = [operationResolution<Context>()];
+  if (isProduction(nodeEnv)) plugins.push(ApolloServerPluginLandingPageDisabled() as ApolloServerPlugin<Context>, noSuggestions<Context>());
+  return plugins;
+}
+
+/** graphql-js' own messages, answered before any other plugin sees an operation that is not there. */
+function operationResolution<Context extends BaseContext>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, request }) {
+          if (operation) return;
+          const names = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
+          const message = request.operationName
+            ? `Unknown operation named "${request.operationName}".`
+            : names === 0
+              ? 'Must provide an operation.'
+              : 'Must provide operation name if query contains multiple operations.';
+          throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+        },
+      };
+    },
+  };
+}
+
+const SUGGESTION = / ?Did you mean .*$/s;
+
+function noSuggestions<Context extends BaseContext>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : response.body.initialResult.errors;
+          for (const error of errors ?? []) (error as { message: string }).message = error.message.replace(SUGGESTION, '');
+        },
+      };
+    },
+  };
 }
 
 /** Starts listening and returns the base URL (port 0 picks a free port). */

@@ -1,6 +1,7 @@
 export * from './actor';
 export * from './actor-context';
 export * from './audit-chain';
+export * from './audit-checkpoint';
 export * from './audit-recorder';
 export * from './context';
 export * from './errors';

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { openDatabase, readDbConfig } from '@vartija/db';
 import type { JWK } from 'jose';
 import { z } from 'zod';
-import { ActorContextVerifier } from './actor-context';
+import Redis from 'ioredis';
+import { ActorContextVerifier, MemoryReplayCache, RedisReplayCache } from './actor-context';
 import { parseCursorSecret, setCursorSecret } from './cursor';
 import type { Subgraph, SubgraphRuntime } from './subgraph-server';
 
@@ -25,6 +26,8 @@ const configSchema = z.object({
         ctx.addIssue({ code: 'custom', message: (error as Error).message });
       }
     }),
+  /** Used actor contexts are remembered here when the subgraph runs replicated; in memory without it. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   // Shared with the gateway and `npm run token`, wherever the process is started from.
   DEV_KEYS_PATH: z.string().default(path.join(__dirname, '..', '..', '..', '.data', 'dev-keys.json')),
 }).superRefine((env, ctx) => {
@@ -67,11 +70,14 @@ export function runSubgraph(name: string, defaultPort: number, create: (runtime:
     }
     const database = await openDatabase({ url: dbConfig.DATABASE_URL, poolSize: dbConfig.DATABASE_POOL_SIZE });
     await database.migrate();
-    const subgraph = await create({ database, verifier: await ActorContextVerifier.fromJwk(actorContextKey(config)) });
+    const replay = config.REDIS_URL ? new RedisReplayCache(new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 })) : new MemoryReplayCache();
+    const verifier = await ActorContextVerifier.fromJwk(actorContextKey(config), replay);
+    const subgraph = await create({ database, verifier });
     const url = await subgraph.listen(config.PORT ?? defaultPort, config.HOST);
     console.log(`${name} subgraph listening on ${url}/graphql`);
     const stop = async () => {
       await subgraph.stop();
+      await verifier.close();
       await database.close();
       process.exit(0);
     };

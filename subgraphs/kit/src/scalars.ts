@@ -11,11 +11,14 @@ export class InvalidScalarValue {
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_REASON = 'must be a calendar date written YYYY-MM-DD, e.g. 2024-05-31';
-const DATE_TIME_REASON = 'must be an ISO 8601 instant, e.g. 2024-05-31T12:00:00Z';
+/** Years the database stores as written (PostgreSQL has no year 0; the register has no use for antiquity). */
+const MIN_YEAR = 1800;
+const inRange = (value: string) => Number(value.slice(0, 4)) >= MIN_YEAR;
+const DATE_REASON = 'must be a calendar date from 1800 on, written YYYY-MM-DD, e.g. 2024-05-31';
+const DATE_TIME_REASON = 'must be an ISO 8601 instant from 1800 on, e.g. 2024-05-31T12:00:00Z';
 
 function parseDate(value: unknown): string | InvalidScalarValue {
-  if (typeof value === 'string' && DATE_RE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  if (typeof value === 'string' && DATE_RE.test(value) && inRange(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
     const roundTrip = new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10);
     if (roundTrip === value) return value;
   }
@@ -31,7 +34,7 @@ export const DateScalar = new GraphQLScalarType<string | InvalidScalarValue, str
 });
 
 function parseDateTime(value: unknown): Date | InvalidScalarValue {
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && inRange(value)) {
     const date = new Date(value);
     if (!Number.isNaN(date.getTime())) return date;
   }

@@ -7,15 +7,16 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { subject } from '@casl/ability';
 import type { Database, Db } from '@vartija/db';
-import { type DocumentNode, type GraphQLFormattedError, parse } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLFormattedError, parse } from 'graphql';
 import { ACTOR_CONTEXT_HEADER, ActorContextError, type ActorContextVerifier } from './actor-context';
 import { guardArguments } from './argument-guard';
 import type { Actor } from './actor';
 import { type AuditSink, DbAuditSink, GroupCommitAuditSink } from './audit-chain';
+import type { AuditCheckpoints } from './audit-checkpoint';
 import { AuditRecorder, type AuditTarget } from './audit-recorder';
 import type { RequestContext } from './context';
 import { forbidden, unauthenticated } from './errors';
-import { closeServer, createRequestListener, listen } from './http';
+import { closeServer, createRequestListener, edgePlugins, edgeServerOptions, listen } from './http';
 import { type AppAbility, defineAbilityFor, grantKeyOfRule, type PolicyGrant } from './policy/ability';
 import { RowGrants } from './policy/row-grants';
 import { DateScalar, DateTimeScalar } from './scalars';
@@ -49,6 +50,8 @@ export interface SubgraphRuntime {
   verifier: Pick<ActorContextVerifier, 'verify'>;
   /** Where access-log batches go; the database chain unless a benchmark baseline says otherwise. */
   auditSink?: AuditSink;
+  /** Signed checkpoints of the access-log chain (the audit subgraph makes and checks them); none without. */
+  auditCheckpoints?: AuditCheckpoints;
   /**
    * Replaces the policy. Only the benchmark's no-security baseline sets it (test/bench); no
    * configuration or entry point of the product does.
@@ -106,8 +109,9 @@ export async function createSubgraph<Loaders>(
     schema,
     includeStacktraceInErrorResponses: false,
     formatError: safeError,
+    ...edgeServerOptions(),
     // Inline traces would copy error details into every response to the gateway.
-    plugins: [failClosedAudit<Context>(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [...edgePlugins<Context>(), failClosedAudit<Context>(), ApolloServerPluginInlineTraceDisabled()],
   });
   await server.start();
 
@@ -115,12 +119,14 @@ export async function createSubgraph<Loaders>(
     createRequestListener<Context>({
       server,
       ready: () => runtime.database.ping(),
-      async context(req) {
+      async context(req, body) {
         const header = req.headers[ACTOR_CONTEXT_HEADER];
         let actor: Actor;
         try {
-          actor = await runtime.verifier.verify(Array.isArray(header) ? header[0] : header);
+          // Bound to this exact request and good once: a captured context cannot be replayed.
+          actor = await runtime.verifier.verify(Array.isArray(header) ? header[0] : header, { method: req.method, body });
         } catch (error) {
+          if (error instanceof GraphQLError) throw error; // the replay cache is unavailable: 503, not 401
           throw unauthenticated(error instanceof ActorContextError ? error.message : 'actor context rejected');
         }
         const ability = (runtime.abilityFor ?? defineAbilityFor)(actor);

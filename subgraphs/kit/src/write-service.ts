@@ -51,9 +51,12 @@ export class AuditedWrite {
    * the actor cannot see is returned with `visible: false`, and any refusal on it answers NOT_FOUND
    * too (see authorizeOn), so a write never tells whether a client exists.
    */
-  async client(clientId: string, _action: Action, _entityType: Subject = 'Client'): Promise<ClientSubject> {
+  async client(clientId: string, _action: Action, _entityType: Subject = 'Client', unknown: () => Error = () => notFound('Client', clientId)): Promise<ClientSubject> {
     const row = isUuid(clientId) ? await this.loadClient(clientId) : undefined;
-    if (!row) throw notFound('Client', clientId);
+    // Another organisation's client is, for staff, an unknown id (`unknown`: the answer for the id the
+    // caller gave): naming it in a DENIED entry would tell the caller's auditors who is a client there.
+    // (A partner writes about its commissioning region's clients.)
+    if (!row || (this.actor.kind === 'USER' && row.organisationId !== this.actor.organisationId)) throw unknown();
     // `attach` is for rows within the actor's row scope; an invisible client is visible through no grant.
     if (!row.visible) return { ...row, clientId: row.id, via: [] };
     const [withVia] = await this.ctx.grants.attach('Client', [{ ...row, clientId: row.id }], this.tx);
@@ -99,10 +102,22 @@ export class AuditedWrite {
     return grant;
   }
 
-  /** A change: one entry naming the fields written (never their values), under the allowing grant. */
+  /**
+   * A change: one entry naming the fields written (never their values), under the allowing grant.
+   * Staged until the work succeeds, so a write that is rolled back leaves no CREATE/UPDATE entry.
+   */
   change(target: AuditTarget, fields: readonly string[], action: AuditAction, grant?: PolicyGrant): void {
-    this.ctx.audit.recordChange(grant ? { ...target, unitId: grant.unitId ?? target.unitId, role: grant.role } : target, fields, action);
+    this.staged.push(() =>
+      this.ctx.audit.recordChange(grant ? { ...target, unitId: grant.unitId ?? target.unitId, role: grant.role } : target, fields, action),
+    );
   }
+
+  /** Hands the staged changes to the request's recorder (called once the work has succeeded). */
+  commitChanges(): void {
+    for (const record of this.staged.splice(0)) record();
+  }
+
+  private readonly staged: (() => void)[] = [];
 
   deny(action: Action, target: AuditTarget, reason: string): void {
     this.ctx.audit.record(target, null, AUDIT_ACTION[action], 'DENIED', reason);
@@ -129,7 +144,9 @@ export class AuditedWrite {
 /** Runs `work` in one transaction and writes its log entries in it: no change without its entry. */
 export async function audited<T>(ctx: RequestContext<unknown>, work: (write: AuditedWrite) => Promise<T>): Promise<T> {
   return ctx.db.transaction(async (tx) => {
-    const result = await work(new AuditedWrite(tx, ctx));
+    const write = new AuditedWrite(tx, ctx);
+    const result = await work(write);
+    write.commitChanges();
     await ctx.audit.flush(tx);
     return result;
   });

@@ -58,7 +58,7 @@ export class ServiceRecordService {
       const store = new ServiceWriteStore(w.tx);
       const current = isUuid(id) ? await store.placementById(id) : undefined;
       if (!current) throw notFound('Placement', id);
-      const client = await w.client(current.clientId, 'update', 'Placement');
+      const client = await w.client(current.clientId, 'update', 'Placement', () => notFound('Placement', id));
       const target = { entityType: 'Placement', entityId: id, clientId: current.clientId, unitId: current.unitId };
       const visible = await store.placement(id, this.ctx.loaders.scope.placement);
       const grant = w.authorizeOn({ ...client, visible: Boolean(visible) }, 'update', 'Placement', current, ['endsOn'], target, () =>

@@ -47,10 +47,38 @@ export type AuditActorKind =
   | 'SYSTEM'
   | 'USER';
 
+/** The newest checkpoint a verification compared the chain with. */
+export type AuditChainCheckpoint = {
+  __typename?: 'AuditChainCheckpoint';
+  /** When the checkpoint was signed. */
+  at: Scalars['DateTime']['output'];
+  /** When the checkpointed entry was written. */
+  entryAt: Scalars['DateTime']['output'];
+  /** The signing key (JWK kid). */
+  keyId: Scalars['String']['output'];
+  /** The entry number signed (AuditEntry.id). */
+  seq: Scalars['Int']['output'];
+  /**
+   * Whether the chain still holds the checkpointed entry with the signed hash; false when it does not,
+   * or when the verification stopped at an earlier break.
+   */
+  verified: Scalars['Boolean']['output'];
+};
+
 export type AuditChainVerification = {
   __typename?: 'AuditChainVerification';
   /** The auditor's organisation's entries among those checked. */
   checkedEntries: Scalars['Int']['output'];
+  /**
+   * The newest signed checkpoint in the range that the chain was compared with; null when there is
+   * none (none made yet). Entries after it are not yet anchored outside the database.
+   */
+  checkpoint: Maybe<AuditChainCheckpoint>;
+  /**
+   * Signed checkpoints the chain matched. Checkpoints of entries removed by a recorded retention run
+   * (older than its cutoff and the retention period) are not compared.
+   */
+  checkpointsChecked: Scalars['Int']['output'];
   /** When the first bad entry was written; null when it is missing or another organisation's. */
   firstBadAt: Maybe<Scalars['DateTime']['output']>;
   /**
@@ -63,11 +91,34 @@ export type AuditChainVerification = {
    * widened by one entry at each end to check the links.
    */
   fromSeq: Maybe<Scalars['Int']['output']>;
+  /**
+   * Checkpoint files in the range that cannot be trusted: not signed by a configured key, altered,
+   * renamed or damaged. Any makes ok false.
+   */
+  invalidCheckpoints: Scalars['Int']['output'];
   /** Whether the whole chain in the range is intact (every organisation's entries are hashed). */
   ok: Scalars['Boolean']['output'];
   /** What is wrong, for a person to act on. */
   reason: Maybe<Scalars['String']['output']>;
   toSeq: Maybe<Scalars['Int']['output']>;
+};
+
+/** A signed anchor of the access log outside the database: the chain head at a moment. */
+export type AuditCheckpoint = {
+  __typename?: 'AuditCheckpoint';
+  /** When the checkpoint was signed. */
+  at: Scalars['DateTime']['output'];
+  /** False when the head had not moved since the newest checkpoint, which is returned instead. */
+  created: Scalars['Boolean']['output'];
+  /** When the checkpointed entry was written. */
+  entryAt: Scalars['DateTime']['output'];
+  /** The signing key (JWK kid). */
+  keyId: Scalars['String']['output'];
+  /**
+   * The entry number signed (the head then; AuditEntry.id). It may be another organisation's entry,
+   * which is not shown.
+   */
+  seq: Scalars['Int']['output'];
 };
 
 export type AuditEntry = {
@@ -165,6 +216,18 @@ export type ClientAccessReportRow = {
   unitId: Maybe<Scalars['ID']['output']>;
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Signs the chain head (its entry number and hash) with the checkpoint key, which the database does not
+   * hold, and keeps the checkpoint outside the database (AUDIT_CHECKPOINT_DIR). From then on
+   * verifyAuditChain reports it if any entry up to that point is removed or rewritten, by the database
+   * owner too. The audit service also does this every AUDIT_CHECKPOINT_INTERVAL_SECONDS. Refused
+   * (CONFLICT) when the log contradicts an earlier checkpoint. AUDITOR or REGISTRAR; logged.
+   */
+  createAuditCheckpoint: AuditCheckpoint;
+};
+
 export type Organisation = {
   __typename?: 'Organisation';
   id: Scalars['ID']['output'];
@@ -208,10 +271,12 @@ export type Query = {
   clientAccessReport: ClientAccessReport;
   /**
    * Recomputes the hash chain over [from, to) (the whole kept log without a range) and names the first
-   * entry that was modified, inserted or deleted. The chain runs through every organisation's entries and
-   * all of them are checked, but counts and entry numbers are of the auditor's organisation's entries
-   * only: a break at another organisation's entry is reported without naming it. AUDITOR only; the
-   * query itself is logged.
+   * entry that was modified, inserted or deleted. The chain is also compared with the signed checkpoints
+   * kept outside the database: an entry removed from the end (the head set back) or rewritten with its
+   * hashes recomputed shows as a disagreement with a checkpoint, and a checkpoint file that is not validly
+   * signed is reported. The chain runs through every organisation's entries and all of them are checked,
+   * but counts and entry numbers are of the auditor's organisation's entries only: a break at another
+   * organisation's entry is reported without naming it. AUDITOR only; the query itself is logged.
    */
   verifyAuditChain: AuditChainVerification;
 };
@@ -348,8 +413,10 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AuditAction: AuditAction;
   AuditActorKind: AuditActorKind;
-  AuditChainVerification: ResolverTypeWrapper<AuditChainVerification>;
+  AuditChainCheckpoint: ResolverTypeWrapper<AuditChainCheckpoint>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AuditChainVerification: ResolverTypeWrapper<AuditChainVerification>;
+  AuditCheckpoint: ResolverTypeWrapper<AuditCheckpoint>;
   AuditEntry: ResolverTypeWrapper<AuditEntryModelModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuditEntryConnection: ResolverTypeWrapper<AuditEntryConnectionModelModel>;
@@ -361,6 +428,7 @@ export type ResolversTypes = ResolversObject<{
   ClientAccessReportRow: ResolverTypeWrapper<ClientAccessReportRow>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Organisation: ResolverTypeWrapper<Organisation>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -373,8 +441,10 @@ export type ResolversParentTypes = ResolversObject<{
   ActorDayCount: ActorDayCount;
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
-  AuditChainVerification: AuditChainVerification;
+  AuditChainCheckpoint: AuditChainCheckpoint;
   Boolean: Scalars['Boolean']['output'];
+  AuditChainVerification: AuditChainVerification;
+  AuditCheckpoint: AuditCheckpoint;
   AuditEntry: AuditEntryModelModel;
   ID: Scalars['ID']['output'];
   AuditEntryConnection: AuditEntryConnectionModelModel;
@@ -385,6 +455,7 @@ export type ResolversParentTypes = ResolversObject<{
   ClientAccessReportRow: ClientAccessReportRow;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  Mutation: Record<PropertyKey, never>;
   Organisation: Organisation;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
@@ -404,14 +475,33 @@ export type ActorDayCountResolvers<ContextType = Context, ParentType extends Res
   day?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
 }>;
 
+export type AuditChainCheckpointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditChainCheckpoint'] = ResolversParentTypes['AuditChainCheckpoint']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  entryAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  keyId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  verified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type AuditChainVerificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditChainVerification'] = ResolversParentTypes['AuditChainVerification']> = ResolversObject<{
   checkedEntries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  checkpoint?: Resolver<Maybe<ResolversTypes['AuditChainCheckpoint']>, ParentType, ContextType>;
+  checkpointsChecked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   firstBadAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   firstBadSeq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   fromSeq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  invalidCheckpoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   toSeq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type AuditCheckpointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditCheckpoint'] = ResolversParentTypes['AuditCheckpoint']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  entryAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  keyId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type AuditEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
@@ -485,6 +575,10 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createAuditCheckpoint?: Resolver<ResolversTypes['AuditCheckpoint'], ParentType, ContextType>;
+}>;
+
 export type OrganisationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Organisation'] = ResolversParentTypes['Organisation']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
@@ -508,7 +602,9 @@ export type UnitResolvers<ContextType = Context, ParentType extends ResolversPar
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   ActorDayCount?: ActorDayCountResolvers<ContextType>;
+  AuditChainCheckpoint?: AuditChainCheckpointResolvers<ContextType>;
   AuditChainVerification?: AuditChainVerificationResolvers<ContextType>;
+  AuditCheckpoint?: AuditCheckpointResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
   AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
@@ -517,6 +613,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ClientAccessReportRow?: ClientAccessReportRowResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Mutation?: MutationResolvers<ContextType>;
   Organisation?: OrganisationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -7,5 +7,5 @@ export const verifyAuditChain: QueryResolvers['verifyAuditChain'] = async (_root
   const to = asDate(args.to);
   assertOrdered(from, to);
   logAuditorQuery(ctx, 'verifyAuditChain');
-  return ctx.loaders.store.verifyChain({ from, to });
+  return ctx.loaders.store.verifyChain({ from, to }, undefined, ctx.loaders.checkpoints);
 };

@@ -232,7 +232,11 @@ export type Mutation = {
    * either way and shows only what the caller may read; the existing record is not overwritten.
    */
   createClient: Client;
-  endRelationship: ClientRelationship;
+  /**
+   * Ends a relationship of the caller's unit, today or backdated by at most 31 days (the end date decides
+   * when the client is archived). The answer is the relationship as the caller may still read it.
+   */
+  endRelationship: Maybe<ClientRelationship>;
   /** Issues a partner API token; the secret is in the answer once and stored only as a hash. REGISTRAR only. */
   issueApiToken: IssuedApiToken;
   openRelationship: ClientRelationship;
@@ -247,8 +251,11 @@ export type Mutation = {
    * REGISTRAR. The answer is the client as the caller may read it (null when it may not see the client).
    */
   setAddressNonDisclosure: Maybe<Client>;
-  /** Optimistic concurrency: `version` must be the version read; a stale one gets CONFLICT. */
-  updateClient: Client;
+  /**
+   * Optimistic concurrency: `version` must be the version read; a stale one gets CONFLICT. The answer is
+   * the client as the caller may read it after the change (null for the registrar, who reads no client data).
+   */
+  updateClient: Maybe<Client>;
 };
 
 
@@ -754,14 +761,14 @@ export type MeResolvers<ContextType = Context, ParentType extends ResolversParen
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   assignResponsibleWorker?: Resolver<Maybe<ResolversTypes['ClientRelationship']>, ParentType, ContextType, RequireFields<MutationAssignResponsibleWorkerArgs, 'relationshipId'>>;
   createClient?: Resolver<ResolversTypes['Client'], ParentType, ContextType, RequireFields<MutationCreateClientArgs, 'input'>>;
-  endRelationship?: Resolver<ResolversTypes['ClientRelationship'], ParentType, ContextType, RequireFields<MutationEndRelationshipArgs, 'endedOn' | 'id'>>;
+  endRelationship?: Resolver<Maybe<ResolversTypes['ClientRelationship']>, ParentType, ContextType, RequireFields<MutationEndRelationshipArgs, 'endedOn' | 'id'>>;
   issueApiToken?: Resolver<ResolversTypes['IssuedApiToken'], ParentType, ContextType, RequireFields<MutationIssueApiTokenArgs, 'input'>>;
   openRelationship?: Resolver<ResolversTypes['ClientRelationship'], ParentType, ContextType, RequireFields<MutationOpenRelationshipArgs, 'input'>>;
   registerPersistedOperation?: Resolver<ResolversTypes['PersistedOperation'], ParentType, ContextType, RequireFields<MutationRegisterPersistedOperationArgs, 'document' | 'id'>>;
   revokeApiToken?: Resolver<ResolversTypes['ApiToken'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
   rotateApiToken?: Resolver<ResolversTypes['IssuedApiToken'], ParentType, ContextType, RequireFields<MutationRotateApiTokenArgs, 'id' | 'overlapHours'>>;
   setAddressNonDisclosure?: Resolver<Maybe<ResolversTypes['Client']>, ParentType, ContextType, RequireFields<MutationSetAddressNonDisclosureArgs, 'addressNonDisclosure' | 'clientId'>>;
-  updateClient?: Resolver<ResolversTypes['Client'], ParentType, ContextType, RequireFields<MutationUpdateClientArgs, 'id' | 'input' | 'version'>>;
+  updateClient?: Resolver<Maybe<ResolversTypes['Client']>, ParentType, ContextType, RequireFields<MutationUpdateClientArgs, 'id' | 'input' | 'version'>>;
 }>;
 
 export type OrganisationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Organisation'] = ResolversParentTypes['Organisation'], FederationReferenceType extends FederationReferenceTypes['Organisation'] = FederationReferenceTypes['Organisation']> = ResolversObject<{

@@ -17,7 +17,8 @@ function operationNameOf(document: string): string | null {
 export const registerPersistedOperation: MutationResolvers['registerPersistedOperation'] = (_root, args, ctx) =>
   audited(ctx, async (w) => {
     const target = { entityType: 'PersistedOperation', entityId: null, clientId: null };
-    const grant = w.authorize('create', 'ApiToken', {}, null, target);
+    // Persisted operations are shared, immutable documents: any region's registrar may register one.
+    const grant = w.authorize('create', 'ApiToken', { issuerOrganisationId: w.actor.organisationId }, null, target);
     if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(args.id)) throw badInput('id', 'use 1–100 letters, digits, and _ . : -');
     const operationName = operationNameOf(args.document);
     const sha256 = createHash('sha256').update(args.document, 'utf8').digest('hex');

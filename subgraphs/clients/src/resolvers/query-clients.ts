@@ -1,5 +1,5 @@
 import { cursorCodec, pageSize, toConnection } from '@vartija/kit';
-import { CLIENT_SORT, clientChannel, clientTarget, listScope } from '../client-channels';
+import { CLIENT_SORT, clientChannel, clientTarget, listScope, normaliseCode, recordRefusedLookup } from '../client-channels';
 import { cursorOfClient } from '../client-store';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
@@ -14,6 +14,10 @@ export const clients: QueryResolvers['clients'] = async (_root, { filter, first,
   const rows = await loaders.store.page(filter, scope, size + 1, after ? cursors.decode(after) : null).then(loaders.grants.of('Client'));
   for (const row of rows) loaders.client.prime(row.id, row);
   channel.recordMatches(rows.slice(0, size), clientTarget);
+  // A code that matched nothing the actor may read: a refused look-up of the clients that bear it.
+  if (filter?.personalIdentityCode && rows.length === 0 && !after) {
+    await recordRefusedLookup(ctx, { code: normaliseCode(filter.personalIdentityCode) }, 'personalIdentityCode', 'PERSONAL_ID');
+  }
   const totalCount = async () => {
     if (!channel.filtered) return loaders.store.count(filter, scope);
     // A filtered count is a use of every matched client's data: each is logged.

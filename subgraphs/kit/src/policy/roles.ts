@@ -78,9 +78,10 @@ function unitWrites(g: GrantRules) {
   // responsible worker or a lifted non-disclosure chosen by the worker.
   b.can('create', 'Client', [...WRITABLE_CLIENT_FIELDS, 'unitId', 'startedOn'], ownUnit);
   b.can('create', 'Client', ['addressNonDisclosure'], { ...ownUnit, addressNonDisclosure: true });
-  // Opening a relationship by client id is for clients the actor already sees; others come by intake.
-  b.can('create', 'ClientRelationship', ['clientId', 'unitId', 'startedOn'], { ...ownUnit, clientVisible: true });
-  b.can('update', 'ClientRelationship', ['endedOn'], ownUnit);
+  // Opening a relationship by client id is for clients this grant already sees (`via`: the client's
+  // grants): a client seen only through another grant — or another unit — comes by intake, logged.
+  b.can('create', 'ClientRelationship', ['clientId', 'unitId', 'startedOn'], { ...ownUnit, ...g.via });
+  b.can('update', 'ClientRelationship', ['endedOn'], { ...ownUnit, ...g.via });
   const contact = fieldsOf('Client', 'CONTACT');
   const nonContact = WRITABLE_CLIENT_FIELDS.filter((f) => !contact.includes(f));
   b.can('update', 'Client', nonContact, g.via);
@@ -116,8 +117,8 @@ export function manager(g: GrantRules) {
   b.can('update', 'Client', WRITABLE_CLIENT_FIELDS, g.via);
   b.can('correct', 'Document', { unitId: unit });
   // The facts read rules depend on are the manager's to set, for clients the unit serves.
-  b.can('update', 'ClientRelationship', ['responsibleWorkerId'], { unitId: unit });
-  b.can('create', 'ClientRelationship', ['responsibleWorkerId'], { unitId: unit, clientVisible: true });
+  b.can('update', 'ClientRelationship', ['responsibleWorkerId'], { unitId: unit, ...g.via });
+  b.can('create', 'ClientRelationship', ['responsibleWorkerId'], { unitId: unit, ...g.via });
   b.can('update', 'Client', ['addressNonDisclosure'], { servingUnitIds: unit });
 }
 
@@ -162,7 +163,8 @@ export function auditor(g: GrantRules) {
 
 export function registrar(g: GrantRules) {
   const { b, actor, clock } = g;
-  b.can(['access', 'read', 'create', 'update'], 'ApiToken');
+  // Partner tokens the region issued: another region's registrar neither sees nor touches them.
+  b.can(['access', 'read', 'create', 'update'], 'ApiToken', { issuerOrganisationId: actor.organisationId });
   // The archive: clients whose every relationship ended beyond the window, found by name or code.
   b.can('access', 'Client', { organisationId: actor.organisationId, archivedAsOf: cutoffDate(clock.today, DEFAULT_WINDOW_MONTHS) });
   b.can('read', 'Client', [...fieldsOf('Client', 'IDENTITY'), ...fieldsOf('Client', 'PERSONAL_ID')], g.via);
@@ -173,7 +175,10 @@ export function registrar(g: GrantRules) {
 
 export function partner(g: GrantRules) {
   const { b, actor, clock } = g;
-  const active = activeCommissionOf(actor.organisationId, clock);
+  // A token reaches the commissions of the region that issued it, no other (fail closed without one).
+  if (!actor.issuerOrganisationId) return;
+  const ofIssuer = { client: { $elemMatch: { organisationId: actor.issuerOrganisationId } } };
+  const active = activeCommissionOf(actor.organisationId, clock).map((c) => ({ ...c, ...ofIssuer }));
   const scopes = new Set(actor.scopes);
   canEach(b, 'access', 'Client', through('commissions', active));
   canEach(b, 'access', 'Commission', active);
@@ -195,7 +200,7 @@ export function partner(g: GrantRules) {
       b.can('read', type, fieldsOf(type, 'WELFARE', 'HEALTH'), g.via);
     }
     b.can('read', 'CareDay', fieldsOf('CareDay', 'WELFARE'), g.via);
-    b.can('access', 'Invoice', { providerOrganisationId: actor.organisationId });
+    b.can('access', 'Invoice', { providerOrganisationId: actor.organisationId, paymentCommitment: { $elemMatch: ofIssuer } });
     b.can('read', 'Invoice', fieldsOf('Invoice', 'FINANCIAL'), g.via);
   }
   if (scopes.has('documents:read')) {
@@ -206,6 +211,7 @@ export function partner(g: GrantRules) {
     b.can('read', ['Document', 'DocumentRevision'], [...fieldsOf('Document', 'CASE_RECORD'), ...fieldsOf('DocumentRevision', 'CASE_RECORD')], g.via);
   }
   if (scopes.has('documents:write')) {
-    b.can('create', 'Document', { type: 'REPORT', authorOrganisationId: actor.organisationId, commissionId: { $ne: null } });
+    // Only for a client the token sees (`via`), under an active commission found by the write service.
+    b.can('create', 'Document', { type: 'REPORT', authorOrganisationId: actor.organisationId, commissionId: { $ne: null }, ...g.via });
   }
 }

@@ -85,6 +85,7 @@ const TABLES: Partial<Record<Subject, { table: PgTable; relations: Record<string
   Disclosure: { table: t.disclosures, relations: { client: toClient } },
   DataSubjectRequest: { table: t.dataSubjectRequests, relations: { client: toClient } },
   AuditEntry: { table: t.entries, relations: { client: toClient } },
+  ApiToken: { table: t.apiTokens, relations: {} },
 };
 
 /** The table that holds a subject's rows. */

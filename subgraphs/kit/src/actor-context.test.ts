@@ -1,0 +1,125 @@
+import { GraphQLError } from 'graphql';
+import Redis from 'ioredis';
+import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import type { Actor } from './actor';
+import {
+  ActorContextError,
+  ActorContextSigner,
+  ActorContextVerifier,
+  MemoryReplayCache,
+  RedisReplayCache,
+  requestBodyDigest,
+} from './actor-context';
+
+const actor: Actor = {
+  kind: 'USER',
+  id: '00000000-0000-4000-8000-00000000000a',
+  login: 'sw-child',
+  organisationId: '00000000-0000-4000-8000-0000000000a0',
+  grants: [],
+  scopes: [],
+  purpose: 'CLIENT_WORK',
+  emergency: false,
+  intent: 'VIEW',
+  requestId: '00000000-0000-4000-8000-000000000001',
+  operationName: 'ClientPage',
+  callerAddress: null,
+};
+const body = JSON.stringify({ query: 'query ($id: ID!) { client(id: $id) { id displayName } }', variables: { id: actor.id } });
+const POST = (b = body) => ({ method: 'POST', body: b });
+
+let privateJwk: JWK;
+let publicJwk: JWK;
+beforeAll(async () => {
+  const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  privateJwk = { ...(await exportJWK(pair.privateKey)), kid: 'test' };
+  publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'test' };
+});
+
+async function reason(run: Promise<unknown>): Promise<string> {
+  try {
+    await run;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ActorContextError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the context to be refused');
+}
+
+describe('actor context bound to one request', () => {
+  it('is accepted once, for its exact body, by POST', async () => {
+    const signer = await ActorContextSigner.fromJwk(privateJwk);
+    const verifier = await ActorContextVerifier.fromJwk(publicJwk);
+    const token = await signer.sign(actor, body);
+    await expect(reason(verifier.verify(token, POST(body.replace('displayName', 'personalIdentityCode'))))).resolves.toMatch(/another request/);
+    await expect(reason(verifier.verify(token, { method: 'GET', body }))).resolves.toMatch(/another request/);
+    await expect(verifier.verify(token, POST())).resolves.toEqual(actor);
+    await expect(reason(verifier.verify(token, POST()))).resolves.toMatch(/already been used/);
+  });
+
+  it('gives every signature its own jti and the digest of its body', async () => {
+    const signer = await ActorContextSigner.fromJwk(privateJwk);
+    const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string; bdy: string };
+    const [a, b] = await Promise.all([signer.sign(actor, body), signer.sign(actor, body)]);
+    expect(claims(a!).jti).not.toBe(claims(b!).jti);
+    expect(claims(a!).bdy).toBe(requestBodyDigest(body));
+  });
+
+  it('refuses a context without a body digest or jti (the old, replayable kind)', async () => {
+    const verifier = await ActorContextVerifier.fromJwk(publicJwk);
+    const old = await new SignJWT({ act: actor })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setIssuer('vartija-gateway')
+      .setAudience('vartija-subgraph')
+      .setJti(actor.requestId)
+      .setIssuedAt()
+      .setExpirationTime('30s')
+      .sign(await importJWK(privateJwk, 'EdDSA'));
+    await expect(reason(verifier.verify(old, POST()))).resolves.toMatch(/bdy claim/);
+  });
+
+  it('refuses a context that lives longer than five minutes (the replay cache would have to keep it)', async () => {
+    const longLived = await ActorContextSigner.fromJwk(privateJwk, 3600);
+    const verifier = await ActorContextVerifier.fromJwk(publicJwk);
+    await expect(reason(verifier.verify(await longLived.sign(actor, body), POST()))).resolves.toMatch(/too long/);
+  });
+
+  it('forgets a jti only after the context has expired', async () => {
+    const cache = new MemoryReplayCache();
+    const soon = Date.now() + 50;
+    await expect(cache.firstUse('a', soon)).resolves.toBe(true);
+    await expect(cache.firstUse('a', soon)).resolves.toBe(false);
+    await new Promise((r) => setTimeout(r, 80));
+    await expect(cache.firstUse('a', Date.now() + 1_000)).resolves.toBe(true);
+  });
+});
+
+describe('replicated subgraph: used contexts in Redis', () => {
+  const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+  it('refuses on one replica a context already used on another', async () => {
+    const signer = await ActorContextSigner.fromJwk(privateJwk);
+    const replicaA = await ActorContextVerifier.fromJwk(publicJwk, new RedisReplayCache(new Redis(redisUrl)));
+    const replicaB = await ActorContextVerifier.fromJwk(publicJwk, new RedisReplayCache(new Redis(redisUrl)));
+    try {
+      const token = await signer.sign(actor, body);
+      await expect(replicaA.verify(token, POST())).resolves.toEqual(actor);
+      await expect(reason(replicaB.verify(token, POST()))).resolves.toMatch(/already been used/);
+      const other = await signer.sign(actor, body);
+      await expect(replicaB.verify(other, POST())).resolves.toEqual(actor);
+      await expect(reason(replicaA.verify(other, POST()))).resolves.toMatch(/already been used/);
+    } finally {
+      await replicaA.close();
+      await replicaB.close();
+    }
+  });
+
+  it('fails closed with SERVICE_UNAVAILABLE when Redis cannot be reached', async () => {
+    const redis = { set: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')), quit: async () => 'OK' } as unknown as Redis;
+    const verifier = await ActorContextVerifier.fromJwk(publicJwk, new RedisReplayCache(redis));
+    const token = await (await ActorContextSigner.fromJwk(privateJwk)).sign(actor, body);
+    const refused = await verifier.verify(token, POST()).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(GraphQLError);
+    expect((refused as GraphQLError).extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', http: { status: 503 } });
+  });
+});
