@@ -2,7 +2,7 @@ import { openDatabase, readDbConfig } from '@vartija/db';
 import { generateCheckpointKey } from '@vartija/kit';
 import { sql } from 'drizzle-orm';
 import { AuditStore } from './audit-store';
-import { CheckpointRefused, createCheckpoint } from './checkpoint';
+import { CheckpointRefused, createCheckpoint, NothingToCheckpoint } from './checkpoint';
 import { auditCheckpointsFromEnv } from './checkpoint-config';
 
 const USAGE = `Usage: npm run audit:checkpoint [-- --verify | --generate-key]
@@ -60,7 +60,7 @@ async function main() {
         : `The chain head has not moved since the checkpoint ${checkpoint.name} (entry ${checkpoint.seq}); nothing new to sign.`,
     );
   } catch (error) {
-    if (error instanceof CheckpointRefused) {
+    if (error instanceof CheckpointRefused || error instanceof NothingToCheckpoint) {
       console.error(`No checkpoint was made: ${error.message}`);
       process.exitCode = 1;
       return;

@@ -4,6 +4,9 @@ import { sql } from 'drizzle-orm';
 import { AuditStore } from './audit-store';
 
 /** The chain contradicts an earlier checkpoint, or has nothing to sign: no checkpoint is made. */
+/** The log is empty: nothing to sign yet (not an alarm). */
+export class NothingToCheckpoint extends Error {}
+
 export class CheckpointRefused extends Error {
   override name = 'CheckpointRefused';
 }
@@ -25,7 +28,7 @@ export async function createCheckpoint(db: Queryable, checkpoints: AuditCheckpoi
   const store = new AuditStore(db, () => sql`true`);
   const previous = await checkpoints.latest();
   const head = await store.chainHeadEntry();
-  if (head.seq < 1) throw new CheckpointRefused('the access log is empty: there is nothing to checkpoint yet');
+  if (head.seq < 1) throw new NothingToCheckpoint('the access log is empty: there is nothing to checkpoint yet');
   if (head.entryHash !== head.hash) {
     throw new CheckpointRefused(
       head.entryHash === null
@@ -75,7 +78,7 @@ export function startPeriodicCheckpoints(
     running = createCheckpoint(db, checkpoints)
       .then(() => undefined)
       .catch((error: unknown) => {
-        if (stopped) return;
+        if (stopped || error instanceof NothingToCheckpoint) return;
         const refused = error instanceof CheckpointRefused;
         log(
           JSON.stringify({

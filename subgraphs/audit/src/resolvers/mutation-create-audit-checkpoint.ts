@@ -1,6 +1,6 @@
 import { appError } from '@vartija/kit';
 import { logAuditLogAction, requireCheckpointer } from '../auditor';
-import { CheckpointRefused, createCheckpoint } from '../checkpoint';
+import { CheckpointRefused, createCheckpoint, NothingToCheckpoint } from '../checkpoint';
 import type { MutationResolvers } from '../generated/resolvers-types';
 
 export const createAuditCheckpoint: MutationResolvers['createAuditCheckpoint'] = async (_root, _args, ctx) => {
@@ -14,7 +14,7 @@ export const createAuditCheckpoint: MutationResolvers['createAuditCheckpoint'] =
     logAuditLogAction(ctx, 'createAuditCheckpoint', `checkpoint of entry ${checkpoint.seq}${created ? '' : ' (unchanged)'}: ${checkpoint.name}`);
     return { seq: checkpoint.seq, at: checkpoint.at, entryAt: checkpoint.entryAt, keyId: checkpoint.keyId, created };
   } catch (error) {
-    if (!(error instanceof CheckpointRefused)) throw error;
+    if (!(error instanceof CheckpointRefused || error instanceof NothingToCheckpoint)) throw error;
     logAuditLogAction(ctx, 'createAuditCheckpoint', `refused: ${error.message}`);
     throw appError('CONFLICT', `No checkpoint was made: ${error.message}`);
   }
