@@ -49,8 +49,16 @@ const partnerToken: Actor = {
   kind: 'PARTNER',
   id: '6f6f6f6f-0000-4000-8000-000000000002',
   login: null,
+  // The region that issued the token: a token reaches that region's commissions only.
+  issuerOrganisationId: '6f6f6f6f-0000-4000-8000-0000000000aa',
   scopes: ['clients:read', 'services:read', 'documents:read', 'documents:write'],
 };
+
+describe('a partner token without an issuing region', () => {
+  it('has no rules at all (fail closed)', () => {
+    expect(defineAbilityFor({ ...partnerToken, issuerOrganisationId: null }).rules).toEqual([]);
+  });
+});
 
 const unitGrant = (role: Role, unit = UNIT_A) => grant(role, UNIT_ROLES.includes(role) ? unit : null);
 const ACTORS: readonly [string, Actor][] = [
