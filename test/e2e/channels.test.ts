@@ -20,28 +20,12 @@ import { clientRelationships, clients, DEMO, makePersonalIdentityCode } from '@v
 import { rowsOf } from '@vartija/kit';
 import { and, eq, sql } from 'drizzle-orm';
 import type { GraphQLFormattedError } from 'graphql';
-import { startTestStack, type TestStack } from '../testkit';
+import { ACTIVE_LOGINS, type ActiveLogin, startTestStack, type TestStack } from '../testkit';
 import { call, codesOf, decodedCursor, type Entry, errorShape, LIST, type ListPage, logOf, uuidsIn, walk } from './channels/requests';
 import { CATEGORY, filterFields, type ListFilter, Oracle, type Persona, personaOf, World } from './channels/world';
 
-const LOGINS = [
-  'sw-child',
-  'sw-family',
-  'sw-adult',
-  'mgr-child',
-  'student-child',
-  'billing',
-  'dpo',
-  'admin',
-  'majakka',
-  'sw-adult-student',
-  'mgr-family-sw-child',
-  'billing-student',
-  'dpo-student',
-  'sw-b',
-  'dpo-b',
-] as const;
-type Login = (typeof LOGINS)[number];
+const LOGINS = ACTIVE_LOGINS;
+type Login = ActiveLogin;
 
 const C = DEMO.clients;
 const UNIT = {

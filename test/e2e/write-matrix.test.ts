@@ -38,7 +38,7 @@ import { rowsOf } from '@vartija/kit';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { GraphQLFormattedError } from 'graphql';
-import { codesOf, startTestStack, type TestStack } from '../testkit';
+import { ACTIVE_LOGINS, type ActiveLogin, codesOf, startTestStack, type TestStack } from '../testkit';
 
 let t: TestStack;
 const db = () => t.database.db;
@@ -97,24 +97,8 @@ function validGrantsOf(login: UserLogin): PersonaGrant[] {
     .map((g) => ({ role: g.role as Role, unit: g.unit ? UNIT_OF_CODE.get(g.unit)! : null, org: g.organisation }));
 }
 
-const PERSONA_LOGINS = [
-  'sw-child',
-  'sw-family',
-  'sw-adult',
-  'mgr-child',
-  'student-child',
-  'billing',
-  'dpo',
-  'admin',
-  'majakka',
-  'sw-adult-student',
-  'mgr-family-sw-child',
-  'billing-student',
-  'dpo-student',
-  'sw-b',
-  'dpo-b',
-] as const;
-type PersonaLogin = (typeof PERSONA_LOGINS)[number];
+const PERSONA_LOGINS = ACTIVE_LOGINS;
+type PersonaLogin = ActiveLogin;
 
 const PERSONAS: Record<PersonaLogin, Persona> = Object.fromEntries(
   PERSONA_LOGINS.map((login): [string, Persona] => {

@@ -17,6 +17,26 @@ import { createTestDatabase } from './database';
 export { DEMO };
 export type Persona = StaffLogin;
 
+/** Every persona that can act today (student-ended cannot), the partner token included: the rows of the tables. */
+export const ACTIVE_LOGINS = [
+  'sw-child',
+  'sw-family',
+  'sw-adult',
+  'mgr-child',
+  'student-child',
+  'billing',
+  'dpo',
+  'admin',
+  'majakka',
+  'sw-adult-student',
+  'mgr-family-sw-child',
+  'billing-student',
+  'dpo-student',
+  'sw-b',
+  'dpo-b',
+] as const;
+export type ActiveLogin = (typeof ACTIVE_LOGINS)[number];
+
 export interface ExecuteOptions<TVariables> {
   query: string | TypedDocumentNode<unknown, TVariables>;
   variables?: TVariables;
@@ -48,7 +68,7 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export interface TestStackOptions extends Partial<Pick<StackOptions, 'grantCacheMs' | 'maxTokenAgeSeconds' | 'idleTimeoutSeconds' | 'tokenClockSkewSeconds' | 'oidc' | 'auditSink' | 'auditCheckpoints' | 'redisUrl'>> {
+export interface TestStackOptions extends Partial<Pick<StackOptions, 'grantCacheMs' | 'maxTokenAgeSeconds' | 'idleTimeoutSeconds' | 'tokenClockSkewSeconds' | 'oidc' | 'auditSink' | 'auditCheckpoints' | 'redisUrl' | 'maxOperationCost' | 'staffRateLimitPerMinute'>> {
   now?: Date;
 }
 
