@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'drizzle-orm';
@@ -47,21 +47,62 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/**
+ * Connections that are lost are replaced, never fatal. postgres.js opens connections lazily and
+ * handles a connection's socket errors itself (a connection lost under a transaction needs the repair
+ * of `drizzle/scripts/patch-postgres.cjs`, checked below): a connection terminated while idle (a
+ * restart, `pg_terminate_backend`, a network cut) is dropped and the next query on it connects again;
+ * a query in flight on it fails with the error (PostgresError 57P01, CONNECTION_CLOSED, ECONNRESET),
+ * which the services answer as SERVICE_UNAVAILABLE (an access-log write as AUDIT_UNAVAILABLE). No
+ * error of a connection surfaces as an event nobody listens to. Tuned here: how fast the pool is back.
+ */
+const CONNECTION_OPTIONS = {
+  onnotice: () => {},
+  connection: { application_name: 'vartija' },
+  // A database that does not answer is reported within seconds, not after postgres.js' 30 s.
+  connect_timeout: 5,
+  // Seconds before a connection that failed `attempt` times in a row tries again: 0.05, 0.1, 0.2 …
+  // at most 2 (postgres.js' default grows to 20 s, so a pool that failed a few times during an
+  // outage would stay away long after the database returned).
+  backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 2),
+} satisfies postgres.Options<Record<string, postgres.PostgresType>>;
+
+const DRIVER_REPAIR_MARK = 'vartija: closed-socket repair';
+let driverChecked = false;
+
+/**
+ * Whether the loaded postgres.js carries the repair of `drizzle/scripts/patch-postgres.cjs` (run by
+ * `npm ci` as the root postinstall): without it, a connection lost under a transaction crashes the
+ * process from inside the driver, where no handler of ours can catch it.
+ */
+export function postgresDriverRepaired(): boolean {
+  try {
+    return readFileSync(path.join(path.dirname(require.resolve('postgres')), 'connection.js'), 'utf8').includes(DRIVER_REPAIR_MARK);
+  } catch {
+    return false;
+  }
+}
+
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const statements = new StatementCounter();
   if (options.url) {
-    const client = postgres(options.url, {
-      max: options.poolSize ?? 10,
-      onnotice: () => {},
-      connection: { application_name: 'vartija' },
-    });
+    if (!driverChecked && !postgresDriverRepaired()) {
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'postgres.js is not repaired: a database connection lost under a transaction can crash this process. Run npm ci, or node drizzle/scripts/patch-postgres.cjs',
+        }),
+      );
+    }
+    driverChecked = true;
+    const client = postgres(options.url, { max: options.poolSize ?? 10, ...CONNECTION_OPTIONS });
     const db = drizzlePostgres(client, { schema, logger: statements, casing: 'snake_case' }) as unknown as Db;
     return {
       db,
       kind: 'postgres',
       statements,
       async migrate() {
-        const lockClient = postgres(options.url!, { max: 1, onnotice: () => {} });
+        const lockClient = postgres(options.url!, { max: 1, ...CONNECTION_OPTIONS });
         try {
           await lockClient`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
           await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder });

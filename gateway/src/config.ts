@@ -1,5 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_OPERATION_COST } from './demand-control';
+
+/** Requests per minute per staff user: far above what a person at a screen sends, well below a script. */
+export const DEFAULT_STAFF_RATE_LIMIT_PER_MINUTE = 300;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.string().url();
@@ -28,10 +32,14 @@ const schema = z
     IDLE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(30 * 60),
     /** How far a staff token's issue time (iat) may lie ahead of the gateway's clock, seconds. */
     TOKEN_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
-    /** Redis for partner rate-limit counters and idle sign-out state shared by gateway replicas; in memory without it. */
+    /** Redis for partner and staff rate-limit counters and idle sign-out state shared by gateway replicas; in memory without it. */
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
     /** How long grants read from the access schema are reused, milliseconds. */
     GRANT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    /** Highest estimated cost of one operation (demand control, @cost / @listSize); above it COST_ESTIMATED_TOO_EXPENSIVE. */
+    MAX_OPERATION_COST: z.coerce.number().int().positive().default(DEFAULT_MAX_OPERATION_COST),
+    /** Requests per minute per staff user (Redis when REDIS_URL is set); 0 = no limit. */
+    STAFF_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(DEFAULT_STAFF_RATE_LIMIT_PER_MINUTE),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { auditCheckpointsFromEnv } from '@vartija/audit';
 import { DEMO_PARTNER_TOKEN, isSeeded, openDatabase, PERSONAS, readDbConfig, seedDemoWorld } from '@vartija/db';
+import { installProcessGuards } from '@vartija/kit';
 import { readGatewayConfig } from './config';
 import { loadOrCreateDevKeys } from './dev-keys';
 import { startStack } from './stack';
@@ -8,6 +9,8 @@ import { DEFAULT_SUPERGRAPH_PATH, type SubgraphName } from './subgraph-list';
 
 /** `npm start`: migrate, seed an empty database, run the four subgraphs and the gateway in one process. */
 async function main() {
+  // A lost connection (database, Redis) is logged, never the end of the process.
+  installProcessGuards('vartija');
   const dbConfig = readDbConfig();
   const config = readGatewayConfig();
   if (config.NODE_ENV === 'production') {
@@ -35,6 +38,8 @@ async function main() {
     maxTokenAgeSeconds: config.TOKEN_MAX_AGE_SECONDS,
     idleTimeoutSeconds: config.IDLE_TIMEOUT_SECONDS,
     tokenClockSkewSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
+    maxOperationCost: config.MAX_OPERATION_COST,
+    staffRateLimitPerMinute: config.STAFF_RATE_LIMIT_PER_MINUTE,
     ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
     auditCheckpoints: await auditCheckpointsFromEnv(),
   });

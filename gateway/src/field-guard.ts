@@ -116,6 +116,8 @@ export function fieldGuardPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       let removed = new Map<string, Removed>();
+      // An operation refused before execution (cost, rate limit) fetched nothing: nothing to restore or log.
+      let executed = false;
       return {
         async didResolveOperation(requestContext) {
           const { contextValue, schema } = requestContext;
@@ -129,8 +131,11 @@ export function fieldGuardPlugin(): ApolloServerPlugin<GatewayContext> {
           mutable.document = result.document;
           mutable.queryHash = createHash('sha256').update(print(result.document)).digest('hex');
         },
+        async executionDidStart() {
+          executed = true;
+        },
         async willSendResponse({ contextValue, response }) {
-          if (removed.size === 0 || response.body.kind !== 'single') return;
+          if (!executed || removed.size === 0 || response.body.kind !== 'single') return;
           const single = response.body.singleResult;
           const refusals: Refusal[] = [];
           const errors = restoreForbiddenFields(single.data, removed, refusals);

@@ -15,14 +15,18 @@ import {
   edgeServerOptions,
   listen,
   safeError,
+  asServiceUnavailable,
+  serviceUnavailable,
 } from '@vartija/kit';
 import { GraphQLError } from 'graphql';
 import type { Authenticator, PartnerToken } from './authenticate';
 import type { RateLimiter } from './rate-limit';
+import { type GatewayLimits, limitPlugins } from './demand-control';
 import { fieldGuardPlugin } from './field-guard';
 import { operationLimitRules } from './operation-limits';
 import { type PersistedOperationStore, persistedOperationsPlugin } from './persisted-operations';
 import type { SubgraphName } from './subgraph-list';
+import { agentFetcher, documentOf, failedFetch, fetchPaths, isQuery, isResetBeforeAnswer, subgraphAgents, withPaths } from './subgraph-fetch';
 
 export interface GatewayContext extends BaseContext {
   actor: Actor;
@@ -42,6 +46,8 @@ export interface GatewayOptions {
   auditSink: AuditSink;
   rateLimiter: RateLimiter;
   persistedOperations: PersistedOperationStore;
+  /** Operation cost budget and the staff rate limit (demand-control.ts); defaults without. */
+  limits?: GatewayLimits;
 }
 
 export interface Gateway {
@@ -50,12 +56,36 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-class ActorContextDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+export class ActorContextDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
+    private readonly serviceName: string,
     private readonly signer: ActorContextSigner,
+    agents: ReturnType<typeof subgraphAgents>,
   ) {
-    super({ url });
+    super({ url, fetcher: agentFetcher(agents) });
+  }
+
+  /**
+   * A subgraph that cannot be reached (or answers with an HTTP error) does not fail the whole request:
+   * its fields are missing from the answer, each with an error naming its path, the service and a
+   * code (SERVICE_UNAVAILABLE), and the other subgraphs' data stays. A query whose connection is reset
+   * before any answer arrives (a kept-alive socket the subgraph was closing) is sent once more —
+   * through `willSendRequest`, so with a fresh single-use actor context; a mutation never is.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    // Only the gateway's own fetches for a client's operation (not health checks or schema loading).
+    if (!('incomingRequestContext' in options)) return super.process(options);
+    const document = documentOf(options.document, options.request.query);
+    const paths = () => fetchPaths(document, options.request.variables);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return withPaths(await super.process(options), paths);
+      } catch (error) {
+        if (attempt === 1 && isQuery(document) && isResetBeforeAnswer(error)) continue;
+        return failedFetch(this.serviceName, error, paths());
+      }
+    }
   }
 
   /**
@@ -98,12 +128,13 @@ function signActorContext(): ApolloServerPlugin<GatewayContext> {
 }
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const agents = subgraphAgents();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new ActorContextDataSource(url, options.signer);
+      return new ActorContextDataSource(url, name, options.signer, agents);
     },
   });
   const server = new ApolloServer<GatewayContext>({
@@ -113,8 +144,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     formatError: safeError,
     validationRules: operationLimitRules(),
     ...edgeServerOptions(),
-    // Edge plugins after the persisted operations (their refusals come first), before any that reads the operation.
-    plugins: [persistedOperationsPlugin(options.persistedOperations), ...edgePlugins<GatewayContext>(), fieldGuardPlugin(), signActorContext()],
+    // Edge plugins after the persisted operations (their refusals come first), before any that reads the operation;
+    // the rate limit and the cost budget before the field guard, so that a refused operation is neither fetched nor logged.
+    plugins: [persistedOperationsPlugin(options.persistedOperations), ...edgePlugins<GatewayContext>(), ...limitPlugins<GatewayContext>(options.rateLimiter, options.limits), fieldGuardPlugin(), signActorContext()],
   });
   await server.start();
 
@@ -128,14 +160,24 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         if (intent !== 'VIEW' && intent !== 'PRINT' && intent !== 'EXPORT') {
           throw new GraphQLError('x-access-intent must be VIEW, PRINT or EXPORT.', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
         }
-        const { actor, token } = await options.authenticator.authenticate(req.headers.authorization, {
-          requestId: randomUUID(),
-          callerAddress: req.socket.remoteAddress ?? null,
-          purpose: Array.isArray(purpose) ? purpose[0] : purpose,
-          emergency: req.headers['x-emergency-access'] === 'true',
-          intent,
-        });
-        if (token) await options.rateLimiter.consume(token.id, token.rateLimitPerMinute);
+        // The access tables (database) and session store (Redis) down: 503 with the reason, not 500.
+        const { actor, token } = await options.authenticator
+          .authenticate(req.headers.authorization, {
+            requestId: randomUUID(),
+            callerAddress: req.socket.remoteAddress ?? null,
+            purpose: Array.isArray(purpose) ? purpose[0] : purpose,
+            emergency: req.headers['x-emergency-access'] === 'true',
+            intent,
+          })
+          .catch((error: unknown) => {
+            throw asServiceUnavailable(error);
+          });
+        if (token) {
+          await options.rateLimiter.consume(token.id, token.rateLimitPerMinute).catch((error: unknown) => {
+            // RATE_LIMITED passes; a counter store that cannot be reached refuses (closed, not open).
+            throw error instanceof GraphQLError ? error : serviceUnavailable('Redis', 'the rate-limit counters (Redis) cannot be reached');
+          });
+        }
         return { actor, ...(token ? { token } : {}), audit: new AuditRecorder(actor, 'gateway', options.auditSink) };
       },
     }),
@@ -147,6 +189,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async stop() {
       await closeServer(httpServer);
       await server.stop();
+      agents.http.destroy();
+      agents.https.destroy();
     },
   };
 }

@@ -3,6 +3,7 @@ export * from './authenticate';
 export * from './compose';
 export * from './config';
 export * from './dev-keys';
+export * from './demand-control';
 export * from './dev-token';
 export * from './gateway-server';
 export * from './stack';

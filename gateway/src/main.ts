@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { openDatabase, readDbConfig } from '@vartija/db';
-import { ActorContextSigner, DbAuditSink, GroupCommitAuditSink } from '@vartija/kit';
+import { ActorContextSigner, DbAuditSink, GroupCommitAuditSink, installProcessGuards } from '@vartija/kit';
 import type { JWK } from 'jose';
 import { AccessStore } from './access-store';
 import { Authenticator } from './authenticate';
@@ -14,6 +14,8 @@ import { DEFAULT_SUPERGRAPH_PATH, SUBGRAPHS, type SubgraphName } from './subgrap
 
 /** The gateway as its own process: subgraphs elsewhere, the access schema on DATABASE_URL. */
 async function main() {
+  // A lost connection (database, Redis, a subgraph) is logged, never the end of the process.
+  installProcessGuards('gateway');
   const config = readGatewayConfig();
   const dbConfig = readDbConfig();
   if (!dbConfig.DATABASE_URL) throw new Error('DATABASE_URL is required to run the gateway on its own (use npm start for the embedded stack).');
@@ -44,6 +46,7 @@ async function main() {
     auditSink: new GroupCommitAuditSink(new DbAuditSink(database.db)),
     rateLimiter: createRateLimiter(config.REDIS_URL),
     persistedOperations: new PersistedOperationStore(database.db),
+    limits: { maxOperationCost: config.MAX_OPERATION_COST, staffRateLimitPerMinute: config.STAFF_RATE_LIMIT_PER_MINUTE },
   });
   console.log(`Vartija gateway listening on ${await gateway.listen(config.GATEWAY_PORT, config.HOST)}/graphql`);
   const stop = async () => {

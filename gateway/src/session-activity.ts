@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import Redis from 'ioredis';
+import { connectRedis } from '@vartija/kit';
+import type Redis from 'ioredis';
 
 /**
  * When a staff session (one token) was last used, for the automatic sign-out. A session's first use
@@ -69,5 +70,5 @@ export class RedisSessionActivity implements SessionActivity {
 /** Redis when REDIS_URL is set (idle sign-out holds across replicas), otherwise in memory. */
 export function createSessionActivity(redisUrl: string | undefined): SessionActivity {
   if (!redisUrl) return new MemorySessionActivity();
-  return new RedisSessionActivity(new Redis(redisUrl, { maxRetriesPerRequest: 2 }));
+  return new RedisSessionActivity(connectRedis(redisUrl, 'gateway idle sign-out'));
 }

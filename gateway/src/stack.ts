@@ -16,6 +16,7 @@ import {
 import { createServicesSubgraph } from '@vartija/services';
 import { AccessStore } from './access-store';
 import { Authenticator } from './authenticate';
+import type { GatewayLimits } from './demand-control';
 import type { DevKeys } from './dev-keys';
 import { createGateway, type Gateway } from './gateway-server';
 import { PersistedOperationStore } from './persisted-operations';
@@ -49,6 +50,13 @@ export interface StackOptions {
   auditSink?: AuditSink;
   /** Signed checkpoints of the access log, for the audit subgraph; none without. */
   auditCheckpoints?: AuditCheckpoints;
+  /** Highest estimated operation cost (MAX_OPERATION_COST); the default budget without. */
+  maxOperationCost?: number;
+  /**
+   * Requests per minute per staff user (STAFF_RATE_LIMIT_PER_MINUTE). Unset: no staff limit, for tests and
+   * benchmarks that send many requests as one persona; `npm start` and the gateway process set it.
+   */
+  staffRateLimitPerMinute?: number;
 }
 
 export interface Stack {
@@ -129,6 +137,7 @@ export async function startGateway(
     auditSink: options.auditSink ?? new GroupCommitAuditSink(new DbAuditSink(options.database.db)),
     rateLimiter,
     persistedOperations: new PersistedOperationStore(options.database.db),
+    limits: limitsOf(options),
   });
   const gatewayUrl = await gateway.listen(port, options.host ?? '127.0.0.1');
   return {
@@ -141,3 +150,8 @@ export async function startGateway(
     },
   };
 }
+
+const limitsOf = (options: Pick<StackOptions, 'maxOperationCost' | 'staffRateLimitPerMinute'>): GatewayLimits => ({
+  ...(options.maxOperationCost !== undefined ? { maxOperationCost: options.maxOperationCost } : {}),
+  ...(options.staffRateLimitPerMinute !== undefined ? { staffRateLimitPerMinute: options.staffRateLimitPerMinute } : {}),
+});

@@ -2,8 +2,10 @@ import { startTestStack, type TestStack } from '../testkit';
 
 let t: TestStack;
 beforeAll(async () => {
-  // A long grant cache keeps the authentication query out of the counted requests.
-  t = await startTestStack({ grantCacheMs: 60_000 });
+  // A long grant cache keeps the authentication query out of the counted requests. The list asks for every
+  // nested list of 50 clients (care days of each placement too), far over the default operation budget
+  // (priced 51,251): this test is about SQL per list level, not demand control, so it raises the budget.
+  t = await startTestStack({ grantCacheMs: 60_000, maxOperationCost: 100_000 });
 });
 afterAll(() => t?.close());
 

@@ -4,6 +4,8 @@ import postgres from 'postgres';
 
 export interface TestDatabase {
   database: Database;
+  /** The database's postgres:// URL (PostgreSQL only; undefined for PGlite). */
+  url?: string;
   /** Drops what was created for this test file. */
   dispose(): Promise<void>;
 }
@@ -28,6 +30,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await database.migrate();
   return {
     database,
+    url: url.toString(),
     async dispose() {
       await database.close();
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type ApolloServerPlugin, type BaseContext, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, Kind } from 'graphql';
+import { RETRY_AFTER_SECONDS, unavailableDependency } from './failures';
 
 /** Largest accepted request body (the documents' 500,000-character `body` fits, with room). */
 export const MAX_BODY_BYTES = 1_000_000;
@@ -28,6 +29,15 @@ function sendError(res: http.ServerResponse, status: number, code: string, messa
   res.end(JSON.stringify({ errors: [{ message, extensions: { code, ...extra } }] }));
 }
 
+/**
+ * How long a server keeps an idle keep-alive connection open. Longer than the gateway's agent keeps an
+ * idle socket to a subgraph (`SUBGRAPH_AGENT_IDLE_MS` in the gateway), so that it is always the
+ * gateway that closes an idle connection, never a subgraph closing one the gateway is about to reuse
+ * (which reset the first request after a pause). Also longer than the usual 60 s of a load balancer
+ * in front of the gateway.
+ */
+export const SERVER_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 const TOO_LARGE_REASON = `the request body exceeds the limit of ${MAX_BODY_BYTES.toLocaleString('en-US')} bytes`;
 
 /**
@@ -37,7 +47,16 @@ const TOO_LARGE_REASON = `the request body exceeds the limit of ${MAX_BODY_BYTES
 export function createRequestListener<Context extends BaseContext>(options: HttpOptions<Context>): http.RequestListener {
   const graphqlPath = options.graphqlPath ?? '/graphql';
   return (req, res) => {
-    void handle(req, res).catch(() => sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal error'));
+    void handle(req, res).catch((error: unknown) => {
+      const dependency = unavailableDependency(error, null);
+      if (dependency) {
+        sendError(res, 503, 'SERVICE_UNAVAILABLE', `Service unavailable: ${dependency} cannot be reached. Try again in a few seconds.`, { dependency }, {
+          'retry-after': String(RETRY_AFTER_SECONDS),
+        });
+      } else {
+        sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal error');
+      }
+    });
   };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -153,7 +172,7 @@ export function edgeServerOptions(nodeEnv = process.env['NODE_ENV']) {
  * shows the server version) and no field suggestions in any error, including variable errors.
  */
 export function edgePlugins<Context extends BaseContext>(nodeEnv = process.env['NODE_ENV']): ApolloServerPlugin<Context>[] {
-  const plugins: ApolloServerPlugin<Context>[] = [operationResolution<Context>()];
+  const plugins: ApolloServerPlugin<Context>[] = [operationResolution<Context>(), unavailableStatus<Context>()];
   if (isProduction(nodeEnv)) plugins.push(ApolloServerPluginLandingPageDisabled() as ApolloServerPlugin<Context>, noSuggestions<Context>());
   return plugins;
 }
@@ -178,6 +197,29 @@ function operationResolution<Context extends BaseContext>(): ApolloServerPlugin<
   };
 }
 
+/**
+ * An answer with no data because a dependency is down is `503` with `Retry-After`, not `200` (nor
+ * `500`): when SERVICE_UNAVAILABLE is among the errors and the data is null, or every root field is.
+ * An answer that still carries data (one subgraph down, the others answering) stays `200`, its
+ * errors naming the paths that are missing.
+ */
+function unavailableStatus<Context extends BaseContext>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (!errors?.some((e) => e.extensions?.['code'] === 'SERVICE_UNAVAILABLE')) return;
+          if (data && Object.values(data).some((value) => value !== null)) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+        },
+      };
+    },
+  };
+}
+
 const SUGGESTION = / ?Did you mean .*$/s;
 
 function noSuggestions<Context extends BaseContext>(): ApolloServerPlugin<Context> {
@@ -196,6 +238,9 @@ function noSuggestions<Context extends BaseContext>(): ApolloServerPlugin<Contex
 /** Starts listening and returns the base URL (port 0 picks a free port). */
 export function listen(server: http.Server, port: number, host = '127.0.0.1'): Promise<string> {
   return new Promise((resolve, reject) => {
+    server.keepAliveTimeout = SERVER_KEEP_ALIVE_TIMEOUT_MS;
+    // Headers of a request on a kept-alive connection may take as long as the connection may idle.
+    server.headersTimeout = SERVER_KEEP_ALIVE_TIMEOUT_MS + 1_000;
     server.once('error', reject);
     server.listen(port, host, () => {
       const address = server.address() as AddressInfo;

@@ -5,6 +5,8 @@ export * from './audit-checkpoint';
 export * from './audit-recorder';
 export * from './context';
 export * from './errors';
+export * from './failures';
+export * from './redis';
 export * from './http';
 export * from './pagination';
 export * from './policy/ability';

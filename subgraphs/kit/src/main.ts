@@ -3,9 +3,10 @@ import path from 'node:path';
 import { openDatabase, readDbConfig } from '@vartija/db';
 import type { JWK } from 'jose';
 import { z } from 'zod';
-import Redis from 'ioredis';
 import { ActorContextVerifier, MemoryReplayCache, RedisReplayCache } from './actor-context';
 import { parseCursorSecret, setCursorSecret } from './cursor';
+import { installProcessGuards } from './failures';
+import { connectRedis } from './redis';
 import type { Subgraph, SubgraphRuntime } from './subgraph-server';
 
 const configSchema = z.object({
@@ -58,6 +59,8 @@ function cursorSecret(config: z.infer<typeof configSchema>): string | null {
 
 /** Runs one subgraph as its own process against DATABASE_URL (how it is deployed and scaled out). */
 export function runSubgraph(name: string, defaultPort: number, create: (runtime: SubgraphRuntime) => Promise<Subgraph>) {
+  // A lost connection is logged, never the end of the process.
+  installProcessGuards(name);
   const start = async () => {
     const parsed = configSchema.safeParse(process.env);
     if (!parsed.success) throw new Error(`Invalid ${name} configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -70,7 +73,7 @@ export function runSubgraph(name: string, defaultPort: number, create: (runtime:
     }
     const database = await openDatabase({ url: dbConfig.DATABASE_URL, poolSize: dbConfig.DATABASE_POOL_SIZE });
     await database.migrate();
-    const replay = config.REDIS_URL ? new RedisReplayCache(new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 })) : new MemoryReplayCache();
+    const replay = config.REDIS_URL ? new RedisReplayCache(connectRedis(config.REDIS_URL, `${name} actor-context replay check`)) : new MemoryReplayCache();
     const verifier = await ActorContextVerifier.fromJwk(actorContextKey(config), replay);
     const subgraph = await create({ database, verifier });
     const url = await subgraph.listen(config.PORT ?? defaultPort, config.HOST);

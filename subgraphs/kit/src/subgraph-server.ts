@@ -16,6 +16,7 @@ import type { AuditCheckpoints } from './audit-checkpoint';
 import { AuditRecorder, type AuditTarget } from './audit-recorder';
 import type { RequestContext } from './context';
 import { forbidden, unauthenticated } from './errors';
+import { errorSummary, serviceUnavailable, unavailableDependency } from './failures';
 import { closeServer, createRequestListener, edgePlugins, edgeServerOptions, listen } from './http';
 import { type AppAbility, defineAbilityFor, grantKeyOfRule, type PolicyGrant } from './policy/ability';
 import { RowGrants } from './policy/row-grants';
@@ -192,20 +193,33 @@ const KNOWN_CODES = new Set([
   'BAD_USER_INPUT',
   'CONFLICT',
   'RATE_LIMITED',
+  'COST_ESTIMATED_TOO_EXPENSIVE',
   'AUDIT_UNAVAILABLE',
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE',
+  'SERVICE_UNAVAILABLE',
 ]);
 
-/** Unexpected errors (database, bugs) can carry personal data in their message: never pass them on. */
+/**
+ * Unexpected errors (database, bugs) can carry personal data in their message: never pass them on.
+ * A dependency that is down (the database: a lost, refused or terminated connection) is answered as
+ * SERVICE_UNAVAILABLE with the reason, at the field's path; anything else as INTERNAL_SERVER_ERROR.
+ */
 export function safeError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.['code'];
   if (typeof code === 'string' && KNOWN_CODES.has(code)) {
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
+  }
+  const dependency = unavailableDependency(error);
+  if (dependency) {
+    logUnexpected(error, `${dependency} unavailable`);
+    const unavailable = serviceUnavailable(dependency);
+    const { http: _http, ...extensions } = unavailable.extensions;
+    return { message: unavailable.message, ...(formatted.path ? { path: formatted.path } : {}), extensions };
   }
   logUnexpected(error);
   return {
@@ -219,13 +233,8 @@ export function safeError(formatted: GraphQLFormattedError, error?: unknown): Gr
  * Server log for unexpected errors: the error class, SQLSTATE and stack frames only. Messages are
  * left out because database errors quote the values (personal data) that caused them.
  */
-function logUnexpected(error: unknown): void {
+function logUnexpected(error: unknown, msg = 'unexpected error'): void {
   if (process.env['VARTIJA_DEBUG_ERRORS'] === '1') console.error(error);
-  let root: unknown = error;
-  while (root && typeof root === 'object' && 'originalError' in root && (root as { originalError?: unknown }).originalError) {
-    root = (root as { originalError: unknown }).originalError;
-  }
-  const e = root as { name?: string; code?: string; stack?: string } | undefined;
-  const frames = (e?.stack ?? '').split('\n').filter((l) => l.trim().startsWith('at ')).slice(0, 5).join(' | ');
-  console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', name: e?.name, sqlState: e?.code, frames }));
+  const { name, code, frames } = errorSummary(error);
+  console.error(JSON.stringify({ level: 'error', msg, name, sqlState: code, frames }));
 }
