@@ -18,7 +18,9 @@
  *    query and error, so a new socket starts clean (else the first query after reconnecting fails
  *    with the old session's error, and `sql.end()` waits for ever);
  *  - a transaction whose connection closed rejects its further statements (the ROLLBACK among them)
- *    at once, never sending them on the connection after it has been reconnected for someone else.
+ *    at once, never sending them on the connection after it has been reconnected for someone else;
+ *  - a connection lost while it reads the array types (right after connecting) no longer leaves that
+ *    query's rejection unhandled, which also ended the process.
  */
 const { readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
@@ -57,6 +59,12 @@ const CONNECTION = [
     result = new Result()\n`,
   ],
   [
+    '        return fetchArrayTypes()\n',
+    `        // ${MARK}: a connection lost while it reads the array types has already rejected the query
+        // waiting for it; the types query's own rejection must not go unhandled (which ends the process).
+        return fetchArrayTypes().catch(() => undefined)\n`,
+  ],
+  [
     '    clearImmediate(nextWriteTimer)\n    if (socket) {\n',
     `    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null // ${MARK}\n    if (socket) {\n`,
   ],
@@ -78,15 +86,17 @@ const INDEX = [
   ],
 ];
 
+/** Applies each replacement not applied yet (so that a repair added later reaches an installed copy). */
 function patchFile(file, replacements) {
   const text = readFileSync(file, 'utf8');
-  if (text.includes(MARK)) return false;
   let patched = text;
   for (const [from, to] of replacements) {
+    if (patched.includes(to)) continue;
     const at = patched.indexOf(from);
     if (at < 0 || patched.indexOf(from, at + 1) >= 0) throw new Error(`${file}: expected exactly one ${JSON.stringify(from)}`);
     patched = patched.slice(0, at) + to + patched.slice(at + from.length);
   }
+  if (patched === text) return false;
   writeFileSync(file, patched);
   return true;
 }

@@ -1192,11 +1192,11 @@ async function runPersona(persona: Persona, cells: Cell[]): Promise<Map<Cell, Ob
     for (const cell of batch) if (observed.get(cell)!.summary.changes.length > 0) sharedFixtures.delete(`${persona.login}/${cell.target}`);
   }
 
-  // A request the gateway lost on its way to a subgraph (a reset connection: INTERNAL_SERVER_ERROR, nothing
+  // A request the gateway lost on its way to a subgraph (a reset connection: INTERNAL_SERVER_ERROR or SERVICE_UNAVAILABLE, nothing
   // written, nothing logged) says nothing about the policy: such a cell is tried once more, and reported.
   for (const cell of cells) {
     const { summary } = observed.get(cell)!;
-    if (summary.answer !== 'INTERNAL_SERVER_ERROR' || summary.changes.length + summary.writes.length + summary.denied.length > 0) continue;
+    if (!['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE'].includes(summary.answer) || summary.changes.length + summary.writes.length + summary.denied.length > 0) continue;
     LOST_REQUESTS.push(`${persona.login} › ${cell.title}`);
     if (cell.answer === 'ALLOWED') await run([cell], () => withFreshClients([cell]));
     else await run([cell], () => Promise.all([prepare(cell, null)]));
