@@ -89,7 +89,7 @@ export class ClientService {
   updateClient(id: string, version: number, fields: Parameters<typeof toClientColumns>[0]): Promise<string> {
     const columns = toClientColumns(fields);
     return this.run(async (w, store) => {
-      const client = await w.client(id, 'update');
+      const client = await w.client(id);
       const target = { entityType: 'Client', entityId: id, clientId: id };
       const grant = w.authorizeOn(client, 'update', 'Client', client, changedFields(columns), target);
       const updated = await store.updateClient(id, version, columns);
@@ -106,7 +106,7 @@ export class ClientService {
   /** Address non-disclosure (turvakielto) is set or lifted only by a manager of a serving unit, or the registrar. */
   setAddressNonDisclosure(id: string, value: boolean): Promise<string> {
     return this.run(async (w, store) => {
-      const client = await w.client(id, 'update');
+      const client = await w.client(id);
       const target = { entityType: 'Client', entityId: id, clientId: id };
       const grant = w.authorizeOn(client, 'update', 'Client', client, ['addressNonDisclosure'], target);
       if (!(await store.updateClient(id, client.version, { addressNonDisclosure: value }))) throw changedMeanwhile();
@@ -117,7 +117,7 @@ export class ClientService {
 
   openRelationship(input: { clientId: string; unitId: string; startedOn?: string | null; responsibleWorkerId?: string | null }): Promise<string> {
     return this.run(async (w, store) => {
-      const client = await w.client(input.clientId, 'create', 'ClientRelationship');
+      const client = await w.client(input.clientId);
       const target = { entityType: 'ClientRelationship', entityId: null, clientId: client.id, unitId: input.unitId };
       const fields = ['clientId', 'unitId', 'startedOn', ...(input.responsibleWorkerId ? ['responsibleWorkerId'] : [])];
       const row = { unitId: input.unitId, via: client.via, organisationId: client.organisationId };
@@ -181,7 +181,7 @@ export class ClientService {
     const found = isUuid(id) ? await store.relationship(id, this.ctx.loaders.scope.relationship) : undefined;
     const unknown = () => notFound('ClientRelationship', id);
     if (!found) throw unknown();
-    const client = await w.client(found.clientId, 'update', 'ClientRelationship', unknown);
+    const client = await w.client(found.clientId, unknown);
     // The relationship's own grants (`via`): staff change only relationships their grant sees — an
     // archived one, or another unit's, is unknown to them.
     const [seen] = found.visible ? await this.ctx.grants.attach('ClientRelationship', [found], w.tx) : [{ ...found, via: [] as string[] }];

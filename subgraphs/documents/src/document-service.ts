@@ -23,7 +23,7 @@ export class DocumentService {
   recordDocument(input: RecordDocumentCommand): Promise<string> {
     return audited(this.ctx, async (w) => {
       const store = new DocumentWriteStore(w.tx);
-      const client = await w.client(input.clientId, 'create', 'Document');
+      const client = await w.client(input.clientId);
       const [relationship] = isUuid(input.unitId) ? await store.relationships(client.id, input.unitId) : [];
       // A partner writes under its commission from the unit; staff within the unit's relationship.
       const commission =
@@ -60,7 +60,7 @@ export class DocumentService {
       if (!current) {
         // A document the actor cannot see answers like an unknown id; the attempt is logged with its client.
         const hidden = isUuid(id) ? await store.document(id, sql`TRUE`) : undefined;
-        if (hidden && (w.actor.kind === 'PARTNER' || (await w.client(hidden.clientId, 'correct', 'Document').catch(() => null)))) {
+        if (hidden && (w.actor.kind === 'PARTNER' || (await w.client(hidden.clientId).catch(() => null)))) {
           w.deny('correct', { entityType: 'Document', entityId: id, clientId: hidden.clientId }, 'document not visible to the actor');
         }
         throw notFound('Document', id);

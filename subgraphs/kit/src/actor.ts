@@ -47,11 +47,6 @@ export function rolesOf(actor: Actor): Role[] {
   return [...new Set(actor.grants.map((g) => g.role))];
 }
 
-/** Units in which the actor holds one of the given roles. */
-export function unitsWithRole(actor: Actor, roles: readonly Role[]): string[] {
-  return [...new Set(actor.grants.filter((g) => g.unitId && roles.includes(g.role)).map((g) => g.unitId!))];
-}
-
 /** The default purpose of use (käyttötarkoitus) when the caller states none. */
 export function defaultPurpose(kind: Actor['kind'], roles: readonly Role[]): string {
   if (kind === 'PARTNER') return 'COMMISSIONED_SERVICE';

@@ -51,7 +51,7 @@ export class AuditedWrite {
    * the actor cannot see is returned with `visible: false`, and any refusal on it answers NOT_FOUND
    * too (see authorizeOn), so a write never tells whether a client exists.
    */
-  async client(clientId: string, _action: Action, _entityType: Subject = 'Client', unknown: () => Error = () => notFound('Client', clientId)): Promise<ClientSubject> {
+  async client(clientId: string, unknown: () => Error = () => notFound('Client', clientId)): Promise<ClientSubject> {
     const row = isUuid(clientId) ? await this.loadClient(clientId) : undefined;
     // Another organisation's client is, for staff, an unknown id (`unknown`: the answer for the id the
     // caller gave): naming it in a DENIED entry would tell the caller's auditors who is a client there.

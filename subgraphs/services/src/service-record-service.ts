@@ -26,7 +26,7 @@ export class ServiceRecordService {
 
   recordDecision(input: DecisionCommand, fields: readonly string[]): Promise<string> {
     return audited(this.ctx, async (w) => {
-      const client = await w.client(input.clientId, 'create', 'Decision');
+      const client = await w.client(input.clientId);
       const target = { entityType: 'Decision', entityId: null, clientId: client.id, unitId: input.unitId };
       const grant = w.authorizeOn(client, 'create', 'Decision', { unitId: input.unitId, servingUnitIds: client.servingUnitIds }, null, target);
       const decision = await new ServiceWriteStore(w.tx).insertDecision({
@@ -41,7 +41,7 @@ export class ServiceRecordService {
   recordPlacement(input: PlacementCommand, fields: readonly string[]): Promise<string> {
     return audited(this.ctx, async (w) => {
       const store = new ServiceWriteStore(w.tx);
-      const client = await w.client(input.clientId, 'create', 'Placement');
+      const client = await w.client(input.clientId);
       const target = { entityType: 'Placement', entityId: null, clientId: client.id, unitId: input.unitId };
       const grant = w.authorizeOn(client, 'create', 'Placement', { unitId: input.unitId, servingUnitIds: client.servingUnitIds }, null, target);
       if (input.providerOrganisationId && !(await store.organisationExists(input.providerOrganisationId))) {
@@ -58,7 +58,7 @@ export class ServiceRecordService {
       const store = new ServiceWriteStore(w.tx);
       const current = isUuid(id) ? await store.placementById(id) : undefined;
       if (!current) throw notFound('Placement', id);
-      const client = await w.client(current.clientId, 'update', 'Placement', () => notFound('Placement', id));
+      const client = await w.client(current.clientId, () => notFound('Placement', id));
       const target = { entityType: 'Placement', entityId: id, clientId: current.clientId, unitId: current.unitId };
       const visible = await store.placement(id, this.ctx.loaders.scope.placement);
       const grant = w.authorizeOn({ ...client, visible: Boolean(visible) }, 'update', 'Placement', current, ['endsOn'], target, () =>
