@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organisations, units } from './clients';
 
 /** Users, their role grants and partner API tokens: who may act, read on every request. */
@@ -22,8 +22,28 @@ export const users = accessSchema.table('users', {
   /** `sub` claim of the OIDC issuer; null for users who only sign in with the development key. */
   externalSubject: text('external_subject').unique(),
   active: boolean('active').notNull().default(true),
+  version: integer('version').notNull().default(1),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Käyttö- ja vaitiolositoumus (seeds 003, 004): the written use and confidentiality commitment a user
+ * signs before any grant of theirs takes effect.
+ */
+export const userCommitments = accessSchema.table(
+  'user_commitments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    signedOn: date('signed_on').notNull(),
+    /** Where the signed paper or document is kept (e.g. a case number). */
+    documentReference: text('document_reference'),
+    recordedBy: uuid('recorded_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('user_commitments_user_idx').on(t.userId)],
+);
 
 /** A role held in a unit (or organisation-wide when unitId is null) for a period. */
 export const grants = accessSchema.table(
@@ -37,6 +57,8 @@ export const grants = accessSchema.table(
     validFrom: timestamp('valid_from', { withTimezone: true }).notNull().defaultNow(),
     validUntil: timestamp('valid_until', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    grantedBy: uuid('granted_by'),
+    revokedBy: uuid('revoked_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

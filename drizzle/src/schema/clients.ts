@@ -18,7 +18,14 @@ export const serviceTaskEnum = clientsSchema.enum('service_task', [
   'EMERGENCY_SOCIAL_SERVICES',
 ]);
 
-export const guardianKindEnum = clientsSchema.enum('guardian_kind', ['PARENT', 'CUSTODIAN', 'LEGAL_REPRESENTATIVE']);
+/** Guardians and legal representatives, and the other people a client's record names (seeds 002, 004). */
+export const guardianKindEnum = clientsSchema.enum('guardian_kind', [
+  'PARENT',
+  'CUSTODIAN',
+  'LEGAL_REPRESENTATIVE',
+  'CONTACT_PERSON',
+  'RELATIVE',
+]);
 export const commissionKindEnum = clientsSchema.enum('commission_kind', ['PLACEMENT', 'SUPPORT', 'ASSESSMENT']);
 
 export const organisations = clientsSchema.table('organisations', {
@@ -106,7 +113,12 @@ export const guardians = clientsSchema.table(
     streetAddress: text('street_address'),
     postalCode: text('postal_code'),
     postOffice: text('post_office'),
+    email: text('email'),
+    /** How a contact person or relative is related to the client (e.g. "isoäiti"). */
+    relation: text('relation'),
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('guardians_client_idx').on(t.clientId)],
 );
@@ -142,6 +154,13 @@ export const commissions = clientsSchema.table(
     kind: commissionKindEnum('kind').notNull(),
     startsOn: date('starts_on').notNull(),
     endsOn: date('ends_on'),
+    /** What the partner may see of the client under this commission (intersected with its token's scopes). */
+    partnerScopes: text('partner_scopes')
+      .array()
+      .notNull()
+      .default(sql`'{clients:read,services:read,documents:read,documents:write}'::text[]`),
+    createdBy: uuid('created_by').references(() => users.id),
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -162,8 +181,12 @@ export const consents = clientsSchema.table(
     recipientOrganisationId: uuid('recipient_organisation_id').references(() => organisations.id),
     recipientName: text('recipient_name').notNull(),
     purpose: text('purpose').notNull(),
+    /** What is consented to: the categories of data the recipient may receive (e.g. HEALTH). */
+    scope: text('scope').array().notNull().default(sql`'{}'::text[]`),
     givenOn: date('given_on').notNull(),
     withdrawnOn: date('withdrawn_on'),
+    recordedBy: uuid('recorded_by').references(() => users.id),
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('consents_client_idx').on(t.clientId), index('consents_unit_idx').on(t.unitId)],

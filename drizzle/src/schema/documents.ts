@@ -85,6 +85,9 @@ export const disclosures = documentsSchema.table(
     recipientName: text('recipient_name').notNull(),
     legalBasis: text('legal_basis'),
     consentId: uuid('consent_id').references(() => consents.id),
+    /** The specified request the disclosure answers (seed 001: only on a specified request). */
+    requestDescription: text('request_description'),
+    requestedOn: date('requested_on'),
     disclosedAt: timestamp('disclosed_at', { withTimezone: true }).notNull(),
     disclosedBy: uuid('disclosed_by').references(() => users.id),
   },

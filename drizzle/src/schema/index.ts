@@ -3,3 +3,4 @@ export * from './clients';
 export * from './services';
 export * from './documents';
 export * from './audit';
+export * from './history';

@@ -52,7 +52,12 @@ export const decisions = servicesSchema.table(
     decidedAt: timestamp('decided_at', { withTimezone: true }).notNull(),
     decisionMakerId: uuid('decision_maker_id').references(() => users.id),
     content: text('content').notNull(),
+    /** Tiedoksianto (seeds 001, 002): when and how the decision was served on the client. */
+    notifiedOn: date('notified_on'),
+    notificationMethod: text('notification_method'),
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('decisions_client_idx').on(t.clientId, t.unitId),
@@ -73,7 +78,9 @@ export const placements = servicesSchema.table(
     providerName: text('provider_name').notNull(),
     startsOn: date('starts_on').notNull(),
     endsOn: date('ends_on'),
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('placements_client_idx').on(t.clientId, t.unitId),

@@ -1,8 +1,6 @@
 export * from './actor';
 export * from './actor-context';
-export * from './audit-chain';
-export * from './audit-checkpoint';
-export * from './audit-recorder';
+export * from './audit';
 export * from './context';
 export * from './errors';
 export * from './failures';
@@ -27,4 +25,5 @@ export * from './ids';
 export * from './argument-guard';
 export * from './policy/field-scope';
 export * from './write-service';
+export { changedFields, historyValue } from './revisions';
 export * from './read-channels';

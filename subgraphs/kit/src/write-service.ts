@@ -1,15 +1,15 @@
 import { subject as asSubject } from '@casl/ability';
 import { clients, type Queryable } from '@vartija/db';
 import { eq, sql } from 'drizzle-orm';
-import type { AuditAction } from './audit-chain';
-import type { AuditTarget } from './audit-recorder';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { AUDIT_ACTION_OF, type AuditAction } from './audit/entry';
+import type { AuditTarget } from './audit/target';
 import type { RequestContext } from './context';
-import { forbidden, notFound } from './errors';
+import { conflict, forbidden, notFound } from './errors';
 import { isUuid } from './ids';
 import { type Action, grantKeyOfRule, type PolicyGrant, type Subject } from './policy/ability';
 import { rowScope } from './policy/row-scope';
-
-const AUDIT_ACTION: Record<Action, AuditAction> = { access: 'READ', read: 'READ', create: 'CREATE', update: 'UPDATE', correct: 'UPDATE' };
+import { applyRevision, lockRow } from './revisions';
 
 /**
  * A client as the write rules see it (the "full write subject"): what every rule about writing a
@@ -112,6 +112,32 @@ export class AuditedWrite {
     );
   }
 
+  /** The row an update is about, locked until the write commits (undefined for an unknown id). */
+  lock(table: PgTable, id: string): Promise<Record<string, unknown> | undefined> {
+    return isUuid(id) ? lockRow(this.tx, table, id) : Promise.resolve(undefined);
+  }
+
+  /**
+   * An update that keeps what it replaces (correction history, issue 11): writes the history row and the
+   * change, and stages the UPDATE entry. `fields` are those the policy allowed (see changedFields);
+   * `expectedVersion`, when given, must match the row's or the answer is CONFLICT (a lost update).
+   */
+  async revise(
+    target: AuditTarget & { entityId: string },
+    table: PgTable,
+    current: Record<string, unknown>,
+    patch: Record<string, unknown>,
+    options: { fields: readonly string[]; reason: string | null; grant?: PolicyGrant; expectedVersion?: number | null },
+  ): Promise<void> {
+    if (options.expectedVersion != null && current.version !== options.expectedVersion) {
+      throw conflict(`The ${target.entityType} was changed by someone else (version ${String(current.version)}); reload it and try again.`);
+    }
+    if (options.fields.length === 0) return;
+    const input = { entityType: target.entityType, entityId: target.entityId, clientId: target.clientId, fields: options.fields, current, reason: options.reason };
+    await applyRevision(this.tx, this.actor, table, input, patch);
+    this.change(target, options.fields, 'UPDATE', options.grant);
+  }
+
   /** Hands the staged changes to the request's recorder (called once the work has succeeded). */
   commitChanges(): void {
     for (const record of this.staged.splice(0)) record();
@@ -120,7 +146,7 @@ export class AuditedWrite {
   private readonly staged: (() => void)[] = [];
 
   deny(action: Action, target: AuditTarget, reason: string): void {
-    this.ctx.audit.record(target, null, AUDIT_ACTION[action], 'DENIED', reason);
+    this.ctx.audit.deny(target, null, AUDIT_ACTION_OF[action], reason);
   }
 
   // Sub-selects name the table in full: drizzle prints a lone table's columns unqualified.

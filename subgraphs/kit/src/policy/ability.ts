@@ -27,7 +27,12 @@ export type Subject =
   | 'Disclosure'
   | 'DataSubjectRequest'
   | 'AuditEntry'
-  | 'ApiToken';
+  | 'ApiToken'
+  // Access administration (issue 11): who may act, where, after which commitment.
+  | 'User'
+  | 'Grant'
+  | 'UserCommitment'
+  | 'Unit';
 
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>], MongoQuery>;
 export type Builder = AbilityBuilder<AppAbility>;
