@@ -46,6 +46,9 @@ const config: CodegenConfig = {
       ClientConnection: '../models#ClientConnectionModel',
       ApiToken: '../models#ApiTokenModel',
       IssuedApiToken: '../models#IssuedApiTokenModel',
+      User: '../models#UserModel',
+      UserCommitment: '../models#UserCommitmentModel',
+      UserConnection: '../models#UserConnectionModel',
     }),
     ...subgraph('services', {
       Client: '../models#ClientRefModel',
@@ -64,6 +67,8 @@ const config: CodegenConfig = {
       DocumentRevision: '../models#DocumentRevisionModel',
       Disclosure: '../models#DisclosureModel',
       DataSubjectRequest: '../models#DataSubjectRequestModel',
+      Revision: '../models#RevisionModel',
+      FieldChange: '../models#FieldChangeModel',
     }),
     ...subgraph('audit', {
       AuditEntry: '../models#AuditEntryModel',

@@ -12,7 +12,10 @@ export interface UserWithGrants {
 
 const TOUCH_INTERVAL_MS = 60_000;
 
-/** Reads who a user is and the grants valid right now: revocation and expiry act at once. */
+/**
+ * Reads who a user is and the grants valid right now: revocation and expiry act at once (within the
+ * authenticator's grant cache time). Grants of a user without a recorded commitment are not loaded.
+ */
 export class AccessStore {
   private readonly touched = new Map<string, number>();
 
@@ -38,6 +41,7 @@ export class AccessStore {
   async userBy(field: 'login' | 'externalSubject', value: string): Promise<UserWithGrants | null> {
     const column = field === 'login' ? users.login : users.externalSubject;
     const now = new Date();
+    const today = now.toISOString().slice(0, 10);
     const rows = await this.db
       .select({
         user: users,
@@ -52,6 +56,9 @@ export class AccessStore {
           isNull(grants.revokedAt),
           lte(grants.validFrom, now),
           or(isNull(grants.validUntil), gt(grants.validUntil, now)),
+          // Käyttö- ja vaitiolositoumus (issue 11): no grant takes effect before the user's written use
+          // and confidentiality commitment, signed on or before today, is recorded.
+          sql`EXISTS (SELECT 1 FROM access.user_commitments uc WHERE uc.user_id = ${users.id} AND uc.signed_on <= ${today}::date)`,
         ),
       )
       .leftJoin(units, eq(units.id, grants.unitId))

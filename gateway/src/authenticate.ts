@@ -146,7 +146,7 @@ export class Authenticator {
     const user = await this.user(via === 'dev' ? 'login' : 'externalSubject', payload.sub);
     if (!user || !user.active) throw unauthenticated('Unknown or deactivated user.');
     if (user.grants.length === 0) {
-      throw new GraphQLError('You have no valid role grant right now (it may have ended or been revoked).', {
+      throw new GraphQLError('You have no valid role grant right now: it may have ended or been revoked, or your use and confidentiality commitment is not yet recorded.', {
         extensions: { code: 'FORBIDDEN', http: { status: 403 } },
       });
     }

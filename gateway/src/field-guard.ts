@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { type AppAbility, defineAbilityFor, SENSITIVE_FIELDS, type Subject } from '@vartija/kit';
+import { type AppAbility, auditTargetOf, defineAbilityFor, SENSITIVE_FIELDS, type Subject } from '@vartija/kit';
 import {
   type DocumentNode,
   type FieldNode,
@@ -148,8 +148,7 @@ export function fieldGuardPlugin(): ApolloServerPlugin<GatewayContext> {
             ...[...removed.values()].filter((r) => !met.has(r)).map((r) => ({ r, id: null })),
           ];
           for (const { r, id } of targets) {
-            const target = { entityType: r.type, entityId: id, clientId: r.type === 'Client' ? id : null };
-            contextValue.audit?.record(target, { field: r.field, category: categoryOf(r) }, 'READ', 'DENIED', 'field never readable by the actor');
+            contextValue.audit?.deny(auditTargetOf(r.type, { id }), { field: r.field, category: categoryOf(r) }, 'READ', 'field never readable by the actor');
           }
         },
       };

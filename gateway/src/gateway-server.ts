@@ -13,6 +13,7 @@ import {
   createRequestListener,
   edgePlugins,
   edgeServerOptions,
+  failClosedAudit,
   listen,
   safeError,
   asServiceUnavailable,
@@ -111,16 +112,6 @@ function signActorContext(): ApolloServerPlugin<GatewayContext> {
         },
         async willSendResponse({ contextValue, response }) {
           if (contextValue?.actor) response.http.headers.set('x-request-id', contextValue.actor.requestId);
-          try {
-            await contextValue?.audit?.flush();
-          } catch {
-            if (response.body.kind === 'single') {
-              response.body.singleResult.data = null;
-              response.body.singleResult.errors = [
-                { message: 'The access log could not be written, so no data was returned.', extensions: { code: 'AUDIT_UNAVAILABLE' } },
-              ];
-            }
-          }
         },
       };
     },
@@ -145,8 +136,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     validationRules: operationLimitRules(),
     ...edgeServerOptions(),
     // Edge plugins after the persisted operations (their refusals come first), before any that reads the operation;
-    // the rate limit and the cost budget before the field guard, so that a refused operation is neither fetched nor logged.
-    plugins: [persistedOperationsPlugin(options.persistedOperations), ...edgePlugins<GatewayContext>(), ...limitPlugins<GatewayContext>(options.rateLimiter, options.limits), fieldGuardPlugin(), signActorContext()],
+    // the rate limit and the cost budget before the field guard, so that a refused operation is neither fetched nor logged;
+    // the audit flush last, after the field guard has recorded its refusals.
+    plugins: [persistedOperationsPlugin(options.persistedOperations), ...edgePlugins<GatewayContext>(), ...limitPlugins<GatewayContext>(options.rateLimiter, options.limits), fieldGuardPlugin(), signActorContext(), failClosedAudit<GatewayContext>()],
   });
   await server.start();
 

@@ -2,11 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { type Database, openDatabase } from '@vartija/db';
+import { AUDIT_COPY } from '@vartija/kit';
 import postgres from 'postgres';
 import type { BulkLoader } from './world';
-
-const COPY_SQL =
-  'COPY audit.entries (seq, at, request_id, operation_name, subgraph, actor_kind, actor_id, actor_role, organisation_id, unit_id, client_id, entity_type, entity_id, action, outcome, fields, categories, purpose, emergency, caller_address, reason, prev_hash, hash)';
 
 export interface BenchDatabase {
   kind: 'postgres' | 'pglite';
@@ -77,7 +75,7 @@ export async function openBenchDatabase(options: BenchDatabaseOptions): Promise<
       loader: {
         async copyAuditEntries(produce) {
           await produce(async (chunk) => {
-            await pg.query(`${COPY_SQL} FROM '/dev/blob'`, [], { blob: new Blob([chunk]) });
+            await pg.query(`${AUDIT_COPY} FROM '/dev/blob'`, [], { blob: new Blob([chunk]) });
           });
         },
       },
@@ -124,7 +122,7 @@ export async function openBenchDatabase(options: BenchDatabaseOptions): Promise<
     },
     loader: {
       async copyAuditEntries(produce) {
-        const stream = (await raw.unsafe(`${COPY_SQL} FROM STDIN`).writable()) as Writable;
+        const stream = (await raw.unsafe(`${AUDIT_COPY} FROM STDIN`).writable()) as Writable;
         const done = new Promise<void>((resolve, reject) => {
           stream.once('finish', () => resolve());
           stream.once('error', reject);

@@ -1,5 +1,5 @@
 import { DEMO, DEMO_PARTNER_TOKEN_ID, type Database, entries, Random, seedDemoWorld, type SingleGrantLogin } from '@vartija/db';
-import { type AuditEntryInput, type ChainedEntry, chainHash, GENESIS_HASH, rowsOf, verifyChain, verifyChainEnd } from '@vartija/kit';
+import { type AuditEntryInput, auditCopyLine, type ChainedEntry, chainHash, GENESIS_HASH, rowsOf, verifyChain, verifyChainEnd } from '@vartija/kit';
 import { and, asc, gte, lte, sql } from 'drizzle-orm';
 import { PARTNER_OPERATION_ID } from './scenarios';
 
@@ -189,7 +189,7 @@ function bulkSql(scale: WorldScale): string[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The access log: generated in Node, hashed with the product's chainHash, loaded with COPY
+// The access log: generated in Node, hashed with the product's chainHash, loaded with COPY (AUDIT_COPY)
 // ---------------------------------------------------------------------------------------------
 
 interface ActorSpec {
@@ -257,11 +257,6 @@ function pickWeighted<T extends { weight: number }>(items: readonly T[], total: 
   }
   return items[items.length - 1]!;
 }
-
-/** COPY text format: NULL as \N; our values have no tabs, newlines or backslashes. */
-const copyValue = (v: string | number | boolean | null): string =>
-  v === null ? '\\N' : typeof v === 'boolean' ? (v ? 't' : 'f') : String(v);
-const copyArray = (xs: readonly string[]) => `{${xs.join(',')}}`;
 
 export interface LogPlan {
   total: number;
@@ -334,35 +329,7 @@ export async function generateLog(plan: LogPlan, sink: (chunk: string) => Promis
       reason: denied ? 'field not permitted' : null,
     };
     const hash = chainHash(prevHash, seq, entry);
-    lines.push(
-      [
-        seq,
-        entry.at.toISOString(),
-        entry.requestId,
-        entry.operationName,
-        entry.subgraph,
-        entry.actorKind,
-        entry.actorId,
-        entry.actorRole,
-        entry.organisationId,
-        entry.unitId,
-        entry.clientId,
-        entry.entityType,
-        entry.entityId,
-        entry.action,
-        entry.outcome,
-        copyArray(entry.fields),
-        copyArray(entry.categories),
-        entry.purpose,
-        entry.emergency,
-        entry.callerAddress,
-        entry.reason,
-        prevHash,
-        hash,
-      ]
-        .map(copyValue)
-        .join('\t'),
-    );
+    lines.push(auditCopyLine(entry, { seq, prevHash, hash }));
     prevHash = hash;
     const dayKey = `${actor.id}/${entry.at.toISOString().slice(0, 10)}`;
     perActorDay.set(dayKey, (perActorDay.get(dayKey) ?? 0) + 1);

@@ -1,6 +1,6 @@
 import { type AuditEntryInput, type ChainedEntry, chainHash, GENESIS_HASH, verifyChain, verifyChainEnd } from '@vartija/kit';
 
-/** The pure chain check (kit/audit-chain.ts) on a hand-built chain; the database side is in audit-tamper. */
+/** The pure chain check (kit/src/audit/chain.ts) on a hand-built chain; the database side is in audit-tamper. */
 
 function entry(i: number): AuditEntryInput {
   return {

@@ -1,7 +1,7 @@
 import { apiTokens, clients, commissions, consents, DEMO, DEMO_PARTNER_TOKEN, documents, entries, guardians, medications, placements } from '@vartija/db';
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
-import { and, eq, gte, isNotNull, isNull, lte, or } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lte, or } from 'drizzle-orm';
 import { parseApiToken } from '@vartija/kit';
 import { commissionedClients, operationHash, operationText } from '../examples/partner-client';
 import { codesOf, startTestStack, type TestStack } from '../testkit';
@@ -22,13 +22,13 @@ async function issue(t: TestStack, input: Record<string, unknown>): Promise<Issu
   return result.data!.issueApiToken;
 }
 
-/** Clients majakka may reach, straight from the tables: an active commission. */
+/** Clients majakka may reach, straight from the tables: an active commission (ended on `endsOn`: no access that day). */
 async function expectedClients(t: TestStack): Promise<string[]> {
   const today = new Date().toISOString().slice(0, 10);
   const commissioned = await t.database.db
     .select({ id: commissions.clientId })
     .from(commissions)
-    .where(and(eq(commissions.partnerOrganisationId, MAJAKKA), lte(commissions.startsOn, today), or(isNull(commissions.endsOn), gte(commissions.endsOn, today))));
+    .where(and(eq(commissions.partnerOrganisationId, MAJAKKA), lte(commissions.startsOn, today), or(isNull(commissions.endsOn), gt(commissions.endsOn, today))));
   return [...new Set(commissioned.map((r) => r.id))].sort();
 }
 

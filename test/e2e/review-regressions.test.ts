@@ -24,6 +24,7 @@ import {
   grants,
   makePersonalIdentityCode,
   placements,
+  userCommitments,
   users,
 } from '@vartija/db';
 import {
@@ -31,6 +32,7 @@ import {
   type AuditEntryInput,
   AuditRecorder,
   type AuditSink,
+  type AuditTarget,
   audited,
   generateApiToken,
   type RequestContext,
@@ -180,6 +182,8 @@ describe('1. partner tokens and registrars are bound to the issuing region', () 
     await db()
       .insert(grants)
       .values({ userId: user!.id, role: 'REGISTRAR', organisationId: REGION_B, unitId: null, validFrom: new Date(Date.now() - 86_400_000) });
+    // Grants take effect only after the use and confidentiality commitment (issue 11).
+    await db().insert(userCommitments).values({ userId: user!.id, signedOn: '2020-01-01' });
     expect(REGION_B_CLIENT).not.toBe(DEMO.regionB.open);
     expect(DEMO.regionB.nonDisclosure).not.toContain(REGION_B_CLIENT);
     expect(DEMO.regionB.sharedPersons.map((p) => p.regionBClientId)).not.toContain(REGION_B_CLIENT);
@@ -495,8 +499,8 @@ describe('5. a rolled-back write leaves no change entry', () => {
     };
     const recorder = new AuditRecorder(actor, 'clients', sink);
     const ctx = { actor, audit: recorder, db: db(), ability: null, grants: null, loaders: {} } as unknown as RequestContext<unknown>;
-    const changed = { entityType: 'Client', entityId: UNKNOWN_ID, clientId: UNKNOWN_ID, unitId: UNITS.child, role: 'SOCIAL_WORKER' };
-    const refused = { entityType: 'Client', entityId: DEMO.clients.adultOnly, clientId: DEMO.clients.adultOnly, unitId: UNITS.child };
+    const changed: AuditTarget = { entityType: 'Client', entityId: UNKNOWN_ID, clientId: UNKNOWN_ID, unitId: UNITS.child, role: 'SOCIAL_WORKER' };
+    const refused: AuditTarget = { entityType: 'Client', entityId: DEMO.clients.adultOnly, clientId: DEMO.clients.adultOnly, unitId: UNITS.child };
 
     await expect(
       audited(ctx, async (w) => {

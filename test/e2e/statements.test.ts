@@ -45,3 +45,28 @@ describe('no N+1: lists load through DataLoaders and SQL IN', () => {
     expect(large.statements).toBeLessThan(30);
   });
 });
+
+describe('no N+1 in access administration', () => {
+  const USERS = /* GraphQL */ `
+    query Users($first: Int!) {
+      users(first: $first) {
+        nodes { id displayName hasCommitment commitments { signedOn } grants { role unit { name } } organisation { name } }
+      }
+    }
+  `;
+  async function usersStatements(first: number): Promise<{ statements: number; users: number }> {
+    const before = t.database.statements.count;
+    const result = await t.execute<{ users: { nodes: unknown[] } }>({ as: 'admin', query: USERS, variables: { first } });
+    expect(result.errors).toBeUndefined();
+    return { statements: t.database.statements.count - before, users: result.data!.users.nodes.length };
+  }
+
+  it("loads a page of users' grants and commitments with the same statements for 3 and for all users", async () => {
+    await usersStatements(1); // warm the grant cache
+    const small = await usersStatements(3);
+    const large = await usersStatements(100);
+    expect(small.users).toBe(3);
+    expect(large.users).toBeGreaterThan(10);
+    expect(large.statements).toBe(small.statements);
+  });
+});

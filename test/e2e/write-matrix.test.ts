@@ -721,7 +721,7 @@ async function snapshots(clientIds: string[]): Promise<Map<string, Snapshot>> {
       UNION ALL SELECT 'relationships', to_jsonb(r)::text FROM clients.client_relationships r WHERE r.client_id = ANY(${ids})
       UNION ALL SELECT 'commissions', to_jsonb(m)::text FROM clients.commissions m WHERE m.client_id = ANY(${ids})
       UNION ALL SELECT 'decisions', to_jsonb(d)::text FROM services.decisions d WHERE d.client_id = ANY(${ids})
-      UNION ALL SELECT 'placements', to_jsonb(p)::text FROM services.placements p WHERE p.client_id = ANY(${ids})
+      UNION ALL SELECT 'placements', (to_jsonb(p) - 'updated_at')::text FROM services.placements p WHERE p.client_id = ANY(${ids})
       UNION ALL SELECT 'documents', (to_jsonb(d) - 'updated_at')::text FROM documents.documents d WHERE d.client_id = ANY(${ids})
       UNION ALL SELECT 'revisions', (to_jsonb(v) || jsonb_build_object('client_id', d.client_id))::text
         FROM documents.document_revisions v JOIN documents.documents d ON d.id = v.document_id WHERE d.client_id = ANY(${ids})`),
@@ -982,7 +982,8 @@ function expectedChanges(cell: Cell, before: Snapshot): string[] {
     case 'recordPlacement':
       return [`placements+ ${cell.unit}`];
     case 'endPlacement':
-      return ['placements~ends_on'];
+      // Kept in the history (issue 11): the version moves on with the change.
+      return ['placements~ends_on', 'placements~version'];
     case 'recordDocument':
       return [`documents+ ${cell.unit} REPORT`, 'revisions+'];
     case 'correctDocument(own)':

@@ -996,6 +996,7 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
       externalSubject: null,
       active: true,
       createdAt: at(Math.min(...user.grants.map((g) => g.validFromDays))),
+      updatedAt: at(Math.min(...user.grants.map((g) => g.validFromDays))),
     });
     for (const g of user.grants) {
       if (g.unit !== null && DEMO.units[g.unit].organisationId !== organisationId) {
@@ -1150,6 +1151,8 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
         postalCode: sameHome ? postalCode : otherPostal,
         postOffice: sameHome ? municipality.postOffice : otherMunicipality.postOffice,
         createdAt,
+        // Deterministic: never changed since it was recorded.
+        updatedAt: createdAt,
       });
     };
     if (same) {
@@ -1163,6 +1166,7 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
           clientId: row.id,
           ...(livedTogether ? { streetAddress, postalCode, postOffice: municipality.postOffice } : {}),
           createdAt,
+          updatedAt: createdAt,
         });
       });
     } else if (!plan.adult) {
@@ -1342,6 +1346,7 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
       decisionMakerId: userId(decisionMaker),
       content,
       createdAt: decidedAt,
+      updatedAt: decidedAt,
     });
     return id;
   };
@@ -1372,6 +1377,7 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
       endsOn,
       createdAt: atWork(startsOn, rng),
     };
+    placement.updatedAt = placement.createdAt;
     rows.placements.push(placement);
     placementsMade.push(placement);
 
@@ -1685,7 +1691,7 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
   {
     const rng = new Random(`${DEMO_SEED}/consents`);
     const consentIds = new Map<string, string>();
-    const addConsent = (key: string, client: BuiltClient, unit: UnitCode, recipientName: string, purpose: string, options: { recipientOrganisationId?: string; withdrawnAfterDays?: number } = {}) => {
+    const addConsent = (key: string, client: BuiltClient, unit: UnitCode, recipientName: string, purpose: string, options: { recipientOrganisationId?: string; withdrawnAfterDays?: number; scope?: string[] } = {}) => {
       const relationship = relationshipIn(client, unit);
       // Given early enough that disclosures on it can follow.
       const givenOn = dayIn(rng, relationship.startedOn, maxDate(relationship.startedOn, addDays(lastDayOf(relationship), -30)));
@@ -1698,6 +1704,8 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
         recipientOrganisationId: options.recipientOrganisationId ?? null,
         recipientName,
         purpose,
+        // What is consented to (issue 11): the categories of data the recipient may receive.
+        scope: options.scope ?? ['WELFARE'],
         givenOn,
         withdrawnOn,
         createdAt: atWork(givenOn, rng),
@@ -1710,7 +1718,7 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
     const adultOnly = clientByKey('adult-0');
     addConsent('named/school', open, 'child-welfare', 'Koulun oppilashuolto', 'Tuen suunnittelu koulunkäyntiin');
     for (const index of [...MAJAKKA_ACTIVE_INDEXES, MAJAKKA_ENDED_INDEX]) {
-      addConsent(`majakka/${index}`, clientByKey(clientKey('child', index)), 'child-welfare', majakka.name, 'Terveystietojen välittäminen sijaishuoltopaikkaan', { recipientOrganisationId: majakka.id });
+      addConsent(`majakka/${index}`, clientByKey(clientKey('child', index)), 'child-welfare', majakka.name, 'Terveystietojen välittäminen sijaishuoltopaikkaan', { recipientOrganisationId: majakka.id, scope: ['HEALTH'] });
     }
     addConsent('named/family-counselling', familyOnly, 'family-services', 'Perheneuvola', 'Perheneuvolan ja perhepalvelujen yhteistyö');
     addConsent('named/kela', adultOnly, 'adult-services', 'Kela', 'Perustoimeentulotuen käsittely');
@@ -1745,6 +1753,9 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
         recipientName,
         legalBasis: 'legalBasis' in basis ? basis.legalBasis : null,
         consentId,
+        // The specified request it answers (seed 001: only on a specified request), received a few days before.
+        requestDescription: `${recipientName}: pyyntö asiakkaan tietojen luovuttamisesta (${documentIds.length} asiakirjaa).`,
+        requestedOn: new Date(disclosedAt.getTime() - 3 * 86_400_000).toISOString().slice(0, 10),
         disclosedAt,
         disclosedBy: relationship.responsibleWorkerId ?? null,
       });
@@ -1857,6 +1868,22 @@ export interface SeedOptions {
 }
 
 /** Inserts the demo world in one transaction; throws if it is already there. */
+/**
+ * Every demo user signed the use and confidentiality commitment (käyttö- ja vaitiolositoumus, issue 11)
+ * the day the user was created: without one the gateway loads none of the user's grants.
+ */
+async function seedUserCommitments(tx: Queryable, users: DemoWorldRows['users']): Promise<void> {
+  await tx.insert(s.userCommitments).values(
+    users.map((u) => ({
+      id: demoId('user-commitment', u.login),
+      userId: u.id!,
+      signedOn: (u.createdAt as Date).toISOString().slice(0, 10),
+      documentReference: `demo/${u.login}`,
+      createdAt: u.createdAt as Date,
+    })),
+  );
+}
+
 export async function seedDemoWorld(db: Db, options: SeedOptions = {}): Promise<SeedSummary> {
   const now = options.now ?? new Date();
   const rows = buildDemoWorld(now);
@@ -1868,6 +1895,7 @@ export async function seedDemoWorld(db: Db, options: SeedOptions = {}): Promise<
       await insertAll(tx, TABLES[name], rows[name] as readonly Record<string, unknown>[]);
     }
     await seedDemoPartnerToken(tx, DEMO.organisations.majakka.id, DEMO.organisations.region.id, now);
+    await seedUserCommitments(tx, rows.users);
   });
   const summary = {} as SeedSummary;
   for (const name of Object.keys(TABLES) as SeedTable[]) summary[name] = rows[name].length;

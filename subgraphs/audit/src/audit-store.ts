@@ -1,6 +1,7 @@
 import { entries, mulberry32, type Queryable, retentionRuns } from '@vartija/db';
 import {
   type AuditCheckpoint,
+  CHAIN_ID,
   type AuditCheckpoints,
   type ChainHeadSnapshot,
   type ChainVerification,
@@ -234,7 +235,7 @@ export class AuditStore {
 
   async chainHead(): Promise<{ seq: number; hash: string }> {
     const [row] = rowsOf<{ seq: string | number; hash: string }>(
-      await this.db.execute(sql`SELECT seq, hash FROM audit.chain_head WHERE id = 'main'`),
+      await this.db.execute(sql`SELECT seq, hash FROM audit.chain_head WHERE id = ${CHAIN_ID}`),
     );
     return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
   }
@@ -248,7 +249,7 @@ export class AuditStore {
       await this.db.execute(sql`
         SELECT h.seq, h.hash, e.at, e.hash AS entry_hash
           FROM audit.chain_head h LEFT JOIN audit.entries e ON e.seq = h.seq
-         WHERE h.id = 'main'`),
+         WHERE h.id = ${CHAIN_ID}`),
     );
     if (!row) return { seq: 0, hash: GENESIS_HASH, entryAt: new Date(0), entryHash: null };
     return { seq: Number(row.seq), hash: row.hash, entryAt: row.at === null ? new Date(0) : new Date(row.at), entryHash: row.entry_hash };

@@ -13,7 +13,7 @@ function auditLogTarget(query: string, clientId: string | null | undefined): Aud
 /** FORBIDDEN for everyone but auditors, before any input is looked at; the refusal is logged as DENIED. */
 export function requireAuditor(ctx: Context, query: string, clientId: string | null = null): void {
   if (!ctx.ability.can('read', 'AuditEntry')) {
-    ctx.audit.record(auditLogTarget(query, clientId), null, 'READ', 'DENIED', 'not permitted to read the access log');
+    ctx.audit.deny(auditLogTarget(query, clientId), null, 'READ', 'not permitted to read the access log');
   }
   assertCan(ctx.ability, 'read', 'AuditEntry', {});
 }
@@ -30,7 +30,7 @@ export function logAuditorQuery(ctx: Context, query: string, clientId: string | 
 export function requireCheckpointer(ctx: Context, mutation: string): void {
   const roles = ctx.actor.kind === 'USER' ? rolesOf(ctx.actor) : [];
   if (ctx.ability.can('read', 'AuditEntry') || roles.includes('REGISTRAR')) return;
-  ctx.audit.record(auditLogTarget(mutation, null), null, 'CREATE', 'DENIED', 'only an auditor or the registrar may checkpoint the access log');
+  ctx.audit.deny(auditLogTarget(mutation, null), null, 'CREATE', 'only an auditor or the registrar may checkpoint the access log');
   throw forbidden('Only an auditor or the registrar may checkpoint the access log');
 }
 

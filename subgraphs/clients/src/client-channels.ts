@@ -1,4 +1,4 @@
-import { type ChannelFields, type RequestContext, ReadChannel } from '@vartija/kit';
+import { type AuditTarget, type ChannelFields, type RequestContext, ReadChannel } from '@vartija/kit';
 import type { ListScope } from './client-store';
 import type { Loaders } from './loaders';
 
@@ -24,7 +24,7 @@ export async function listScope(ctx: Ctx, channel: ReadChannel, code?: string | 
   return { rows: ctx.loaders.scope.client, readable: await scopeOrRefuse(ctx, channel, code), relationships: ctx.loaders.scope.relationship };
 }
 
-export const clientTarget = (row: Record<string, unknown>) => ({ entityType: 'Client', entityId: row['id'] as string, clientId: row['id'] as string });
+export const clientTarget = (row: Record<string, unknown>): AuditTarget => ({ entityType: 'Client', entityId: row['id'] as string, clientId: row['id'] as string });
 
 /**
  * Runs a channel's row condition; when the actor may never read the field looked up by, the refusal
@@ -47,6 +47,6 @@ export const normaliseCode = (code: string) => code.trim().toUpperCase();
  */
 export async function recordRefusedLookup(ctx: Ctx, by: { id: string } | { code: string }, field: string, category: string) {
   for (const clientId of await ctx.loaders.store.existingIds(ctx.actor.organisationId, by)) {
-    ctx.audit.record({ entityType: 'Client', entityId: clientId, clientId }, { field, category }, 'READ', 'DENIED', 'look-up of a client not visible to the actor');
+    ctx.audit.deny({ entityType: 'Client', entityId: clientId, clientId }, { field, category }, 'READ', 'look-up of a client not visible to the actor');
   }
 }

@@ -1,6 +1,6 @@
-import { grants, type Queryable } from '@vartija/db';
-import { type AuditedWrite, audited, badInput, conflict, isUuid, notFound, type RequestContext } from '@vartija/kit';
-import { and, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
+import { clientRelationships, clients, grants, type Queryable } from '@vartija/db';
+import { type AuditedWrite, type AuditTarget, audited, badInput, changedFields as changedFieldsOf, conflict, isUuid, notFound, type PolicyGrant, type RequestContext } from '@vartija/kit';
+import { and, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { changedFields } from './changed-fields';
 import { ClientWriteStore } from './client-write-store';
 import { toClientColumns } from './client-input';
@@ -12,6 +12,8 @@ const today = () => new Date().toISOString().slice(0, 10);
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 /** How far back a relationship's end may be dated by staff. */
 const MAX_BACKDATING_DAYS = 31;
+/** The columns of `patch` whose value differs from the row's (history keeps exactly those). */
+const changedColumns = (current: Record<string, unknown>, patch: Record<string, unknown>) => changedFieldsOf(current, patch);
 const changedMeanwhile = () => conflict('The client was changed by someone else at the same time; reload it and try again.');
 
 export interface CreateClientCommand {
@@ -42,7 +44,7 @@ export class ClientService {
     if (columns['addressNonDisclosure'] === false) delete columns['addressNonDisclosure'];
     const written = [...changedFields(columns), ...(personalIdentityCode ? ['personalIdentityCode'] : []), ...(dateOfBirth ? ['dateOfBirth'] : [])];
     return this.run(async (w, store) => {
-      const target = { entityType: 'Client', entityId: null, clientId: null, unitId };
+      const target: AuditTarget = { entityType: 'Client', entityId: null, clientId: null, unitId };
       const grant = w.authorize('create', 'Client', { unitId, addressNonDisclosure: columns['addressNonDisclosure'] ?? false }, [...written, 'unitId'], target);
       const unit = await store.unit(unitId);
       if (!unit || unit.organisationId !== w.actor.organisationId) throw badInput('input.unitId', 'is not a unit of your organisation');
@@ -86,31 +88,52 @@ export class ClientService {
     });
   }
 
-  updateClient(id: string, version: number, fields: Parameters<typeof toClientColumns>[0]): Promise<string> {
+  /**
+   * Keeps what it replaces (history.revisions, issue 11) with `reason` — 'update' when none is given (the
+   * stable API keeps reason optional).
+   */
+  updateClient(id: string, version: number, fields: Parameters<typeof toClientColumns>[0], reason?: string | null): Promise<string> {
     const columns = toClientColumns(fields);
-    return this.run(async (w, store) => {
+    return this.run(async (w) => {
       const client = await w.client(id);
-      const target = { entityType: 'Client', entityId: id, clientId: id };
+      const target: AuditTarget = { entityType: 'Client', entityId: id, clientId: id };
       const grant = w.authorizeOn(client, 'update', 'Client', client, changedFields(columns), target);
-      const updated = await store.updateClient(id, version, columns);
-      if (!updated) {
+      const current = await w.lock(clients, id);
+      if (!current) throw notFound('Client', id);
+      if (current['version'] !== version) {
         throw conflict(`Client was changed by someone else (you had version ${version}); reload it and try again.`, {
-          currentVersion: client.version,
+          currentVersion: current['version'],
         });
       }
-      w.change(target, changedFields(columns), 'UPDATE', grant);
+      await this.revise(w, { ...target, entityId: id }, current, columns, reason ?? 'update', grant);
       return id;
     });
   }
 
+  /**
+   * An update of a client that keeps the values it replaces; the log names GraphQL fields (address, not its
+   * columns). An update that changes nothing still bumps the version and is logged, as before issue 11.
+   */
+  private async revise(w: AuditedWrite, target: AuditTarget & { entityId: string }, current: Record<string, unknown>, patch: Record<string, unknown>, reason: string, grant: PolicyGrant | undefined) {
+    const columns = changedColumns(current, patch);
+    if (columns.length === 0) {
+      await w.tx.update(clients).set({ version: sql`${clients.version} + 1`, updatedAt: new Date() }).where(eq(clients.id, target.entityId));
+      w.change(target, changedFields(patch), 'UPDATE', grant);
+      return;
+    }
+    const logFields = changedFields(Object.fromEntries(columns.map((c) => [c, patch[c]])));
+    await w.revise(target, clients, current, patch, { fields: columns, logFields, reason, grant });
+  }
+
   /** Address non-disclosure (turvakielto) is set or lifted only by a manager of a serving unit, or the registrar. */
   setAddressNonDisclosure(id: string, value: boolean): Promise<string> {
-    return this.run(async (w, store) => {
+    return this.run(async (w) => {
       const client = await w.client(id);
-      const target = { entityType: 'Client', entityId: id, clientId: id };
+      const target: AuditTarget = { entityType: 'Client', entityId: id, clientId: id };
       const grant = w.authorizeOn(client, 'update', 'Client', client, ['addressNonDisclosure'], target);
-      if (!(await store.updateClient(id, client.version, { addressNonDisclosure: value }))) throw changedMeanwhile();
-      w.change(target, ['addressNonDisclosure'], 'UPDATE', grant);
+      const current = await w.lock(clients, id);
+      if (!current) throw changedMeanwhile();
+      await this.revise(w, { ...target, entityId: id }, current, { addressNonDisclosure: value }, value ? 'address non-disclosure set' : 'address non-disclosure lifted', grant);
       return id;
     });
   }
@@ -118,7 +141,7 @@ export class ClientService {
   openRelationship(input: { clientId: string; unitId: string; startedOn?: string | null; responsibleWorkerId?: string | null }): Promise<string> {
     return this.run(async (w, store) => {
       const client = await w.client(input.clientId);
-      const target = { entityType: 'ClientRelationship', entityId: null, clientId: client.id, unitId: input.unitId };
+      const target: AuditTarget = { entityType: 'ClientRelationship', entityId: null, clientId: client.id, unitId: input.unitId };
       const fields = ['clientId', 'unitId', 'startedOn', ...(input.responsibleWorkerId ? ['responsibleWorkerId'] : [])];
       const row = { unitId: input.unitId, via: client.via, organisationId: client.organisationId };
       const grant = w.authorizeOn(client, 'create', 'ClientRelationship', row, fields, target);
@@ -140,7 +163,7 @@ export class ClientService {
   endRelationship(id: string, endedOn: string): Promise<string> {
     return this.run(async (w, store) => {
       const { found, client } = await this.relationshipSubject(w, store, id);
-      const target = { entityType: 'ClientRelationship', entityId: id, clientId: found.clientId, unitId: found.unitId };
+      const target: AuditTarget = { entityType: 'ClientRelationship', entityId: id, clientId: found.clientId, unitId: found.unitId };
       const grant = w.authorizeOn(client, 'update', 'ClientRelationship', { ...found, organisationId: client.organisationId }, ['endedOn'], target, () =>
         notFound('ClientRelationship', id),
       );
@@ -149,9 +172,10 @@ export class ClientService {
       // month, so that no one can archive a client (or keep one from the archive) with a date.
       if (endedOn > today()) throw badInput('endedOn', 'must not be in the future; end the relationship on the day it ends');
       if (endedOn < addDays(today(), -MAX_BACKDATING_DAYS)) throw badInput('endedOn', `may be backdated by at most ${MAX_BACKDATING_DAYS} days; ask the registrar to correct older dates`);
-      const ended = await store.endRelationship(id, endedOn);
-      if (!ended) throw conflict(`The relationship has already ended.`);
-      w.change(target, ['endedOn'], 'UPDATE', grant);
+      // Locked, then checked: two ends of one relationship queue up and the second is told it has ended.
+      const current = await w.lock(clientRelationships, id);
+      if (!current || current['endedOn'] !== null) throw conflict(`The relationship has already ended.`);
+      await w.revise({ ...target, entityId: id }, clientRelationships, current, { endedOn }, { fields: ['endedOn'], reason: 'ended', grant });
       return id;
     });
   }
@@ -160,14 +184,19 @@ export class ClientService {
   assignResponsibleWorker(relationshipId: string, userId: string | null): Promise<string> {
     return this.run(async (w, store) => {
       const { found, client } = await this.relationshipSubject(w, store, relationshipId);
-      const target = { entityType: 'ClientRelationship', entityId: found.id, clientId: found.clientId, unitId: found.unitId };
+      const target: AuditTarget = { entityType: 'ClientRelationship', entityId: found.id, clientId: found.clientId, unitId: found.unitId };
       const grant = w.authorizeOn(client, 'update', 'ClientRelationship', { ...found, organisationId: client.organisationId }, ['responsibleWorkerId'], target, () =>
         notFound('ClientRelationship', relationshipId),
       );
       if (found.endedOn) throw conflict('The relationship has ended; open a new one to assign a responsible worker.');
       if (userId) await this.assertWorkerOf(store.db, userId, found.unitId, 'userId');
-      await store.setResponsibleWorker(found.id, userId);
-      w.change(target, ['responsibleWorkerName'], 'UPDATE', grant);
+      const current = await w.lock(clientRelationships, found.id);
+      if (!current || current['endedOn'] !== null) throw conflict('The relationship has ended; open a new one to assign a responsible worker.');
+      const patch = { responsibleWorkerId: userId };
+      const fields = changedFieldsOf(current, patch);
+      // The log names the field read (responsibleWorkerName); naming the same worker again is logged too.
+      if (fields.length === 0) w.change(target, ['responsibleWorkerName'], 'UPDATE', grant);
+      else await w.revise({ ...target, entityId: found.id }, clientRelationships, current, patch, { fields, logFields: ['responsibleWorkerName'], reason: 'responsible worker assigned', grant });
       return found.id;
     });
   }

@@ -21,7 +21,25 @@ const clientColumns = {
   responsibleWorkerIds: sql<string[]>`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.clients.id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`.as('responsible_worker_ids'),
 };
 
-export type ClientRow = typeof clients.$inferSelect & { responsibleWorkerIds: string[]; via?: string[] };
+/** A commission as a partner's read rules test it (kit roles.ts commissionedFor). */
+export interface PartnerCommission {
+  partnerOrganisationId: string;
+  startsOn: string;
+  endsOn: string | null;
+  partnerScopes: string[];
+}
+
+/**
+ * For a PARTNER actor only: the client's commissions to the partner's organisation, any period, as one
+ * correlated sub-select of the statement that loads the rows (`clientId`: the client id column). The policy
+ * decides which are active and what they allow, so "active" keeps one definition (conditions.ts).
+ */
+const partnerCommissionsOf = (clientId: SQL, partnerOrganisationId: string) =>
+  sql<PartnerCommission[]>`(SELECT coalesce(json_agg(json_build_object('partnerOrganisationId', pc.partner_organisation_id,
+    'startsOn', pc.starts_on, 'endsOn', pc.ends_on, 'partnerScopes', pc.partner_scopes)), '[]'::json)
+    FROM clients.commissions pc WHERE pc.client_id = ${clientId} AND pc.partner_organisation_id = ${partnerOrganisationId}::uuid)`;
+
+export type ClientRow = typeof clients.$inferSelect & { responsibleWorkerIds: string[]; partnerCommissions?: PartnerCommission[]; via?: string[] };
 export type NewClient = typeof clients.$inferInsert;
 
 export interface ClientListFilter {
@@ -74,9 +92,17 @@ const listConditions = (filter: ClientListFilter | null | undefined, scope: List
 
 /** SQL for reading clients; every read takes the actor's row scope so invisible rows never load. */
 export class ClientStore {
-  private readonly columns = clientColumns;
+  private readonly columns: typeof clientColumns & { partnerCommissions?: SQL.Aliased<PartnerCommission[]> };
 
-  constructor(private readonly db: Queryable) {}
+  /** `partnerOrganisationId`: set for a PARTNER actor, whose read rules test the client's commissions. */
+  constructor(
+    private readonly db: Queryable,
+    private readonly partnerOrganisationId: string | null = null,
+  ) {
+    this.columns = partnerOrganisationId
+      ? { ...clientColumns, partnerCommissions: partnerCommissionsOf(sql`clients.clients.id`, partnerOrganisationId).as('partner_commissions') }
+      : clientColumns;
+  }
 
   byIds(ids: readonly string[], scope: SQL): Promise<ClientRow[]> {
     return this.db.select(this.columns).from(clients).where(and(inArray(clients.id, [...ids]), scope));
@@ -136,6 +162,7 @@ export class ClientStore {
         ...getTableColumns(guardians),
         clientAddressNonDisclosure: clients.addressNonDisclosure,
         clientResponsibleWorkerIds: sql<string[]>`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.guardians.client_id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`,
+        ...(this.partnerOrganisationId ? { partnerCommissions: partnerCommissionsOf(sql`clients.guardians.client_id`, this.partnerOrganisationId) } : {}),
       })
       .from(guardians)
       .innerJoin(clients, eq(clients.id, guardians.clientId))

@@ -1,15 +1,19 @@
 import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes } from '@vartija/kit';
+import { AccessAdminStore } from './access-admin-store';
 import { ClientStore } from './client-store';
 
-export function createLoaders({ db, ability, grants }: LoaderDeps) {
-  const store = new ClientStore(db);
+export function createLoaders({ db, actor, ability, grants }: LoaderDeps) {
+  // A partner's rows carry its commissions of each client: its read rules test them (roles.ts partner()).
+  const store = new ClientStore(db, actor.kind === 'PARTNER' ? actor.organisationId : null);
   // Translated into SQL on first use only.
   const scope = lazyScopes(ability, {
     client: 'Client',
     relationship: 'ClientRelationship',
     commission: 'Commission',
     consent: 'Consent',
+    grant: 'Grant',
   });
+  const admin = new AccessAdminStore(db);
   return {
     store,
     scope,
@@ -22,6 +26,9 @@ export function createLoaders({ db, ability, grants }: LoaderDeps) {
     unit: loaderById((ids) => store.units(ids)),
     organisation: loaderById((ids) => store.organisations(ids)),
     userName: loaderById((ids) => store.userNames(ids)),
+    // Access administration: a page of users loads their grants and commitments in one statement each.
+    userGrants: loaderGroupedBy((ids) => admin.grantsOf(ids, scope.grant), (g) => g.userId),
+    userCommitments: loaderGroupedBy((ids) => admin.commitmentsOf(ids), (c) => c.userId),
   };
 }
 

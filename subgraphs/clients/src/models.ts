@@ -18,7 +18,10 @@ export type ConsentModel = typeof consents.$inferSelect;
 export type UnitModel = typeof units.$inferSelect;
 export type OrganisationModel = typeof organisations.$inferSelect;
 export type MeModel = Actor;
-export type GrantModel = Actor['grants'][number];
+/** A grant of `me` (the actor's, as the gateway read it) or a row of access.grants (access administration). */
+export type GrantModel = Actor['grants'][number] | import('./access-admin-store').GrantRow;
+export type { UserRow as UserModel, UserCommitmentRow as UserCommitmentModel } from './access-admin-store';
+export type UserConnectionModel = Connection<import('./access-admin-store').UserRow>;
 export type ClientConnectionModel = Connection<ClientModel>;
 export type { ApiTokenRow as ApiTokenModel } from './api-token-store';
 export type { IssuedToken as IssuedApiTokenModel } from './api-token-service';

@@ -1,4 +1,4 @@
-import { audited, conflict, isUuid, notFound, type RequestContext } from '@vartija/kit';
+import { type AuditTarget, audited, conflict, isUuid, notFound, type RequestContext } from '@vartija/kit';
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { type correctDocumentInput, correctedFields } from './document-input';
@@ -41,10 +41,12 @@ export class DocumentService {
         title: input.title,
         body: input.body,
       };
-      const target = { entityType: 'Document', entityId: null, clientId: client.id, unitId: input.unitId };
+      const target: AuditTarget = { entityType: 'Document', entityId: null, clientId: client.id, unitId: input.unitId };
       // Hidden or refused depends on the client alone: whether it has a relationship with some other unit
       // must not show in the answer.
-      const grant = w.authorizeOn(client, 'create', 'Document', { ...values, servingUnitIds: client.servingUnitIds, via: client.via }, null, target);
+      // `commissionScopes`: what the commission lets the partner do (its partnerScopes; roles.ts partner()).
+      const subject = { ...values, servingUnitIds: client.servingUnitIds, via: client.via, commissionScopes: commission?.partnerScopes ?? [] };
+      const grant = w.authorizeOn(client, 'create', 'Document', subject, null, target);
       const document = await store.insertDocument(values);
       await store.insertRevision({ documentId: document.id, revision: 1, title: document.title, body: document.body, authorId: document.authorId });
       w.change({ ...target, entityId: document.id }, ['body', 'title', 'type'], 'CREATE', grant);
@@ -56,7 +58,7 @@ export class DocumentService {
     return audited(this.ctx, async (w) => {
       const store = new DocumentWriteStore(w.tx);
       const current = isUuid(id) ? await store.document(id, this.ctx.loaders.scope.document) : undefined;
-      const target = { entityType: 'Document', entityId: id, clientId: current?.clientId ?? null, unitId: current?.unitId ?? null };
+      const target: AuditTarget = { entityType: 'Document', entityId: id, clientId: current?.clientId ?? null, unitId: current?.unitId ?? null };
       if (!current) {
         // A document the actor cannot see answers like an unknown id; the attempt is logged with its client.
         const hidden = isUuid(id) ? await store.document(id, sql`TRUE`) : undefined;

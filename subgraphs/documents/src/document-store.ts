@@ -61,6 +61,10 @@ export class DocumentStore {
       .orderBy(asc(documentRevisions.documentId), asc(documentRevisions.revision));
   }
 
+  disclosuresByIds(ids: readonly string[], scope: SQL) {
+    return this.db.select().from(disclosures).where(and(inArray(disclosures.id, [...ids]), scope));
+  }
+
   /** Newest first. */
   disclosuresOf(clientIds: readonly string[], scope: SQL) {
     return this.db

@@ -1,5 +1,16 @@
-import { clientRelationships, commissions, documentRevisions, documents, type Queryable } from '@vartija/db';
-import { and, asc, eq, gte, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import {
+  clientRelationships,
+  commissions,
+  consents,
+  disclosureDocuments,
+  disclosures,
+  documentRevisions,
+  documents,
+  organisations,
+  type Queryable,
+} from '@vartija/db';
+import { activeCommissionOf, matchingSql } from '@vartija/kit';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 
 type DocumentRow = typeof documents.$inferSelect;
 type RelationshipRow = typeof clientRelationships.$inferSelect;
@@ -20,7 +31,10 @@ export class DocumentWriteStore {
       .orderBy(sql`${clientRelationships.endedOn} IS NULL DESC`, asc(clientRelationships.startedOn));
   }
 
-  /** The commission, active on `day`, under which a partner organisation serves the client for the unit. */
+  /**
+   * The commission, active on `day` (the policy's definition, kit conditions.ts activeCommissionOf), under which
+   * a partner organisation serves the client for the unit; one that lets the partner write documents first.
+   */
   activeCommission(clientId: string, unitId: string, partnerOrganisationId: string, day: string) {
     return this.db
       .select()
@@ -29,11 +43,10 @@ export class DocumentWriteStore {
         and(
           eq(commissions.clientId, clientId),
           eq(commissions.commissionerUnitId, unitId),
-          eq(commissions.partnerOrganisationId, partnerOrganisationId),
-          lte(commissions.startsOn, day),
-          or(isNull(commissions.endsOn), gte(commissions.endsOn, day)),
+          matchingSql('Commission', activeCommissionOf(partnerOrganisationId, { today: day })),
         ),
       )
+      .orderBy(sql`'documents:write' = ANY(${commissions.partnerScopes}) DESC`, asc(commissions.startsOn))
       .limit(1)
       .then((rows) => rows[0]);
   }
@@ -76,5 +89,36 @@ export class DocumentWriteStore {
       .where(and(eq(documents.id, id), eq(documents.currentRevision, expectedRevision)))
       .returning();
     return row;
+  }
+
+  /** Documents among `ids` within the actor's row scope, read inside the write's transaction. */
+  documentsByIds(ids: readonly string[], scope: SQL): Promise<DocumentRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db
+      .select()
+      .from(documents)
+      .where(and(inArray(documents.id, [...ids]), scope));
+  }
+
+  /** A consent within the actor's row scope (`scope`), read inside the write's transaction. */
+  consent(id: string, scope: SQL) {
+    return this.db
+      .select()
+      .from(consents)
+      .where(and(eq(consents.id, id), scope))
+      .then((rows) => rows[0]);
+  }
+
+  async insertDisclosure(values: typeof disclosures.$inferInsert, documentIds: readonly string[]): Promise<string> {
+    const [row] = await this.db.insert(disclosures).values(values).returning({ id: disclosures.id });
+    if (documentIds.length > 0) {
+      await this.db.insert(disclosureDocuments).values(documentIds.map((documentId) => ({ disclosureId: row!.id, documentId })));
+    }
+    return row!.id;
+  }
+
+  async organisationExists(id: string): Promise<boolean> {
+    const rows = await this.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, id));
+    return rows.length > 0;
   }
 }

@@ -17,6 +17,7 @@ export function createLoaders({ db, ability, grants }: LoaderDeps) {
     document: loaderById((ids) => store.documentsByIds(ids, scope.document).then(grants.of('Document'))),
     // Keyed by client id; a type filter is applied after loading so all clients share one query.
     documents: loaderGroupedBy((ids) => store.documentsOf(ids, scope.document).then(grants.of('Document')), (d) => d.clientId),
+    disclosure: loaderById((ids) => store.disclosuresByIds(ids, scope.disclosure).then(grants.of('Disclosure'))),
     disclosures: loaderGroupedBy((ids) => store.disclosuresOf(ids, scope.disclosure).then(grants.of('Disclosure')), (d) => d.clientId),
     dataSubjectRequests: loaderGroupedBy((ids) => store.dataSubjectRequestsOf(ids, scope.dataSubjectRequest).then(grants.of('DataSubjectRequest')), (r) => r.clientId),
     revisions: loaderGroupedBy((ids) => store.revisionsOf(ids, scope.revision).then(grants.of('DocumentRevision')), (r) => r.documentId),

@@ -13,3 +13,16 @@ export type DocumentRevisionModel = typeof documentRevisions.$inferSelect & {
 };
 export type DisclosureModel = typeof disclosures.$inferSelect;
 export type DataSubjectRequestModel = typeof dataSubjectRequests.$inferSelect;
+/** One change of a record as `history` answers it, already filtered by the read rules (history-service.ts). */
+export type FieldChangeModel = { field: string; previousValue: string | null; hidden: boolean };
+export type RevisionModel = {
+  revision: number;
+  entityType: string;
+  entityId: string;
+  changedAt: Date;
+  changedBy: string | null;
+  changedByKind: string;
+  changedByName: string | null;
+  reason: string | null;
+  changes: FieldChangeModel[];
+};

@@ -1,6 +1,6 @@
 import type { Db } from '@vartija/db';
 import type { Actor } from './actor';
-import type { AuditRecorder } from './audit-recorder';
+import type { AuditRecorder } from './audit/recorder';
 import type { AppAbility } from './policy/ability';
 import type { RowGrants } from './policy/row-grants';
 

@@ -1,6 +1,6 @@
 import { subject as asSubject } from '@casl/ability';
 import type { SQL } from 'drizzle-orm';
-import type { AuditTarget } from './audit-recorder';
+import type { AuditTarget } from './audit/target';
 import type { RequestContext } from './context';
 import { forbidden } from './errors';
 import { SENSITIVE_FIELDS } from './generated/sensitive-fields';
@@ -49,7 +49,7 @@ export class ReadChannel {
     if (scope === 'never') {
       const unreadable = this.used.filter((f) => readableScope(this.ctx.ability, this.ctx.grants, this.subject, [f]) === 'never');
       for (const field of unreadable) {
-        this.ctx.audit.record({ entityType: this.subject, entityId: null, clientId: null }, this.categoryOf(field), 'READ', 'DENIED', 'filter on a field not readable');
+        this.ctx.audit.deny({ entityType: this.subject, entityId: null, clientId: null }, this.categoryOf(field), 'READ', 'filter on a field not readable');
       }
       throw forbidden(`Not allowed to filter or look up ${this.subject} by ${unreadable.join(', ')}: you may not read ${unreadable.length > 1 ? 'these fields' : 'this field'}`);
     }

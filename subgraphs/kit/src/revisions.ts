@@ -2,6 +2,7 @@ import { type Queryable, revisions } from '@vartija/db';
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Actor } from './actor';
+import { isUuid } from './ids';
 
 type Row = Record<string, unknown>;
 
@@ -54,7 +55,8 @@ export async function applyRevision(tx: Queryable, actor: Actor, table: PgTable,
     revision,
     fields: [...input.fields],
     previous: Object.fromEntries(input.fields.map((f) => [f, historyValue(input.current[f])])),
-    changedBy: actor.id,
+    // A SYSTEM actor (the `npm run users` CLI) is named by changedByKind; its id is not a user's.
+    changedBy: isUuid(actor.id) ? actor.id : null,
     changedByKind: actor.kind,
     reason: input.reason,
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -11,14 +11,16 @@ import { type DocumentNode, GraphQLError, type GraphQLFormattedError, parse } fr
 import { ACTOR_CONTEXT_HEADER, ActorContextError, type ActorContextVerifier } from './actor-context';
 import { guardArguments } from './argument-guard';
 import type { Actor } from './actor';
-import { type AuditSink, DbAuditSink, GroupCommitAuditSink } from './audit-chain';
-import type { AuditCheckpoints } from './audit-checkpoint';
-import { AuditRecorder, type AuditTarget } from './audit-recorder';
+import type { AuditCheckpoints } from './audit/checkpoint';
+import { failClosedAudit } from './audit/plugin';
+import { AuditRecorder } from './audit/recorder';
+import { type AuditSink, DbAuditSink, GroupCommitAuditSink } from './audit/sink';
+import { auditTargetOf } from './audit/target';
 import type { RequestContext } from './context';
 import { forbidden, unauthenticated } from './errors';
 import { errorSummary, serviceUnavailable, unavailableDependency } from './failures';
 import { closeServer, createRequestListener, edgePlugins, edgeServerOptions, listen } from './http';
-import { type AppAbility, defineAbilityFor, grantKeyOfRule, type PolicyGrant } from './policy/ability';
+import { type AppAbility, defineAbilityFor, grantKeyOfRule } from './policy/ability';
 import { RowGrants } from './policy/row-grants';
 import { DateScalar, DateTimeScalar } from './scalars';
 import { guardSensitiveFields, type SensitiveField } from './sensitive';
@@ -69,16 +71,6 @@ export interface Subgraph {
   stop(): Promise<void>;
 }
 
-/** Which entity a sensitive value belongs to, for its access-log entry. */
-export function auditTargetOf(typeName: string, source: unknown, grant?: PolicyGrant): AuditTarget {
-  const row = (source ?? {}) as Record<string, unknown>;
-  const id = typeof row['id'] === 'string' ? row['id'] : null;
-  const clientId = typeName === 'Client' ? id : typeof row['clientId'] === 'string' ? row['clientId'] : null;
-  // The grant that allowed the read names the role and unit; without one, the record's own unit.
-  const unitId = grant ? grant.unitId : typeof row['unitId'] === 'string' ? row['unitId'] : null;
-  return { entityType: typeName, entityId: id, clientId, unitId, ...(grant ? { role: grant.role } : {}) };
-}
-
 export async function createSubgraph<Loaders>(
   definition: SubgraphDefinition<Loaders>,
   runtime: SubgraphRuntime,
@@ -98,7 +90,7 @@ export async function createSubgraph<Loaders>(
       // Read rules are bound to grants (`via`): the rule that matches names the grant that allows it.
       const rule = ctx.ability.relevantRuleFor('read', subject(field.type, row) as Record<PropertyKey, unknown>, field.field);
       if (!rule || rule.inverted) {
-        ctx.audit.record(auditTargetOf(field.type, source), field, 'READ', 'DENIED', 'field not permitted');
+        ctx.audit.deny(auditTargetOf(field.type, source), field, 'READ', 'field not permitted');
         throw forbidden(`Not allowed to read ${field.type}.${field.field}`);
       }
       ctx.audit.record(auditTargetOf(field.type, source, ctx.grants.grant(grantKeyOfRule(rule))), field);
@@ -153,35 +145,6 @@ export async function createSubgraph<Loaders>(
     async stop() {
       await closeServer(httpServer);
       await server.stop();
-    },
-  };
-}
-
-/**
- * Writes the request's access-log batch before the response leaves. If it cannot be written the
- * response carries no data at all: nothing sensitive leaves without its entry.
- */
-function failClosedAudit<Context extends RequestContext<unknown>>(): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response }) {
-          if (!contextValue?.audit) return;
-          try {
-            await contextValue.audit.flush();
-          } catch {
-            if (response.body.kind === 'single') {
-              response.body.singleResult.data = null;
-              response.body.singleResult.errors = [
-                {
-                  message: 'The access log could not be written, so no data was returned. Try again shortly.',
-                  extensions: { code: 'AUDIT_UNAVAILABLE' },
-                },
-              ];
-            }
-          }
-        },
-      };
     },
   };
 }

@@ -1,16 +1,9 @@
 import { subject } from '@casl/ability';
-import type { AuditAction } from './audit-chain';
-import type { AuditRecorder } from './audit-recorder';
+import { AUDIT_ACTION_OF } from './audit/entry';
+import type { AuditRecorder } from './audit/recorder';
+import { auditTargetOf } from './audit/target';
 import { forbidden } from './errors';
 import type { Action, AppAbility, Subject } from './policy/ability';
-
-const AUDIT_ACTION: Record<Action, AuditAction> = {
-  access: 'READ',
-  read: 'READ',
-  create: 'CREATE',
-  update: 'UPDATE',
-  correct: 'UPDATE',
-};
 
 type Guarded = AppAbility | { ability: AppAbility; audit: AuditRecorder };
 
@@ -21,17 +14,6 @@ type Guarded = AppAbility | { ability: AppAbility; audit: AuditRecorder };
 export function assertCan(guarded: Guarded, action: Action, type: Subject, row: Record<string, unknown>): void {
   const { ability, audit } = 'can' in guarded ? { ability: guarded, audit: undefined } : guarded;
   if (ability.can(action, subject(type, { ...row }) as unknown as Record<PropertyKey, unknown>)) return;
-  audit?.record(
-    {
-      entityType: type,
-      entityId: typeof row['id'] === 'string' ? row['id'] : null,
-      clientId: typeof row['clientId'] === 'string' ? row['clientId'] : type === 'Client' && typeof row['id'] === 'string' ? row['id'] : null,
-      unitId: typeof row['unitId'] === 'string' ? row['unitId'] : null,
-    },
-    null,
-    AUDIT_ACTION[action],
-    'DENIED',
-    `${action} not permitted`,
-  );
+  audit?.deny(auditTargetOf(type, row), null, AUDIT_ACTION_OF[action], `${action} not permitted`);
   throw forbidden(`Not allowed to ${action} this ${type}`);
 }

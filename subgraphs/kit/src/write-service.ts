@@ -127,7 +127,8 @@ export class AuditedWrite {
     table: PgTable,
     current: Record<string, unknown>,
     patch: Record<string, unknown>,
-    options: { fields: readonly string[]; reason: string | null; grant?: PolicyGrant; expectedVersion?: number | null },
+    // `logFields`: the GraphQL fields the log names when they differ from the columns (address → street…).
+    options: { fields: readonly string[]; reason: string | null; grant?: PolicyGrant; expectedVersion?: number | null; logFields?: readonly string[] },
   ): Promise<void> {
     if (options.expectedVersion != null && current.version !== options.expectedVersion) {
       throw conflict(`The ${target.entityType} was changed by someone else (version ${String(current.version)}); reload it and try again.`);
@@ -135,7 +136,7 @@ export class AuditedWrite {
     if (options.fields.length === 0) return;
     const input = { entityType: target.entityType, entityId: target.entityId, clientId: target.clientId, fields: options.fields, current, reason: options.reason };
     await applyRevision(this.tx, this.actor, table, input, patch);
-    this.change(target, options.fields, 'UPDATE', options.grant);
+    this.change(target, options.logFields ?? options.fields, 'UPDATE', options.grant);
   }
 
   /** Hands the staged changes to the request's recorder (called once the work has succeeded). */

@@ -20,6 +20,13 @@ export function createLoaders({ db, ability, grants }: LoaderDeps) {
     scope,
     decision: loaderById((ids) => store.decisionsByIds(ids, scope.decision).then(grants.of('Decision'))),
     placement: loaderById((ids) => store.placementsByIds(ids, scope.placement).then(grants.of('Placement'))),
+    // Written records read back under the read rules (issue 11 writes).
+    restriction: loaderById((ids) => store.restrictionsByIds(ids, scope.restriction).then(grants.of('Restriction'))),
+    assistanceRequest: loaderById((ids) => store.assistanceRequestsByIds(ids, scope.assistanceRequest).then(grants.of('AssistanceRequest'))),
+    medication: loaderById((ids) => store.medicationsByIds(ids, scope.medication).then(grants.of('Medication'))),
+    careDay: loaderById((ids) => store.careDaysByIds(ids, scope.careDay).then(grants.of('CareDay'))),
+    paymentCommitment: loaderById((ids) => store.paymentCommitmentsByIds(ids, scope.paymentCommitment).then(grants.of('PaymentCommitment'))),
+    invoice: loaderById((ids) => store.invoicesByIds(ids, scope.invoice).then(grants.of('Invoice'))),
     // Keyed by client id: every Client in a response shares one query per list.
     decisions: loaderGroupedBy((ids) => store.decisionsOf(ids, scope.decision).then(grants.of('Decision')), (d) => d.clientId),
     placements: loaderGroupedBy((ids) => store.placementsOf(ids, scope.placement).then(grants.of('Placement')), (p) => p.clientId),

@@ -27,6 +27,39 @@ export class ServiceStore {
     return this.db.select().from(placements).where(and(inArray(placements.id, [...ids]), scope));
   }
 
+  restrictionsByIds(ids: readonly string[], scope: SQL) {
+    return this.db.select().from(restrictions).where(and(inArray(restrictions.id, [...ids]), scope));
+  }
+
+  assistanceRequestsByIds(ids: readonly string[], scope: SQL) {
+    return this.db.select().from(assistanceRequests).where(and(inArray(assistanceRequests.id, [...ids]), scope));
+  }
+
+  medicationsByIds(ids: readonly string[], scope: SQL) {
+    return this.db.select().from(medications).where(and(inArray(medications.id, [...ids]), scope));
+  }
+
+  paymentCommitmentsByIds(ids: readonly string[], scope: SQL) {
+    return this.db.select().from(paymentCommitments).where(and(inArray(paymentCommitments.id, [...ids]), scope));
+  }
+
+  careDaysByIds(ids: readonly string[], scope: SQL): Promise<CareDayModel[]> {
+    return this.db
+      .select({ ...getTableColumns(careDays), clientId: placements.clientId, unitId: placements.unitId })
+      .from(careDays)
+      .innerJoin(placements, eq(placements.id, careDays.placementId))
+      .where(and(inArray(careDays.id, [...ids]), scope))
+      .orderBy(asc(careDays.day));
+  }
+
+  invoicesByIds(ids: readonly string[], scope: SQL): Promise<InvoiceModel[]> {
+    return this.db
+      .select({ ...getTableColumns(invoices), clientId: paymentCommitments.clientId, unitId: paymentCommitments.unitId })
+      .from(invoices)
+      .innerJoin(paymentCommitments, eq(paymentCommitments.id, invoices.paymentCommitmentId))
+      .where(and(inArray(invoices.id, [...ids]), scope));
+  }
+
   decisionsOf(clientIds: readonly string[], scope: SQL) {
     return this.db
       .select()

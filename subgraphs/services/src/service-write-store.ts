@@ -1,5 +1,17 @@
-import { clientRelationships, decisions, organisations, placements, type Queryable } from '@vartija/db';
-import { and, eq, type SQL } from 'drizzle-orm';
+import {
+  assistanceRequests,
+  careDays,
+  clientRelationships,
+  decisions,
+  invoices,
+  medications,
+  organisations,
+  paymentCommitments,
+  placements,
+  type Queryable,
+  restrictions,
+} from '@vartija/db';
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 
 type DecisionRow = typeof decisions.$inferSelect;
 type PlacementRow = typeof placements.$inferSelect;
@@ -40,14 +52,6 @@ export class ServiceWriteStore {
   }
 
   /** Read inside the write's transaction, under the actor's row scope: invisible is unknown. */
-  placementById(id: string) {
-    return this.db
-      .select()
-      .from(placements)
-      .where(eq(placements.id, id))
-      .then((rows) => rows[0]);
-  }
-
   placement(id: string, scope: SQL) {
     return this.db
       .select()
@@ -56,9 +60,59 @@ export class ServiceWriteStore {
       .then((rows) => rows[0]);
   }
 
-  /** Sets the end date; null when the placement is gone. */
-  async endPlacement(id: string, endsOn: string): Promise<PlacementRow | undefined> {
-    const [row] = await this.db.update(placements).set({ endsOn }).where(eq(placements.id, id)).returning();
-    return row;
+  async insertRestriction(values: typeof restrictions.$inferInsert) {
+    const [row] = await this.db.insert(restrictions).values(values).returning();
+    return row!;
+  }
+
+  async insertAssistanceRequest(values: typeof assistanceRequests.$inferInsert) {
+    const [row] = await this.db.insert(assistanceRequests).values(values).returning();
+    return row!;
+  }
+
+  async insertMedication(values: typeof medications.$inferInsert) {
+    const [row] = await this.db.insert(medications).values(values).returning();
+    return row!;
+  }
+
+  /** The days of `days` already recorded for the placement, in calendar order. */
+  recordedCareDays(placementId: string, days: readonly string[]): Promise<string[]> {
+    return this.db
+      .select({ day: careDays.day })
+      .from(careDays)
+      .where(and(eq(careDays.placementId, placementId), inArray(careDays.day, [...days])))
+      .orderBy(asc(careDays.day))
+      .then((rows) => rows.map((r) => r.day));
+  }
+
+  insertCareDays(values: (typeof careDays.$inferInsert)[]) {
+    return this.db.insert(careDays).values(values).returning();
+  }
+
+  async insertPaymentCommitment(values: typeof paymentCommitments.$inferInsert) {
+    const [row] = await this.db.insert(paymentCommitments).values(values).returning();
+    return row!;
+  }
+
+  paymentCommitmentById(id: string) {
+    return this.db
+      .select()
+      .from(paymentCommitments)
+      .where(eq(paymentCommitments.id, id))
+      .then((rows) => rows[0]);
+  }
+
+  async insertInvoice(values: typeof invoices.$inferInsert) {
+    const [row] = await this.db.insert(invoices).values(values).returning();
+    return row!;
+  }
+
+  /** Whether a row of `table` with the id is within the actor's row scope (read inside the write's transaction). */
+  visible(table: typeof decisions | typeof placements | typeof paymentCommitments, id: string, scope: SQL): Promise<boolean> {
+    return this.db
+      .select({ id: table.id })
+      .from(table)
+      .where(and(eq(table.id, id), scope))
+      .then((rows) => rows.length > 0);
   }
 }

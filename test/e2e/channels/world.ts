@@ -98,6 +98,8 @@ export class World {
   readonly relationshipsOf = new Map<string, RelationshipFact[]>();
   /** Clients with a commission to majakka in force today. */
   readonly commissioned = new Set<string>();
+  /** Of those, clients one of whose active commissions lets majakka read names (partnerScopes: clients:read). */
+  readonly commissionedNames = new Set<string>();
   /** First day a relationship may have ended on and still make its client visible (12-month window, §1). */
   readonly cutoff: string;
   readonly today: string;
@@ -127,8 +129,9 @@ export class World {
       world.relationshipsOf.set(r.clientId, [...(world.relationshipsOf.get(r.clientId) ?? []), fact]);
     }
     for (const c of await db.select().from(commissions)) {
-      if (c.partnerOrganisationId === DEMO.organisations.majakka.id && c.startsOn <= world.today && (c.endsOn === null || c.endsOn >= world.today)) {
+      if (c.partnerOrganisationId === DEMO.organisations.majakka.id && c.startsOn <= world.today && (c.endsOn === null || c.endsOn > world.today)) {
         world.commissioned.add(c.clientId);
+        if (c.partnerScopes.includes('clients:read')) world.commissionedNames.add(c.clientId);
       }
     }
     return world;
@@ -183,7 +186,9 @@ export class Oracle {
 
   /** Grants under which the persona reads `field` of the client: it must see the client through them (policy v2). */
   grantsReading(persona: Persona, clientId: string, field: ChannelField): PersonaGrant[] {
-    return this.grantsSeeing(persona, clientId).filter((g) => READS[g.role][field]);
+    // A partner reads names (IDENTITY) only under a commission that gives it clients:read (issue 11).
+    const commissionAllows = (g: PersonaGrant) => g.role !== 'PARTNER' || CATEGORY[field] !== 'IDENTITY' || this.world.commissionedNames.has(clientId);
+    return this.grantsSeeing(persona, clientId).filter((g) => READS[g.role][field] && commissionAllows(g));
   }
 
   readable(persona: Persona, clientId: string, field: ChannelField): boolean {

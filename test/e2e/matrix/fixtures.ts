@@ -79,6 +79,8 @@ export async function insertClientFixture(db: Db, now: Date, options: FixtureOpt
       firstName: 'Matti',
       lastName: 'Matriisi',
       hasCustody: true,
+      relation: 'isä',
+      email: 'matti.matriisi@example.com',
       phone: '+358 50 555 0102',
       streetAddress: 'Rantatie 2',
       postalCode: '33200',
@@ -135,6 +137,8 @@ export async function insertClientFixture(db: Db, now: Date, options: FixtureOpt
     decidedAt: at(-70),
     decisionMakerId: worker,
     content: 'Matriisitesti: avohuollon tukitoimi.',
+    notifiedOn: day(-68),
+    notificationMethod: 'LETTER_WITH_RECEIPT',
   });
   const placementId = randomUUID();
   await db.insert(placements).values({
@@ -250,8 +254,11 @@ export async function insertClientFixture(db: Db, now: Date, options: FixtureOpt
     id: disclosureId,
     clientId,
     unitId,
+    recipientOrganisationId: region,
     recipientName: 'Hämeenlinnan hallinto-oikeus',
     legalBasis: 'Lastensuojelulaki 417/2007 43 §',
+    requestDescription: 'Matriisitesti: hallinto-oikeuden yksilöity pyyntö asiakirjoista.',
+    requestedOn: day(-4),
     disclosedAt: at(-2),
     disclosedBy: worker,
   });
@@ -259,7 +266,31 @@ export async function insertClientFixture(db: Db, now: Date, options: FixtureOpt
     { disclosureId, documentId: caseNoteId },
     { disclosureId, documentId: statementId },
   ]);
-  ids.push(decisionId, placementId, commitmentId, invoiceId, restrictionId, assistanceId, medicationId, caseNoteId, statementId, disclosureId);
+  // A disclosure on the client's consent (no legal basis), recorded in the unit like the consent.
+  const consentId = randomUUID();
+  await db.insert(consents).values({
+    id: consentId,
+    clientId,
+    unitId,
+    recipientName: 'Koulun oppilashuolto',
+    purpose: 'Matriisitesti: koulunkäynnin tuki',
+    scope: ['CASE_RECORD'],
+    givenOn: day(-12),
+  });
+  const consentDisclosureId = randomUUID();
+  await db.insert(disclosures).values({
+    id: consentDisclosureId,
+    clientId,
+    unitId,
+    recipientName: 'Koulun oppilashuolto',
+    consentId,
+    requestDescription: 'Matriisitesti: oppilashuollon pyyntö suostumuksella.',
+    requestedOn: day(-3),
+    disclosedAt: at(-1),
+    disclosedBy: worker,
+  });
+  await db.insert(disclosureDocuments).values([{ disclosureId: consentDisclosureId, documentId: caseNoteId }]);
+  ids.push(decisionId, placementId, commitmentId, invoiceId, restrictionId, assistanceId, medicationId, caseNoteId, statementId, disclosureId, consentDisclosureId);
   return ids;
 }
 

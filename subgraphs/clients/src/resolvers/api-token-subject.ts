@@ -1,4 +1,4 @@
-import { type AuditedWrite, notFound } from '@vartija/kit';
+import { type AuditedWrite, type AuditTarget, notFound } from '@vartija/kit';
 import { ApiTokenService } from '../api-token-service';
 
 /**
@@ -6,7 +6,7 @@ import { ApiTokenService } from '../api-token-service';
  * answers NOT_FOUND like an unknown id (and the refusal is logged).
  */
 export async function authorizeTokenChange(w: AuditedWrite, id: string) {
-  const target = { entityType: 'ApiToken', entityId: id, clientId: null };
+  const target: AuditTarget = { entityType: 'ApiToken', entityId: id, clientId: null };
   const token = await new ApiTokenService(w.tx).find(id);
   if (!token) throw notFound('ApiToken', id);
   try {

@@ -25,9 +25,28 @@ import { rotateApiToken } from './mutation-rotate-api-token';
 import { registerPersistedOperation } from './mutation-register-persisted-operation';
 import { units } from './query-units';
 import { Unit } from './unit';
+// Access administration (issue 11, item 4).
+import { users } from './query-users';
+import { User } from './user';
+import { UserCommitment } from './user-commitment';
+import { createUser } from './mutation-create-user';
+import { updateUser } from './mutation-update-user';
+import { grantRole } from './mutation-grant-role';
+import { revokeGrant } from './mutation-revoke-grant';
+import { recordUserCommitment } from './mutation-record-user-commitment';
+import { createUnit } from './mutation-create-unit';
+import { updateUnit } from './mutation-update-unit';
+// Client records (issue 11): guardians, consents, commissions.
+import { Consent } from './consent';
+import { addGuardian } from './mutation-add-guardian';
+import { updateGuardian } from './mutation-update-guardian';
+import { giveConsent } from './mutation-give-consent';
+import { withdrawConsent } from './mutation-withdraw-consent';
+import { startCommission } from './mutation-start-commission';
+import { endCommission } from './mutation-end-commission';
 
 export const resolvers: Resolvers = {
-  Query: { me, client, clients, clientByPersonalIdentityCode, units, apiTokens },
+  Query: { me, client, clients, clientByPersonalIdentityCode, units, apiTokens, users },
   Mutation: {
     createClient,
     updateClient,
@@ -39,15 +58,31 @@ export const resolvers: Resolvers = {
     revokeApiToken,
     rotateApiToken,
     registerPersistedOperation,
+    createUser,
+    updateUser,
+    grantRole,
+    revokeGrant,
+    recordUserCommitment,
+    createUnit,
+    updateUnit,
+    addGuardian,
+    updateGuardian,
+    giveConsent,
+    withdrawConsent,
+    startCommission,
+    endCommission,
   },
   Client,
   Guardian,
   ClientRelationship,
   Commission,
+  Consent,
   Unit,
   Organisation,
   Me,
   Grant,
   ClientConnection,
   ApiToken,
+  User,
+  UserCommitment,
 };

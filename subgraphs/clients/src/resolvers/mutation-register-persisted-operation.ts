@@ -1,5 +1,5 @@
 import { persistedOperations } from '@vartija/db';
-import { audited, badInput } from '@vartija/kit';
+import { type AuditTarget, audited, badInput } from '@vartija/kit';
 import { createHash } from 'node:crypto';
 import { Kind, parse } from 'graphql';
 import type { MutationResolvers } from '../generated/resolvers-types';
@@ -16,7 +16,7 @@ function operationNameOf(document: string): string | null {
 
 export const registerPersistedOperation: MutationResolvers['registerPersistedOperation'] = (_root, args, ctx) =>
   audited(ctx, async (w) => {
-    const target = { entityType: 'PersistedOperation', entityId: null, clientId: null };
+    const target: AuditTarget = { entityType: 'PersistedOperation', entityId: null, clientId: null };
     // Persisted operations are shared, immutable documents: any region's registrar may register one.
     const grant = w.authorize('create', 'ApiToken', { issuerOrganisationId: w.actor.organisationId }, null, target);
     if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(args.id)) throw badInput('id', 'use 1–100 letters, digits, and _ . : -');

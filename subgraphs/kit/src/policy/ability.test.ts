@@ -1,7 +1,14 @@
-import { subject } from '@casl/ability';
+import { subject as asSubject } from '@casl/ability';
 import type { Actor, Grant, Role } from '../actor';
 import { SENSITIVE_FIELDS } from '../generated/sensitive-fields';
-import { type AppAbility, defineAbilityFor, policyGrantsOf, type PolicyGrant } from './ability';
+import { type AppAbility, defineAbilityFor, policyGrantsOf, type PolicyGrant, type Subject } from './ability';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { readableScope } from './field-scope';
+import { RowGrants } from './row-grants';
+import { rowScope } from './row-scope';
+
+/** A subject row as the ability sees it (CASL's own helper types rows without an index signature). */
+const subject = (type: Subject, row: object) => asSubject(type, { ...row }) as unknown as Record<PropertyKey, unknown>;
 
 /**
  * Policy v2 (DESIGN.md §4, "every channel, every grant"): every rule about client data is bound to the grant
@@ -198,5 +205,133 @@ describe('policy v2: a field is read under the grants that see the row', () => {
 
   it('reads nothing of a row seen through no grant (fail closed)', () => {
     for (const f of SENSITIVE_FIELDS.filter((x) => x.type === 'Client')) expect([f.field, ability.can('read', client([]), f.field)]).toEqual([f.field, false]);
+  });
+});
+
+describe('issue 11: a partner sees under a commission only what its token and the commission both allow', () => {
+  const ISSUER = partnerToken.issuerOrganisationId!;
+  const commission = (partnerScopes: string[]) => ({
+    partnerOrganisationId: partnerToken.organisationId,
+    startsOn: '2026-01-01',
+    endsOn: null,
+    partnerScopes,
+    client: [{ organisationId: ISSUER }],
+  });
+  const ability = defineAbilityFor(partnerToken, CLOCK);
+
+  it('reaches a client through a commission sharing a scope with the token, not through one sharing none', () => {
+    expect(ability.can('access', subject('Client', { commissions: [commission(['services:read'])] }))).toBe(true);
+    expect(ability.can('access', subject('Client', { commissions: [commission([])] }))).toBe(false);
+    const servicesOnly = defineAbilityFor({ ...partnerToken, scopes: ['services:read'] }, CLOCK);
+    expect(servicesOnly.can('access', subject('Client', { commissions: [commission(['clients:read'])] }))).toBe(false);
+  });
+
+  it('reaches a placement only under a commission with services:read, a document only with documents:read', () => {
+    expect(ability.can('access', subject('Placement', { commission: [commission(['services:read'])] }))).toBe(true);
+    expect(ability.can('access', subject('Placement', { commission: [commission(['clients:read', 'documents:read'])] }))).toBe(false);
+    const own = { authorOrganisationId: partnerToken.organisationId };
+    expect(ability.can('access', subject('Document', { ...own, commission: [commission(['documents:read'])] }))).toBe(true);
+    expect(ability.can('access', subject('Document', { ...own, commission: [commission(['services:read'])] }))).toBe(false);
+  });
+
+  it('reaches medications only with an unwithdrawn consent to HEALTH data for the partner', () => {
+    const consent = (scope: string[], withdrawnOn: string | null = null) => ({ recipientOrganisationId: partnerToken.organisationId, withdrawnOn, scope });
+    const medication = (...consents: object[]) =>
+      subject('Medication', { client: [{ consents }], placement: [{ commission: [commission(['services:read'])] }] });
+    expect(ability.can('access', medication(consent(['HEALTH'])))).toBe(true);
+    expect(ability.can('access', medication(consent(['WELFARE'])))).toBe(false);
+    expect(ability.can('access', medication(consent(['HEALTH'], '2026-02-01')))).toBe(false);
+  });
+
+  it('puts the array conditions into SQL as "value = ANY(column)"', () => {
+    const dialect = new PgDialect();
+    const client = dialect.sqlToQuery(rowScope(ability, 'Client'));
+    expect(client.sql).toMatch(/= ANY\("scope_\d+"\."partner_scopes"\)/);
+    expect(client.params).toEqual(expect.arrayContaining(['clients:read', 'services:read', 'documents:read', 'documents:write']));
+    const medication = dialect.sqlToQuery(rowScope(ability, 'Medication'));
+    expect(medication.sql).toMatch(/= ANY\("scope_\d+"\."scope"\)/);
+    expect(medication.params).toContain('HEALTH');
+  });
+
+  // Rows a partner loads carry its commissions of the client (`partnerCommissions`, clients/src/client-store.ts).
+  const TOKEN = `partner:${partnerToken.id}`;
+  const named = (partnerCommissions: object[], extra: Record<string, unknown> = {}) =>
+    subject('Client', { via: [TOKEN], organisationId: ISSUER, partnerCommissions, ...extra } as Record<string, unknown>);
+  const guardianOf = (partnerCommissions: object[], extra: Record<string, unknown> = {}) =>
+    subject('Guardian', { via: [TOKEN], clientAddressNonDisclosure: false, partnerCommissions, ...extra } as Record<string, unknown>);
+
+  it("reads the client's names and guardians only under an active commission whose partnerScopes include clients:read", () => {
+    const servicesOnly = commission(['services:read']);
+    const withNames = commission(['clients:read', 'services:read']);
+    expect(ability.can('read', named([servicesOnly]), 'displayName')).toBe(false);
+    expect(ability.can('read', named([servicesOnly]), 'lastName')).toBe(false);
+    expect(ability.can('read', named([servicesOnly]), 'guardians')).toBe(false);
+    expect(ability.can('read', guardianOf([servicesOnly]), 'firstName')).toBe(false);
+    expect(ability.can('read', guardianOf([servicesOnly]), 'phone')).toBe(false);
+    // …while the commission's decisions stay readable under services:read.
+    expect(ability.can('read', named([servicesOnly]), 'decisions')).toBe(true);
+    expect(ability.can('read', named([servicesOnly, withNames]), 'displayName')).toBe(true);
+    expect(ability.can('read', named([withNames]), 'lastName')).toBe(true);
+    expect(ability.can('read', guardianOf([withNames]), 'firstName')).toBe(true);
+    expect(ability.can('read', guardianOf([withNames]), 'phone')).toBe(true);
+    expect(ability.can('read', guardianOf([withNames], { clientAddressNonDisclosure: true }), 'phone')).toBe(false);
+    // Fail closed: a row loaded without the commissions, or a client of another region.
+    expect(ability.can('read', subject('Client', { via: [TOKEN], organisationId: ISSUER } as Record<string, unknown>), 'displayName')).toBe(false);
+    expect(ability.can('read', named([withNames], { organisationId: ORGANISATION }), 'displayName')).toBe(false);
+    // The token must have the scope too.
+    const servicesToken = defineAbilityFor({ ...partnerToken, scopes: ['services:read'] }, CLOCK);
+    expect(servicesToken.can('read', named([withNames]), 'displayName')).toBe(false);
+  });
+
+  it('counts a commission as active from its first day until the day before endsOn (ended today: no access today)', () => {
+    const during = (startsOn: string, endsOn: string | null) => named([{ ...commission(['clients:read']), startsOn, endsOn }]);
+    expect(ability.can('read', during('2026-03-01', null), 'displayName')).toBe(true);
+    expect(ability.can('read', during('2026-03-02', null), 'displayName')).toBe(false);
+    expect(ability.can('read', during('2026-01-01', '2026-03-02'), 'displayName')).toBe(true);
+    expect(ability.can('read', during('2026-01-01', '2026-03-01'), 'displayName')).toBe(false);
+    expect(ability.can('read', named([{ ...commission(['clients:read']), partnerOrganisationId: UNIT_B }]), 'displayName')).toBe(false);
+  });
+
+  it('writes a REPORT only under a commission whose partnerScopes include documents:write', () => {
+    const report = (commissionScopes: string[]) =>
+      subject('Document', { via: [TOKEN], type: 'REPORT', authorOrganisationId: partnerToken.organisationId, commissionId: 'c1', commissionScopes } as Record<string, unknown>);
+    expect(ability.can('create', report(['documents:read', 'documents:write']))).toBe(true);
+    expect(ability.can('create', report(['clients:read', 'documents:read']))).toBe(false);
+    expect(ability.can('create', report([]))).toBe(false);
+  });
+
+  it('puts the names rule into SQL through the client\'s commissions (filters and sorts by name)', () => {
+    const dialect = new PgDialect();
+    const grants = new RowGrants(undefined as never, partnerToken);
+    const names = readableScope(ability, grants, 'Client', ['displayName']);
+    expect(names).not.toBeNull();
+    const query = dialect.sqlToQuery(names as never);
+    expect(query.sql).toMatch(/"scope_\d+"\."client_id" = "clients"\."clients"\."id"/);
+    expect(query.params).toEqual(expect.arrayContaining(['clients:read', partnerToken.organisationId, ISSUER]));
+  });
+});
+
+describe('issue 11: client-record writes', () => {
+  const sw = user(grant('SOCIAL_WORKER', UNIT_A));
+  const ability = defineAbilityFor(sw, CLOCK);
+  const key = `grant:SOCIAL_WORKER:${UNIT_A}`;
+
+  it('lets unit staff add guardians of a client their unit serves; contact of a non-disclosure client only when responsible', () => {
+    const base = { via: [key], servingUnitIds: [UNIT_A], clientAddressNonDisclosure: false, clientResponsibleWorkerIds: [] as string[] };
+    expect(ability.can('create', subject('Guardian', base), 'phone')).toBe(true);
+    expect(ability.can('create', subject('Guardian', { ...base, servingUnitIds: [UNIT_B] }), 'firstName')).toBe(false);
+    expect(ability.can('create', subject('Guardian', { ...base, clientAddressNonDisclosure: true }), 'phone')).toBe(false);
+    expect(ability.can('create', subject('Guardian', { ...base, clientAddressNonDisclosure: true }), 'firstName')).toBe(true);
+    expect(ability.can('update', subject('Guardian', { ...base, clientAddressNonDisclosure: true, clientResponsibleWorkerIds: [sw.id] }), 'phone')).toBe(true);
+  });
+
+  it('records consents and commissions in its own unit serving the client, and withdraws / ends them in its unit', () => {
+    expect(ability.can('create', subject('Consent', { unitId: UNIT_A, servingUnitIds: [UNIT_A], via: [key] }))).toBe(true);
+    expect(ability.can('create', subject('Consent', { unitId: UNIT_A, servingUnitIds: [UNIT_B], via: [key] }))).toBe(false);
+    expect(ability.can('update', subject('Consent', { unitId: UNIT_A, via: [key] }), 'withdrawnOn')).toBe(true);
+    expect(ability.can('update', subject('Consent', { unitId: UNIT_B, via: [key] }), 'withdrawnOn')).toBe(false);
+    expect(ability.can('create', subject('Commission', { commissionerUnitId: UNIT_A, servingUnitIds: [UNIT_A] }))).toBe(true);
+    expect(ability.can('update', subject('Commission', { commissionerUnitId: UNIT_A, via: [] }), 'endsOn')).toBe(false);
+    expect(defineAbilityFor(user(grant('STUDENT', UNIT_A)), CLOCK).can('create', 'Guardian')).toBe(false);
   });
 });

@@ -31,10 +31,13 @@ export const relationshipVisibleIn = (w: UnitWindow): MongoQuery[] => [
 export const clientVisibleIn = (w: UnitWindow): MongoQuery[] =>
   relationshipVisibleIn(w).map((r) => ({ relationships: { $elemMatch: r } }));
 
-/** A commission to the organisation that is in force today. */
+/**
+ * A commission to the organisation that is in force today. `endsOn` is the day it ends: from that day on the
+ * partner has no access (issue 11: endCommission, today by default, removes the access at once).
+ */
 export const activeCommissionOf = (organisationId: string, clock: PolicyClock): MongoQuery[] => [
   { partnerOrganisationId: organisationId, startsOn: { $lte: clock.today }, endsOn: null },
-  { partnerOrganisationId: organisationId, startsOn: { $lte: clock.today }, endsOn: { $gte: clock.today } },
+  { partnerOrganisationId: organisationId, startsOn: { $lte: clock.today }, endsOn: { $gt: clock.today } },
 ];
 
 /** `{ [relation]: { $elemMatch: alternative } }` for each alternative. */

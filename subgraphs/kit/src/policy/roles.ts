@@ -89,8 +89,73 @@ function unitWrites(g: GrantRules) {
   b.can('update', 'Client', contact, { ...g.via, addressNonDisclosure: false });
   b.can('update', 'Client', contact, { ...g.via, responsibleWorkerIds: actor.id });
   b.can('create', ['Decision', 'Placement', 'Document'], served);
-  b.can('update', 'Placement', ownUnit);
+  // Disclosures (issue 11): by a unit serving the client, of its own documents (checked per document by
+  // documents/src/disclosure-service.ts). Subject `{ clientId, unitId, servingUnitIds, via }`.
+  b.can('create', 'Disclosure', served);
+  // Decisions and placements: updated by the record's own unit (issue 11, see serviceRecordWrites).
+  serviceRecordWrites(g);
   b.can('correct', 'Document', { ...ownUnit, authorId: actor.id });
+  clientRecordWrites(g);
+}
+
+/**
+ * Client records the unit keeps (issue 11): guardians and the other people a record names, consents and
+ * commissions. Subject rows (clients/src/client-record-service.ts): Guardian `{ via, servingUnitIds,
+ * clientAddressNonDisclosure, clientResponsibleWorkerIds }`, Consent `{ unitId, via, servingUnitIds }`,
+ * Commission `{ commissionerUnitId, via, servingUnitIds }`.
+ */
+function clientRecordWrites(g: GrantRules) {
+  const { b, actor, grant } = g;
+  const unit = grant.unitId!;
+  // Guardians: a unit serving the client, for a client this grant sees; contact data of a non-disclosure
+  // client's guardian only by those who may read it (as for the client's own contact data).
+  const serving = { ...g.via, servingUnitIds: unit };
+  b.can(['create', 'update'], 'Guardian', fieldsOf('Guardian', 'FAMILY'), serving);
+  b.can(['create', 'update'], 'Guardian', fieldsOf('Guardian', 'CONTACT'), { ...serving, clientAddressNonDisclosure: false });
+  b.can(['create', 'update'], 'Guardian', fieldsOf('Guardian', 'CONTACT'), { ...serving, clientResponsibleWorkerIds: actor.id });
+  // Consents and commissions are recorded by a unit serving the client, in that unit; a withdrawal or an
+  // end (which only narrows what is disclosed) by the recording unit's staff while the grant sees the client.
+  b.can('create', 'Consent', { unitId: unit, servingUnitIds: unit });
+  b.can('update', 'Consent', ['withdrawnOn'], { unitId: unit, ...g.via });
+  b.can('create', 'Commission', { commissionerUnitId: unit, servingUnitIds: unit });
+  b.can('update', 'Commission', ['endsOn'], { commissionerUnitId: unit, ...g.via });
+}
+
+/**
+ * Records of the services subgraph kept by the unit's staff (issue 11). Subject rows
+ * (services/src/service-record-service.ts): new records `{ unitId, servingUnitIds }` (as a decision);
+ * an existing decision or placement `{ ...its row, via }` (`via`: the grants its client is visible through).
+ */
+function serviceRecordWrites(g: GrantRules) {
+  const { b, grant } = g;
+  const unit = grant.unitId!;
+  // Rajoitustoimenpide, virka-apupyyntö, lääkitys: made in a unit serving the client, like a decision.
+  b.can('create', ['Restriction', 'AssistanceRequest', 'Medication'], { unitId: unit, servingUnitIds: unit });
+  // Corrections, tiedoksianto and ending: only the record's own unit, its client visible through this grant
+  // (an ended relationship within the window still allows correcting the unit's record), only these fields.
+  b.can('update', 'Decision', ['type', 'legalAct', 'legalSection', 'content', 'notifiedOn', 'notificationMethod'], { unitId: unit, ...g.via });
+  b.can('update', 'Placement', ['kind', 'providerName', 'startsOn', 'endsOn'], { unitId: unit, ...g.via });
+}
+
+/**
+ * Financial records: care days, payment commitments (maksusitoumus) and invoices (issue 11). DESIGN §4:
+ * BILLING reads financial data and names only, and writes nothing client-related — these are financial
+ * records, not case records, and the seeds' registers keep them for payment (maksatus, laskutustiedot):
+ * BILLING records them for the clients it reaches (its organisation's, not archived: `via`). The unit's
+ * MANAGER, who answers for the unit's spending, records them too: a commitment for a client the unit
+ * serves, care days and invoices on the unit's own placements and commitments while it sees the client.
+ * A SOCIAL_WORKER reads them but does not record money. Subject rows (service-record-service.ts):
+ * `{ unitId (of the commitment, or of the placement / commitment written under), servingUnitIds, via }`.
+ */
+function financialWrites(g: GrantRules) {
+  const { b, grant } = g;
+  if (grant.role === 'BILLING') {
+    b.can('create', ['CareDay', 'PaymentCommitment', 'Invoice'], g.via);
+  } else if (grant.role === 'MANAGER') {
+    const unit = grant.unitId!;
+    b.can('create', 'PaymentCommitment', { unitId: unit, servingUnitIds: unit, ...g.via });
+    b.can('create', ['CareDay', 'Invoice'], { unitId: unit, ...g.via });
+  }
 }
 
 export function socialWorker(g: GrantRules) {
@@ -120,6 +185,40 @@ export function manager(g: GrantRules) {
   b.can('update', 'ClientRelationship', ['responsibleWorkerId'], { unitId: unit, ...g.via });
   b.can('create', 'ClientRelationship', ['responsibleWorkerId'], { unitId: unit, ...g.via });
   b.can('update', 'Client', ['addressNonDisclosure'], { servingUnitIds: unit });
+  // Guardians' contact data, non-disclosure clients included (issue 11; the manager reads it too).
+  b.can(['create', 'update'], 'Guardian', fieldsOf('Guardian', 'CONTACT'), { ...g.via, servingUnitIds: unit });
+  // Access administration (issue 11; seed 003: supervisors grant and remove rights): its own unit only.
+  administerUnit(g);
+  // Care days, payment commitments and invoices of its unit (issue 11).
+  financialWrites(g);
+}
+
+// --- Access administration (issue 11, item 4) ----------------------------------------------------
+// Subjects built by subgraphs/clients/src/access-admin-service.ts: User { organisationId, grantUnitIds },
+// Grant { organisationId, unitId, role, userId }, UserCommitment { organisationId, grantUnitIds, userId },
+// Unit { organisationId }. `grantUnitIds`: units where the user holds a grant that is not revoked.
+/** Unit roles a unit's MANAGER may grant and revoke in its unit (not MANAGER, not organisation-wide roles). */
+const ROLES_A_MANAGER_GRANTS = ['SOCIAL_WORKER', 'STUDENT'];
+
+/** REGISTRAR: everything of its own organisation; nobody grants themselves anything or records their own commitment. */
+function administerOrganisation(g: GrantRules) {
+  const { b, actor } = g;
+  const ownOrganisation = { organisationId: actor.organisationId };
+  b.can(['access', 'read', 'create', 'update'], ['User', 'Unit'], ownOrganisation);
+  b.can(['access', 'read'], ['Grant', 'UserCommitment'], ownOrganisation);
+  b.can(['create', 'update'], 'Grant', { ...ownOrganisation, userId: { $ne: actor.id } });
+  b.can('create', 'UserCommitment', { ...ownOrganisation, userId: { $ne: actor.id } });
+}
+
+/** A unit's MANAGER: SOCIAL_WORKER and STUDENT grants of its unit, and commitments of users holding a grant there. */
+function administerUnit(g: GrantRules) {
+  const { b, actor, grant } = g;
+  const unit = grant.unitId!;
+  const ownOrganisation = { organisationId: actor.organisationId };
+  b.can(['access', 'read'], ['User', 'UserCommitment'], { ...ownOrganisation, grantUnitIds: unit });
+  b.can(['access', 'read'], 'Grant', { ...ownOrganisation, unitId: unit });
+  b.can(['create', 'update'], 'Grant', { ...ownOrganisation, unitId: unit, role: { $in: ROLES_A_MANAGER_GRANTS }, userId: { $ne: actor.id } });
+  b.can('create', 'UserCommitment', { ...ownOrganisation, grantUnitIds: unit, userId: { $ne: actor.id } });
 }
 
 export function student(g: GrantRules) {
@@ -151,6 +250,8 @@ export function billing(g: GrantRules) {
   b.can('read', 'Client', [...CLIENT_NAMES, ...fieldsOf('Client', 'PERSONAL_ID'), 'municipality', 'placements'], g.via);
   b.can('read', ['Placement', 'CareDay'], [...fieldsOf('Placement', 'WELFARE'), ...fieldsOf('CareDay', 'WELFARE')], g.via);
   readCategories(g, ['FINANCIAL']);
+  // Records care days, payment commitments and invoices; reads no case records (issue 11).
+  financialWrites(g);
 }
 
 export function auditor(g: GrantRules) {
@@ -171,6 +272,19 @@ export function registrar(g: GrantRules) {
   // Intake administration: who is responsible and whether non-disclosure applies, in its organisation.
   b.can('update', 'ClientRelationship', ['responsibleWorkerId'], { organisationId: actor.organisationId });
   b.can('update', 'Client', ['addressNonDisclosure'], { organisationId: actor.organisationId });
+  // Access administration (issue 11): users, grants, commitments and units of its organisation.
+  administerOrganisation(g);
+}
+
+/**
+ * Read conditions (one per alternative of activeCommissionOf) for rows whose client has an active commission
+ * to the partner's organisation granting `scope` in its partnerScopes. Client and Guardian rows a partner
+ * loads carry `partnerCommissions`: the client's commissions to the partner's organisation (any period;
+ * clients/src/client-store.ts, in the same statement); in SQL the same condition follows the relation
+ * (row-scope.ts), so "active" has one definition.
+ */
+function commissionedFor(g: GrantRules, scope: string): MongoQuery[] {
+  return activeCommissionOf(g.actor.organisationId, g.clock).map((c) => ({ ...g.via, partnerCommissions: { $elemMatch: { ...c, partnerScopes: scope } } }));
 }
 
 export function partner(g: GrantRules) {
@@ -180,20 +294,29 @@ export function partner(g: GrantRules) {
   const ofIssuer = { client: { $elemMatch: { organisationId: actor.issuerOrganisationId } } };
   const active = activeCommissionOf(actor.organisationId, clock).map((c) => ({ ...c, ...ofIssuer }));
   const scopes = new Set(actor.scopes);
-  canEach(b, 'access', 'Client', through('commissions', active));
-  canEach(b, 'access', 'Commission', active);
+  // Under a commission the partner sees only what both its token's scopes and the commission's
+  // `partnerScopes` allow (issue 11): a commission reaches the client through a scope they share.
+  const activeFor = (scope: string) => active.map((c) => ({ ...c, partnerScopes: scope }));
+  const shared = [...scopes].flatMap(activeFor);
+  canEach(b, 'access', 'Client', through('commissions', shared));
+  canEach(b, 'access', 'Commission', shared);
   if (scopes.has('clients:read')) {
-    b.can('read', 'Client', [...fieldsOf('Client', 'IDENTITY'), ...fieldsOf('Client', 'FAMILY')], g.via);
-    b.can('read', 'Guardian', fieldsOf('Guardian', 'FAMILY'), g.via);
-    // Guardians' contact data, never for a client under non-disclosure.
-    b.can('read', 'Guardian', fieldsOf('Guardian', 'CONTACT'), { ...g.via, clientAddressNonDisclosure: false });
+    // The client's own fields and its guardians only under an active commission of the client whose
+    // partnerScopes include clients:read (issue 11), not merely because the token has the scope.
+    for (const named of commissionedFor(g, 'clients:read')) {
+      b.can('read', 'Client', [...fieldsOf('Client', 'IDENTITY'), ...fieldsOf('Client', 'FAMILY')], { ...named, organisationId: actor.issuerOrganisationId });
+      b.can('read', 'Guardian', fieldsOf('Guardian', 'FAMILY'), named);
+      // Guardians' contact data, never for a client under non-disclosure.
+      b.can('read', 'Guardian', fieldsOf('Guardian', 'CONTACT'), { ...named, clientAddressNonDisclosure: false });
+    }
   }
   if (scopes.has('services:read')) {
-    const ofCommission = through('commission', active);
+    const ofCommission = through('commission', activeFor('services:read'));
     canEach(b, 'access', ['Decision', 'Placement'], ofCommission);
     canEach(b, 'access', ['Restriction', 'CareDay'], through('placement', ofCommission));
-    // Health data goes to the placement only with the client's consent; a withdrawn consent ends it.
-    const consented = { client: { $elemMatch: { consents: { $elemMatch: { recipientOrganisationId: actor.organisationId, withdrawnOn: null } } } } };
+    // Health data goes to the placement only with the client's consent to HEALTH data for the partner;
+    // a withdrawn consent ends it (issue 11: the consent's scope).
+    const consented = { client: { $elemMatch: { consents: { $elemMatch: { recipientOrganisationId: actor.organisationId, withdrawnOn: null, scope: 'HEALTH' } } } } };
     canEach(b, 'access', 'Medication', through('placement', ofCommission, consented));
     b.can('read', 'Client', ['decisions', 'placements', 'restrictions', 'medications'], g.via);
     for (const type of ['Decision', 'Placement', 'Restriction', 'Medication'] as const) {
@@ -204,14 +327,15 @@ export function partner(g: GrantRules) {
     b.can('read', 'Invoice', fieldsOf('Invoice', 'FINANCIAL'), g.via);
   }
   if (scopes.has('documents:read')) {
-    const own = through('commission', active, { authorOrganisationId: actor.organisationId });
+    const own = through('commission', activeFor('documents:read'), { authorOrganisationId: actor.organisationId });
     canEach(b, 'access', 'Document', own);
     canEach(b, 'access', 'DocumentRevision', through('document', own));
     b.can('read', 'Client', ['documents'], g.via);
     b.can('read', ['Document', 'DocumentRevision'], [...fieldsOf('Document', 'CASE_RECORD'), ...fieldsOf('DocumentRevision', 'CASE_RECORD')], g.via);
   }
   if (scopes.has('documents:write')) {
-    // Only for a client the token sees (`via`), under an active commission found by the write service.
-    b.can('create', 'Document', { type: 'REPORT', authorOrganisationId: actor.organisationId, commissionId: { $ne: null }, ...g.via });
+    // Only for a client the token sees (`via`), under an active commission found by the write service
+    // whose partnerScopes include documents:write (`commissionScopes`: that commission's partnerScopes).
+    b.can('create', 'Document', { type: 'REPORT', authorOrganisationId: actor.organisationId, commissionId: { $ne: null }, commissionScopes: 'documents:write', ...g.via });
   }
 }

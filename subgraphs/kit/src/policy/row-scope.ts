@@ -1,3 +1,4 @@
+import { createMongoAbility, type MongoQuery } from '@casl/ability';
 import { rulesToAST } from '@casl/ability/extra';
 import type { Condition, FieldCondition } from '@ucast/mongo2js';
 import * as t from '@vartija/db';
@@ -40,6 +41,11 @@ const toPlacement: Relation = { subject: 'Placement', on: (o, i) => eq(col(i, 'i
  * client with relationships, all of them ended before the cut-off (the archive; DESIGN.md §1).
  */
 const VIRTUAL: Partial<Record<Subject, Record<string, (outer: AnyTable, value: unknown) => SQL>>> = {
+  // Access administration: the user holds a grant (not revoked) in the unit (a MANAGER's users).
+  User: {
+    grantUnitIds: (o, unitId) => sql`EXISTS (SELECT 1 FROM access.grants ug WHERE ug.user_id = ${col(o, 'id')}
+      AND ug.unit_id = ${unitId}::uuid AND ug.revoked_at IS NULL)`,
+  },
   Client: {
     archivedAsOf: (o, cutoff) => sql`(EXISTS (SELECT 1 FROM clients.client_relationships ar WHERE ar.client_id = ${col(o, 'id')})
       AND NOT EXISTS (SELECT 1 FROM clients.client_relationships ar WHERE ar.client_id = ${col(o, 'id')}
@@ -58,12 +64,17 @@ const TABLES: Partial<Record<Subject, { table: PgTable; relations: Record<string
       relationships: { subject: 'ClientRelationship', on: (o, i) => eq(col(i, 'clientId'), col(o, 'id')) },
       commissions: { subject: 'Commission', on: (o, i) => eq(col(i, 'clientId'), col(o, 'id')) },
       consents: { subject: 'Consent', on: (o, i) => eq(col(i, 'clientId'), col(o, 'id')) },
+      // A partner's read rules (roles.ts commissionedFor): the client's commissions, as loaded rows carry them.
+      partnerCommissions: { subject: 'Commission', on: (o, i) => eq(col(i, 'clientId'), col(o, 'id')) },
     },
   },
   ClientRelationship: { table: t.clientRelationships, relations: { client: toClient } },
   Commission: { table: t.commissions, relations: { client: toClient } },
   Consent: { table: t.consents, relations: { client: toClient } },
-  Guardian: { table: t.guardians, relations: { client: toClient } },
+  Guardian: {
+    table: t.guardians,
+    relations: { client: toClient, partnerCommissions: { subject: 'Commission', on: (o, i) => eq(col(i, 'clientId'), col(o, 'clientId')) } },
+  },
   Decision: { table: t.decisions, relations: { client: toClient, commission: toCommission } },
   Placement: { table: t.placements, relations: { client: toClient, commission: toCommission } },
   CareDay: { table: t.careDays, relations: { placement: toPlacement } },
@@ -86,6 +97,9 @@ const TABLES: Partial<Record<Subject, { table: PgTable; relations: Record<string
   DataSubjectRequest: { table: t.dataSubjectRequests, relations: { client: toClient } },
   AuditEntry: { table: t.entries, relations: { client: toClient } },
   ApiToken: { table: t.apiTokens, relations: {} },
+  // Access administration (issue 11): users and grants of the registrar's organisation or the manager's unit.
+  User: { table: t.users, relations: {} },
+  Grant: { table: t.grants, relations: {} },
 };
 
 /** The table that holds a subject's rows. */
@@ -108,6 +122,15 @@ export function rowScope(ability: AppAbility, subject: Subject): SQL {
   const mapping = TABLES[subject];
   if (!mapping) throw new Error(`No table mapping for ${subject}: add it to row-scope.ts`);
   return new Translator().translate(ast, subject, mapping.table as AnyTable);
+}
+
+/**
+ * Rows of `subject` matching any of `alternatives` (policy conditions, e.g. conditions.ts activeCommissionOf)
+ * as SQL on its table: write services find rows with the policy's own definitions, not copies of them.
+ */
+export function matchingSql(subject: Subject, alternatives: MongoQuery[]): SQL {
+  const ability = createMongoAbility(alternatives.map((conditions) => ({ action: 'access', subject, conditions }))) as AppAbility;
+  return rowScope(ability, subject);
 }
 
 /**
@@ -190,6 +213,12 @@ class Translator {
     if (!column || typeof column !== 'object' || !('columnType' in column)) {
       // Fail closed: a condition the database cannot check must never widen access.
       throw new Error(`Policy condition on unknown field ${subject}.${field}`);
+    }
+    if ((column as { columnType?: string }).columnType === 'PgArray') {
+      // An array field equals a value it contains (Mongo semantics, as CASL checks rows in memory), e.g. a
+      // commission's partnerScopes or a consent's scope. Nothing else is translated: fail closed.
+      if (operator === 'eq' && value !== null) return sql`${value} = ANY(${column})`;
+      throw new Error(`Policy operator ${operator} on array field ${subject}.${field} is not supported in SQL`);
     }
     switch (operator) {
       case 'eq':

@@ -40,6 +40,13 @@ export type CareDay = {
   /** Cost in euro cents. */
   costCents: Maybe<Scalars['Int']['output']>;
   day: Maybe<Scalars['Date']['output']>;
+  id: Scalars['ID']['output'];
+};
+
+export type CareDayInput = {
+  /** Cost in euro cents, 0 or more. */
+  costCents: Scalars['Int']['input'];
+  day: Scalars['Date']['input'];
 };
 
 export type Client = {
@@ -63,8 +70,13 @@ export type Decision = {
   legalAct: Maybe<Scalars['String']['output']>;
   /** E.g. 38 §. */
   legalSection: Maybe<Scalars['String']['output']>;
+  notificationMethod: Maybe<NotificationMethod>;
+  /** Tiedoksianto: the day the decision was served on the client (null: not yet). */
+  notifiedOn: Maybe<Scalars['Date']['output']>;
   type: Maybe<DecisionType>;
   unit: Unit;
+  /** Optimistic concurrency: pass it as updateDecision's expectedVersion. */
+  version: Scalars['Int']['output'];
 };
 
 export type DecisionType =
@@ -105,8 +117,36 @@ export type Medication = {
 export type Mutation = {
   __typename?: 'Mutation';
   endPlacement: Placement;
+  /** Virka-apupyyntö: a request for executive assistance (police etc.), by the unit's SOCIAL_WORKER or MANAGER. */
+  recordAssistanceRequest: AssistanceRequest;
+  /**
+   * Care days of a placement, by BILLING of the client's organisation or the MANAGER of the placement's unit.
+   * All or nothing: a day already recorded answers CONFLICT naming the day (days are never overwritten).
+   * The answer is the days recorded, as the caller may read them.
+   */
+  recordCareDays: Array<CareDay>;
   recordDecision: Decision;
+  /** An invoice under a payment commitment, by BILLING of the client's organisation or the MANAGER of the commitment's unit. */
+  recordInvoice: Invoice;
+  /** Medication given during the service, by the unit's SOCIAL_WORKER or MANAGER. */
+  recordMedication: Medication;
+  /** Maksusitoumus, by BILLING of the client's organisation or the MANAGER of a unit serving the client. */
+  recordPaymentCommitment: PaymentCommitment;
   recordPlacement: Placement;
+  /** Rajoitustoimenpide in substitute care, by the unit's SOCIAL_WORKER or MANAGER: always with a reason and a duration. */
+  recordRestriction: Restriction;
+  /**
+   * Tiedoksianto (seeds 001, 002): when and how the decision was served on the client. Not before the day it
+   * was decided, not in the future. A later call replaces the date; the earlier one stays in the history.
+   */
+  setDecisionNotified: Decision;
+  /**
+   * Corrects a decision (content, legal basis, type) by its unit's SOCIAL_WORKER or MANAGER. `expectedVersion`
+   * is the version read (stale: CONFLICT); `reason` is required and kept with the earlier values in the history.
+   */
+  updateDecision: Decision;
+  /** Corrects a placement like updateDecision; the earlier values stay in the history. */
+  updatePlacement: Placement;
 };
 
 
@@ -116,14 +156,81 @@ export type MutationEndPlacementArgs = {
 };
 
 
+export type MutationRecordAssistanceRequestArgs = {
+  input: RecordAssistanceRequestInput;
+};
+
+
+export type MutationRecordCareDaysArgs = {
+  days: Array<CareDayInput>;
+  placementId: Scalars['ID']['input'];
+};
+
+
 export type MutationRecordDecisionArgs = {
   input: RecordDecisionInput;
+};
+
+
+export type MutationRecordInvoiceArgs = {
+  input: RecordInvoiceInput;
+};
+
+
+export type MutationRecordMedicationArgs = {
+  input: RecordMedicationInput;
+};
+
+
+export type MutationRecordPaymentCommitmentArgs = {
+  input: RecordPaymentCommitmentInput;
 };
 
 
 export type MutationRecordPlacementArgs = {
   input: RecordPlacementInput;
 };
+
+
+export type MutationRecordRestrictionArgs = {
+  input: RecordRestrictionInput;
+};
+
+
+export type MutationSetDecisionNotifiedArgs = {
+  id: Scalars['ID']['input'];
+  method: NotificationMethod;
+  notifiedOn: Scalars['Date']['input'];
+};
+
+
+export type MutationUpdateDecisionArgs = {
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  input: UpdateDecisionInput;
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationUpdatePlacementArgs = {
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  input: UpdatePlacementInput;
+  reason: Scalars['String']['input'];
+};
+
+/** How a decision was served on the client (hallintolaki 59–60 §). */
+export type NotificationMethod =
+  /** Sähköinen tiedoksianto. */
+  | 'ELECTRONIC'
+  /** Handed over in person. */
+  | 'IN_PERSON'
+  /** Tavallinen tiedoksianto: a letter by post. */
+  | 'LETTER'
+  /** Todisteellinen tiedoksianto: a letter with an acknowledgement of receipt (saantitodistus). */
+  | 'LETTER_WITH_RECEIPT'
+  /** Told orally, e.g. in an emergency. */
+  | 'ORAL';
 
 export type Organisation = {
   __typename?: 'Organisation';
@@ -161,6 +268,8 @@ export type Placement = {
   providerName: Maybe<Scalars['String']['output']>;
   startsOn: Maybe<Scalars['Date']['output']>;
   unit: Unit;
+  /** Optimistic concurrency: pass it as updatePlacement's expectedVersion. */
+  version: Scalars['Int']['output'];
 };
 
 export type PlacementKind =
@@ -169,6 +278,15 @@ export type PlacementKind =
   | 'KINSHIP_CARE'
   | 'OPEN_CARE_SUPPORT'
   | 'PROFESSIONAL_FAMILY_HOME';
+
+export type RecordAssistanceRequestInput = {
+  clientId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  requestedAt: Scalars['DateTime']['input'];
+  /** The authority asked, e.g. the police. */
+  requestedFrom: Scalars['String']['input'];
+  unitId: Scalars['ID']['input'];
+};
 
 export type RecordDecisionInput = {
   clientId: Scalars['ID']['input'];
@@ -180,6 +298,39 @@ export type RecordDecisionInput = {
   unitId: Scalars['ID']['input'];
 };
 
+export type RecordInvoiceInput = {
+  /** Euro cents, 0 or more. */
+  amountCents: Scalars['Int']['input'];
+  paymentCommitmentId: Scalars['ID']['input'];
+  periodEnd: Scalars['Date']['input'];
+  periodStart: Scalars['Date']['input'];
+  /** DRAFT when not given. */
+  status?: InputMaybe<InvoiceStatus>;
+};
+
+export type RecordMedicationInput = {
+  clientId: Scalars['ID']['input'];
+  dose: Scalars['String']['input'];
+  givenAt: Scalars['DateTime']['input'];
+  /** Who gave it (name and title as written on the medication sheet). */
+  givenBy: Scalars['String']['input'];
+  medicine: Scalars['String']['input'];
+  placementId?: InputMaybe<Scalars['ID']['input']>;
+  unitId: Scalars['ID']['input'];
+};
+
+export type RecordPaymentCommitmentInput = {
+  /** Euro cents, 0 or more. */
+  amountCents: Scalars['Int']['input'];
+  clientId: Scalars['ID']['input'];
+  placementId?: InputMaybe<Scalars['ID']['input']>;
+  providerOrganisationId?: InputMaybe<Scalars['ID']['input']>;
+  /** A unit with a relationship with the client; its MANAGER may also record the commitment. */
+  unitId: Scalars['ID']['input'];
+  validFrom: Scalars['Date']['input'];
+  validUntil?: InputMaybe<Scalars['Date']['input']>;
+};
+
 export type RecordPlacementInput = {
   clientId: Scalars['ID']['input'];
   decisionId?: InputMaybe<Scalars['ID']['input']>;
@@ -188,6 +339,19 @@ export type RecordPlacementInput = {
   providerName: Scalars['String']['input'];
   providerOrganisationId?: InputMaybe<Scalars['ID']['input']>;
   startsOn: Scalars['Date']['input'];
+  unitId: Scalars['ID']['input'];
+};
+
+export type RecordRestrictionInput = {
+  clientId: Scalars['ID']['input'];
+  /** Required in practice: a restrictive measure is always for a set duration. */
+  endsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  kind: RestrictionKind;
+  /** A placement of the same client, when the measure was taken in substitute care. */
+  placementId?: InputMaybe<Scalars['ID']['input']>;
+  /** Required: why the measure was necessary. */
+  reason: Scalars['String']['input'];
+  startsAt: Scalars['DateTime']['input'];
   unitId: Scalars['ID']['input'];
 };
 
@@ -222,6 +386,22 @@ export type SensitiveCategory =
 export type Unit = {
   __typename?: 'Unit';
   id: Scalars['ID']['output'];
+};
+
+/** Only the fields given change (at least one); values equal to the current ones change nothing. */
+export type UpdateDecisionInput = {
+  content?: InputMaybe<Scalars['String']['input']>;
+  legalAct?: InputMaybe<Scalars['String']['input']>;
+  legalSection?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<DecisionType>;
+};
+
+export type UpdatePlacementInput = {
+  /** null: the placement has no set end. */
+  endsOn?: InputMaybe<Scalars['Date']['input']>;
+  kind?: InputMaybe<PlacementKind>;
+  providerName?: InputMaybe<Scalars['String']['input']>;
+  startsOn?: InputMaybe<Scalars['Date']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -325,6 +505,7 @@ export type ResolversTypes = ResolversObject<{
   AssistanceStatus: AssistanceStatus;
   CareDay: ResolverTypeWrapper<CareDayModelModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CareDayInput: CareDayInput;
   Client: ResolverTypeWrapper<ClientRefModelModel>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -334,18 +515,26 @@ export type ResolversTypes = ResolversObject<{
   InvoiceStatus: InvoiceStatus;
   Medication: ResolverTypeWrapper<MedicationModelModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NotificationMethod: NotificationMethod;
   Organisation: ResolverTypeWrapper<Organisation>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PaymentCommitment: ResolverTypeWrapper<PaymentCommitmentModelModel>;
   Placement: ResolverTypeWrapper<PlacementModelModel>;
   PlacementKind: PlacementKind;
+  RecordAssistanceRequestInput: RecordAssistanceRequestInput;
   RecordDecisionInput: RecordDecisionInput;
+  RecordInvoiceInput: RecordInvoiceInput;
+  RecordMedicationInput: RecordMedicationInput;
+  RecordPaymentCommitmentInput: RecordPaymentCommitmentInput;
   RecordPlacementInput: RecordPlacementInput;
+  RecordRestrictionInput: RecordRestrictionInput;
   Restriction: ResolverTypeWrapper<RestrictionModelModel>;
   RestrictionKind: RestrictionKind;
   SensitiveCategory: SensitiveCategory;
   Unit: ResolverTypeWrapper<Unit>;
+  UpdateDecisionInput: UpdateDecisionInput;
+  UpdatePlacementInput: UpdatePlacementInput;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -355,6 +544,7 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   CareDay: CareDayModelModel;
   Int: Scalars['Int']['output'];
+  CareDayInput: CareDayInput;
   Client: ClientRefModelModel;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -367,10 +557,17 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   PaymentCommitment: PaymentCommitmentModelModel;
   Placement: PlacementModelModel;
+  RecordAssistanceRequestInput: RecordAssistanceRequestInput;
   RecordDecisionInput: RecordDecisionInput;
+  RecordInvoiceInput: RecordInvoiceInput;
+  RecordMedicationInput: RecordMedicationInput;
+  RecordPaymentCommitmentInput: RecordPaymentCommitmentInput;
   RecordPlacementInput: RecordPlacementInput;
+  RecordRestrictionInput: RecordRestrictionInput;
   Restriction: RestrictionModelModel;
   Unit: Unit;
+  UpdateDecisionInput: UpdateDecisionInput;
+  UpdatePlacementInput: UpdatePlacementInput;
 }>;
 
 export type SensitiveDirectiveArgs = {
@@ -391,6 +588,7 @@ export type AssistanceRequestResolvers<ContextType = Context, ParentType extends
 export type CareDayResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CareDay'] = ResolversParentTypes['CareDay']> = ResolversObject<{
   costCents?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   day?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type ClientResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Client'] = ResolversParentTypes['Client'], FederationReferenceType extends FederationReferenceTypes['Client'] = FederationReferenceTypes['Client']> = ResolversObject<{
@@ -418,8 +616,11 @@ export type DecisionResolvers<ContextType = Context, ParentType extends Resolver
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   legalAct?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   legalSection?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  notificationMethod?: Resolver<Maybe<ResolversTypes['NotificationMethod']>, ParentType, ContextType>;
+  notifiedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['DecisionType']>, ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type InvoiceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice']> = ResolversObject<{
@@ -441,8 +642,17 @@ export type MedicationResolvers<ContextType = Context, ParentType extends Resolv
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   endPlacement?: Resolver<ResolversTypes['Placement'], ParentType, ContextType, RequireFields<MutationEndPlacementArgs, 'endsOn' | 'id'>>;
+  recordAssistanceRequest?: Resolver<ResolversTypes['AssistanceRequest'], ParentType, ContextType, RequireFields<MutationRecordAssistanceRequestArgs, 'input'>>;
+  recordCareDays?: Resolver<Array<ResolversTypes['CareDay']>, ParentType, ContextType, RequireFields<MutationRecordCareDaysArgs, 'days' | 'placementId'>>;
   recordDecision?: Resolver<ResolversTypes['Decision'], ParentType, ContextType, RequireFields<MutationRecordDecisionArgs, 'input'>>;
+  recordInvoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType, RequireFields<MutationRecordInvoiceArgs, 'input'>>;
+  recordMedication?: Resolver<ResolversTypes['Medication'], ParentType, ContextType, RequireFields<MutationRecordMedicationArgs, 'input'>>;
+  recordPaymentCommitment?: Resolver<ResolversTypes['PaymentCommitment'], ParentType, ContextType, RequireFields<MutationRecordPaymentCommitmentArgs, 'input'>>;
   recordPlacement?: Resolver<ResolversTypes['Placement'], ParentType, ContextType, RequireFields<MutationRecordPlacementArgs, 'input'>>;
+  recordRestriction?: Resolver<ResolversTypes['Restriction'], ParentType, ContextType, RequireFields<MutationRecordRestrictionArgs, 'input'>>;
+  setDecisionNotified?: Resolver<ResolversTypes['Decision'], ParentType, ContextType, RequireFields<MutationSetDecisionNotifiedArgs, 'id' | 'method' | 'notifiedOn'>>;
+  updateDecision?: Resolver<ResolversTypes['Decision'], ParentType, ContextType, RequireFields<MutationUpdateDecisionArgs, 'expectedVersion' | 'id' | 'input' | 'reason'>>;
+  updatePlacement?: Resolver<ResolversTypes['Placement'], ParentType, ContextType, RequireFields<MutationUpdatePlacementArgs, 'expectedVersion' | 'id' | 'input' | 'reason'>>;
 }>;
 
 export type OrganisationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Organisation'] = ResolversParentTypes['Organisation']> = ResolversObject<{
@@ -473,6 +683,7 @@ export type PlacementResolvers<ContextType = Context, ParentType extends Resolve
   providerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startsOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type RestrictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Restriction'] = ResolversParentTypes['Restriction']> = ResolversObject<{

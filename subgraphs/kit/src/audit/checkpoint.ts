@@ -13,9 +13,10 @@ import {
   type JWK,
 } from 'jose';
 import { z } from 'zod';
+import { CHAIN_ID } from './chain';
 
 /**
- * Signed checkpoints of the access-log chain: an anchor outside the database. The chain (audit-chain.ts)
+ * Signed checkpoints of the access-log chain: an anchor outside the database. The chain (chain.ts)
  * shows any change inside the log, but whoever owns the database can cut its newest entries and reset
  * the head, or rewrite the tail and recompute every hash after it, and the chain alone still verifies.
  * A checkpoint is the chain head's seq and hash at a moment, signed with a key the database does not
@@ -26,7 +27,6 @@ import { z } from 'zod';
 const ALG = 'EdDSA';
 /** The JWS `typ` and the file's `type`: a checkpoint is not mistaken for another signed object. */
 export const CHECKPOINT_TYPE = 'vartija-audit-checkpoint';
-const CHAIN_ID = 'main';
 
 /** An Ed25519 JSON Web Key as the checkpoint configuration holds it. */
 export type CheckpointJwk = JWK;

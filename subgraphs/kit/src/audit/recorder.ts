@@ -1,17 +1,15 @@
 import type { Queryable } from '@vartija/db';
-import type { Actor } from './actor';
-import { appError } from './errors';
-import { SENSITIVE_FIELDS } from './generated/sensitive-fields';
-import type { AuditAction, AuditEntryInput, AuditOutcome, AuditSink } from './audit-chain';
+import type { Actor } from '../actor';
+import { appError } from '../errors';
+import { SENSITIVE_FIELDS } from '../generated/sensitive-fields';
+import type { AuditAction, AuditEntryInput, AuditOutcome } from './entry';
+import type { AuditSink } from './sink';
+import type { AuditTarget } from './target';
 
-export interface AuditTarget {
-  entityType: string;
-  entityId: string | null;
-  clientId: string | null;
-  /** The unit whose grant allowed the access, when known. */
-  unitId?: string | null;
-  /** The role of the grant that allowed (or was refused) the access, when known. */
-  role?: string | null;
+/** A sensitive field as the log names it. */
+export interface AuditField {
+  field: string;
+  category: string;
 }
 
 interface Pending {
@@ -25,7 +23,7 @@ interface Pending {
 
 /**
  * Collects what a subgraph request touches, one entry per entity × action × outcome, and writes
- * them all in one batch before the response leaves (see the audit plugin).
+ * them all in one batch before the response leaves (failClosedAudit, plugin.ts).
  */
 export class AuditRecorder {
   private readonly pending = new Map<string, Pending>();
@@ -42,7 +40,7 @@ export class AuditRecorder {
 
   record(
     target: AuditTarget,
-    field: { field: string; category: string } | null,
+    field: AuditField | null,
     action: AuditAction = 'READ',
     outcome: AuditOutcome = 'ALLOWED',
     reason: string | null = null,
@@ -63,6 +61,14 @@ export class AuditRecorder {
       entry.fields.add(field.field);
       entry.categories.add(field.category);
     }
+  }
+
+  /**
+   * A refusal (outcome DENIED): the target, the field refused or null for the whole entity, the action
+   * refused (AUDIT_ACTION_OF maps a policy action) and why, in words an auditor can read.
+   */
+  deny(target: AuditTarget, field: AuditField | null, action: AuditAction, reason: string): void {
+    this.record(target, field, action, 'DENIED', reason);
   }
 
   /** A write: one entry naming the fields changed (never their values) with their categories. */

@@ -12,7 +12,7 @@ import {
   storedForm,
   verifyChain,
   verifyChainEnd,
-} from './audit-chain';
+} from './index';
 
 const CLIENT = '6F1C1F7E-3B0A-4C1E-9A57-2D0E8C1B5A10';
 

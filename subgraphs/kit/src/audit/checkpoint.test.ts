@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AuditCheckpoints, checkpointName, DirectoryCheckpointStore, generateCheckpointKey, type CheckpointJwk } from './audit-checkpoint';
+import { AuditCheckpoints, checkpointName, DirectoryCheckpointStore, generateCheckpointKey, type CheckpointJwk } from './checkpoint';
 
 const HEAD = { seq: 42, hash: 'a'.repeat(64), entryAt: new Date('2026-03-01T10:00:00.000Z') };
 

@@ -1,0 +1,74 @@
+import { clients, organisations, type Queryable, revisions, users } from '@vartija/db';
+import type { Subject } from '@vartija/kit';
+import { and, asc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+
+type Row = Record<string, unknown> & { id: string };
+
+/**
+ * Values the read rules depend on that are not columns of the record's own table, computed as the
+ * subgraph that owns the type computes them for its loaders (sub-selects name the table in full:
+ * drizzle prints a lone table's columns unqualified).
+ */
+const POLICY_COLUMNS: Partial<Record<Subject, Record<string, SQL>>> = {
+  Client: {
+    responsibleWorkerIds: sql`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.clients.id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`,
+  },
+  Guardian: {
+    clientAddressNonDisclosure: sql`(SELECT c.address_non_disclosure FROM clients.clients c WHERE c.id = clients.guardians.client_id)`,
+    clientResponsibleWorkerIds: sql`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.guardians.client_id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`,
+  },
+};
+
+export type HistoryRow = typeof revisions.$inferSelect & { changedByName: string | null };
+
+/** SQL of `history`: one statement for the record, one for its revisions, whatever their number. */
+export class HistoryStore {
+  constructor(private readonly db: Queryable) {}
+
+  /** The record as the policy sees it, only if the actor's row scope (`scope`) reaches it. */
+  async record(subject: Subject, table: PgTable, id: string, scope: SQL): Promise<Row | undefined> {
+    const columns = getTableColumns(table) as Record<string, never>;
+    const [row] = await this.db
+      .select({ ...columns, ...(POLICY_COLUMNS[subject] ?? {}) } as never)
+      .from(table)
+      .where(and(eq(columns['id']!, id), scope));
+    return row as Row | undefined;
+  }
+
+  /**
+   * The client of an existing record that is a client of the caller's organisation, to log a refused
+   * look-up with (another register's clients are never named in the caller's log).
+   */
+  async clientOfRecord(subject: Subject, table: PgTable, id: string, organisationId: string): Promise<string | undefined> {
+    if (subject === 'Client') {
+      const [client] = await this.db
+        .select({ clientId: clients.id })
+        .from(clients)
+        .where(and(eq(clients.id, id), eq(clients.organisationId, organisationId)));
+      return client?.clientId;
+    }
+    const columns = getTableColumns(table) as Record<string, never>;
+    const clientColumn = columns['clientId'];
+    if (!clientColumn) return undefined;
+    const [row] = await this.db
+      .select({ clientId: clients.id })
+      .from(table)
+      .innerJoin(clients, eq(clients.id, clientColumn))
+      .where(and(eq(columns['id']!, id), eq(clients.organisationId, organisationId)));
+    return row?.clientId;
+  }
+
+  /** Every change of the record, the first first, with the name of who made it (user, or partner organisation). */
+  revisionsOf(entityType: string, entityId: string): Promise<HistoryRow[]> {
+    return this.db
+      .select({
+        ...getTableColumns(revisions),
+        changedByName: sql<string | null>`coalesce(${users.displayName}, (SELECT o.name FROM access.api_tokens t JOIN ${organisations} o ON o.id = t.organisation_id WHERE t.id = ${revisions.changedBy}))`,
+      })
+      .from(revisions)
+      .leftJoin(users, eq(users.id, revisions.changedBy))
+      .where(and(eq(revisions.entityType, entityType), eq(revisions.entityId, entityId)))
+      .orderBy(asc(revisions.revision));
+  }
+}

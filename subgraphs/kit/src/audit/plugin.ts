@@ -1,0 +1,33 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { AuditRecorder } from './recorder';
+
+/**
+ * Writes the request's access-log batch before the response leaves, in the gateway and in every
+ * subgraph. If it cannot be written the response carries no data at all: nothing sensitive leaves
+ * without its entry. Put it after every plugin that records in willSendResponse: the batch is taken
+ * when the flush starts.
+ */
+export function failClosedAudit<Context extends BaseContext & { audit?: AuditRecorder | undefined }>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          if (!contextValue?.audit) return;
+          try {
+            await contextValue.audit.flush();
+          } catch {
+            if (response.body.kind === 'single') {
+              response.body.singleResult.data = null;
+              response.body.singleResult.errors = [
+                {
+                  message: 'The access log could not be written, so no data was returned. Try again shortly.',
+                  extensions: { code: 'AUDIT_UNAVAILABLE' },
+                },
+              ];
+            }
+          }
+        },
+      };
+    },
+  };
+}
