@@ -67,6 +67,7 @@ const config: CodegenConfig = {
       DocumentRevision: '../models#DocumentRevisionModel',
       Disclosure: '../models#DisclosureModel',
       DataSubjectRequest: '../models#DataSubjectRequestModel',
+      DataSubjectRequestConnection: '../models#DataSubjectRequestConnectionModel',
       Revision: '../models#RevisionModel',
       FieldChange: '../models#FieldChangeModel',
     }),

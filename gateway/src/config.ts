@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MAX_OPERATION_COST } from './demand-control';
+import { DEFAULT_OMBUDSMAN_ADDRESS, type DocumentSettings } from './documents';
 
 /** Requests per minute per staff user: far above what a person at a screen sends, well below a script. */
 export const DEFAULT_STAFF_RATE_LIMIT_PER_MINUTE = 300;
@@ -40,6 +41,10 @@ const schema = z
     MAX_OPERATION_COST: z.coerce.number().int().positive().default(DEFAULT_MAX_OPERATION_COST),
     /** Requests per minute per staff user (Redis when REDIS_URL is set); 0 = no limit. */
     STAFF_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(DEFAULT_STAFF_RATE_LIMIT_PER_MINUTE),
+    /** The Data Protection Ombudsman's contact details in the refusal certificate's appeal instructions (Finnish). */
+    DPO_OMBUDSMAN_ADDRESS: z.string().trim().min(1).max(500).default(DEFAULT_OMBUDSMAN_ADDRESS.fi),
+    /** The same in Swedish (dataombudsmannen), for documents in Swedish. */
+    DPO_OMBUDSMAN_ADDRESS_SV: z.string().trim().min(1).max(500).default(DEFAULT_OMBUDSMAN_ADDRESS.sv),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -50,6 +55,11 @@ const schema = z
   });
 
 export type GatewayConfig = z.infer<typeof schema>;
+
+/** What the printable documents take from the configuration. */
+export function documentSettingsOf(config: Pick<GatewayConfig, 'DPO_OMBUDSMAN_ADDRESS' | 'DPO_OMBUDSMAN_ADDRESS_SV'>): DocumentSettings {
+  return { ombudsmanAddress: { fi: config.DPO_OMBUDSMAN_ADDRESS, sv: config.DPO_OMBUDSMAN_ADDRESS_SV } };
+}
 
 /** Parsed once at start-up; a bad value stops the process with a message naming the variable. */
 export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { auditCheckpointsFromEnv } from '@vartija/audit';
 import { DEMO_PARTNER_TOKEN, isSeeded, openDatabase, PERSONAS, readDbConfig, seedDemoWorld } from '@vartija/db';
 import { installProcessGuards } from '@vartija/kit';
-import { readGatewayConfig } from './config';
+import { documentSettingsOf, readGatewayConfig } from './config';
 import { loadOrCreateDevKeys } from './dev-keys';
 import { startStack } from './stack';
 import { DEFAULT_SUPERGRAPH_PATH, type SubgraphName } from './subgraph-list';
@@ -42,6 +42,7 @@ async function main() {
     staffRateLimitPerMinute: config.STAFF_RATE_LIMIT_PER_MINUTE,
     ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
     auditCheckpoints: await auditCheckpointsFromEnv(),
+    documents: documentSettingsOf(config),
   });
   const where = database.kind === 'pglite' ? `embedded PGlite in ${dbConfig.PGLITE_DATA_DIR}` : 'PostgreSQL (DATABASE_URL)';
   console.log(

@@ -27,6 +27,7 @@ import { fieldGuardPlugin } from './field-guard';
 import { operationLimitRules } from './operation-limits';
 import { type PersistedOperationStore, persistedOperationsPlugin } from './persisted-operations';
 import type { SubgraphName } from './subgraph-list';
+import { DEFAULT_OMBUDSMAN_ADDRESS, DOCUMENT_RENDERERS, type DocumentSettings, documentsHandler, isDocumentsPath } from './documents';
 import { agentFetcher, documentOf, failedFetch, fetchPaths, isQuery, isResetBeforeAnswer, subgraphAgents, withPaths } from './subgraph-fetch';
 
 export interface GatewayContext extends BaseContext {
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   persistedOperations: PersistedOperationStore;
   /** Operation cost budget and the staff rate limit (demand-control.ts); defaults without. */
   limits?: GatewayLimits;
+  /** Printable documents (GET /documents/…): the ombudsman's address (DPO_OMBUDSMAN_ADDRESS); defaults without. */
+  documents?: DocumentSettings;
 }
 
 export interface Gateway {
@@ -142,38 +145,46 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await server.start();
 
-  const httpServer = http.createServer(
-    createRequestListener<GatewayContext>({
-      server,
-      ready: options.ready,
-      async context(req) {
-        const purpose = req.headers['x-purpose-of-use'];
-        const intent = String(req.headers['x-access-intent'] ?? 'VIEW').toUpperCase();
-        if (intent !== 'VIEW' && intent !== 'PRINT' && intent !== 'EXPORT') {
-          throw new GraphQLError('x-access-intent must be VIEW, PRINT or EXPORT.', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-        }
-        // The access tables (database) and session store (Redis) down: 503 with the reason, not 500.
-        const { actor, token } = await options.authenticator
-          .authenticate(req.headers.authorization, {
-            requestId: randomUUID(),
-            callerAddress: req.socket.remoteAddress ?? null,
-            purpose: Array.isArray(purpose) ? purpose[0] : purpose,
-            emergency: req.headers['x-emergency-access'] === 'true',
-            intent,
-          })
-          .catch((error: unknown) => {
-            throw asServiceUnavailable(error);
-          });
-        if (token) {
-          await options.rateLimiter.consume(token.id, token.rateLimitPerMinute).catch((error: unknown) => {
-            // RATE_LIMITED passes; a counter store that cannot be reached refuses (closed, not open).
-            throw error instanceof GraphQLError ? error : serviceUnavailable('Redis', 'the rate-limit counters (Redis) cannot be reached');
-          });
-        }
-        return { actor, ...(token ? { token } : {}), audit: new AuditRecorder(actor, 'gateway', options.auditSink) };
-      },
-    }),
-  );
+  /** The request's context; the printable documents pass their own intent (PRINT) and one request id per document. */
+  async function contextFor(req: http.IncomingMessage, fixed?: { intent: 'PRINT'; requestId: string }): Promise<GatewayContext> {
+    const purpose = req.headers['x-purpose-of-use'];
+    const intent = fixed?.intent ?? String(req.headers['x-access-intent'] ?? 'VIEW').toUpperCase();
+    if (intent !== 'VIEW' && intent !== 'PRINT' && intent !== 'EXPORT') {
+      throw new GraphQLError('x-access-intent must be VIEW, PRINT or EXPORT.', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    }
+    // The access tables (database) and session store (Redis) down: 503 with the reason, not 500.
+    const { actor, token } = await options.authenticator
+      .authenticate(req.headers.authorization, {
+        requestId: fixed?.requestId ?? randomUUID(),
+        callerAddress: req.socket.remoteAddress ?? null,
+        purpose: Array.isArray(purpose) ? purpose[0] : purpose,
+        emergency: req.headers['x-emergency-access'] === 'true',
+        intent,
+      })
+      .catch((error: unknown) => {
+        throw asServiceUnavailable(error);
+      });
+    if (token) {
+      await options.rateLimiter.consume(token.id, token.rateLimitPerMinute).catch((error: unknown) => {
+        // RATE_LIMITED passes; a counter store that cannot be reached refuses (closed, not open).
+        throw error instanceof GraphQLError ? error : serviceUnavailable('Redis', 'the rate-limit counters (Redis) cannot be reached');
+      });
+    }
+    return { actor, ...(token ? { token } : {}), audit: new AuditRecorder(actor, 'gateway', options.auditSink) };
+  }
+
+  const graphql = createRequestListener<GatewayContext>({ server, ready: options.ready, context: (req) => contextFor(req) });
+  // GET /documents/{kind}/{id}: HTML built from operations run through this server as the caller, logged as PRINT.
+  const documents = documentsHandler({
+    server,
+    context: (req, requestId) => contextFor(req, { intent: 'PRINT', requestId }),
+    settings: options.documents ?? { ombudsmanAddress: DEFAULT_OMBUDSMAN_ADDRESS },
+    renderers: DOCUMENT_RENDERERS,
+  });
+  const httpServer = http.createServer((req, res) => {
+    if (isDocumentsPath(req.url)) void documents(req, res);
+    else graphql(req, res);
+  });
 
   return {
     httpServer,

@@ -5,6 +5,7 @@ export * from './config';
 export * from './dev-keys';
 export * from './demand-control';
 export * from './dev-token';
+export { DEFAULT_OMBUDSMAN_ADDRESS, type DocumentSettings } from './documents';
 export * from './gateway-server';
 export * from './stack';
 export * from './subgraph-list';

@@ -4,7 +4,7 @@ import { ActorContextSigner, DbAuditSink, GroupCommitAuditSink, installProcessGu
 import type { JWK } from 'jose';
 import { AccessStore } from './access-store';
 import { Authenticator } from './authenticate';
-import { readGatewayConfig } from './config';
+import { documentSettingsOf, readGatewayConfig } from './config';
 import { loadOrCreateDevKeys } from './dev-keys';
 import { createGateway } from './gateway-server';
 import { PersistedOperationStore } from './persisted-operations';
@@ -47,6 +47,7 @@ async function main() {
     rateLimiter: createRateLimiter(config.REDIS_URL),
     persistedOperations: new PersistedOperationStore(database.db),
     limits: { maxOperationCost: config.MAX_OPERATION_COST, staffRateLimitPerMinute: config.STAFF_RATE_LIMIT_PER_MINUTE },
+    documents: documentSettingsOf(config),
   });
   console.log(`Vartija gateway listening on ${await gateway.listen(config.GATEWAY_PORT, config.HOST)}/graphql`);
   const stop = async () => {

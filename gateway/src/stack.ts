@@ -18,6 +18,7 @@ import { AccessStore } from './access-store';
 import { Authenticator } from './authenticate';
 import type { GatewayLimits } from './demand-control';
 import type { DevKeys } from './dev-keys';
+import type { DocumentSettings } from './documents';
 import { createGateway, type Gateway } from './gateway-server';
 import { PersistedOperationStore } from './persisted-operations';
 import { createRateLimiter } from './rate-limit';
@@ -57,6 +58,8 @@ export interface StackOptions {
    * benchmarks that send many requests as one persona; `npm start` and the gateway process set it.
    */
   staffRateLimitPerMinute?: number;
+  /** Printable documents: the ombudsman's address (DPO_OMBUDSMAN_ADDRESS); the default without. */
+  documents?: DocumentSettings;
 }
 
 export interface Stack {
@@ -138,6 +141,7 @@ export async function startGateway(
     rateLimiter,
     persistedOperations: new PersistedOperationStore(options.database.db),
     limits: limitsOf(options),
+    ...(options.documents ? { documents: options.documents } : {}),
   });
   const gatewayUrl = await gateway.listen(port, options.host ?? '127.0.0.1');
   return {

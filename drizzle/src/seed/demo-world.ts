@@ -1705,7 +1705,7 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
         recipientName,
         purpose,
         // What is consented to (issue 11): the categories of data the recipient may receive.
-        scope: options.scope ?? ['WELFARE'],
+        scope: options.scope ?? ['WELFARE', 'CASE_RECORD'],
         givenOn,
         withdrawnOn,
         createdAt: atWork(givenOn, rng),
@@ -1797,6 +1797,16 @@ export function buildDemoWorld(now: Date = new Date()): DemoWorldRows {
         refusalReason,
         handledBy: handledBy === null ? null : userId(handledBy),
         createdAt: atWork(receivedOn, rng),
+        // The request workflow (issue 12): asked by the client in writing; decided ones carry their outcome.
+        requesterKind: 'CLIENT',
+        identityVerification: 'SIGNED_DOCUMENT',
+        channel: 'LETTER',
+        subject: kind === 'RECTIFICATION' ? 'Oikaisupyyntö: virheellinen merkintä asiakaskertomuksessa.' : `Pyyntö (${kind}) asiakkaan tiedoista.`,
+        outcome: status === 'RECEIVED' ? null : status === 'REFUSED' ? 'REFUSED' : 'GRANTED',
+        decidedBy: status === 'RECEIVED' || handledBy === null ? null : userId(handledBy),
+        reasons: refusalReason,
+        legalGround: status === 'REFUSED' ? 'Tietosuojalaki 1050/2018 34 §' : null,
+        ...(kind === 'OBJECTION' ? { objectionRecipientName: 'Kela' } : {}),
       });
     };
     addRequest('access-completed', adultOnly, 'ACCESS', 'COMPLETED', 60, 'dpo');

@@ -1,11 +1,14 @@
 import { grants, type Queryable, units, users } from '@vartija/db';
-import { type AuditedWrite, badInput, changedFields, conflict, forbidden, isUuid, notFound, type Role } from '@vartija/kit';
+import { type AuditedWrite, badInput, changedFields, conflict, forbidden, isUuid, notFound, type Role, ROLES_A_MANAGER_GRANTS } from '@vartija/kit';
 import type { CreateUnitValues, CreateUserValues, GrantRoleValues, RecordCommitmentValues, UpdateUnitValues, UpdateUserValues } from './access-admin-input';
 import { AccessAdminStore, type GrantRow, todayIso, type UnitRow, type UserCommitmentRow, type UserRow } from './access-admin-store';
 import { isUniqueViolation } from './pg-errors';
 
 /** Roles held in a unit; the others are organisation-wide (the database checks the same). */
 const UNIT_ROLES: readonly Role[] = ['SOCIAL_WORKER', 'MANAGER', 'STUDENT'];
+/** A student's grant ends with the internship: at most a year (a longer one is an employment, not an internship). */
+const MAX_INTERNSHIP_DAYS = 366;
+const DAY_MS = 86_400_000;
 
 /**
  * Access administration (issue 11, item 4): users, grants, use and confidentiality commitments and
@@ -80,6 +83,9 @@ export class AccessAdminService {
     const validFrom = values.validFrom ?? new Date();
     if (values.validUntil && values.validUntil <= validFrom) throw badInput('validUntil', 'must be after validFrom (or after now when validFrom is not given)');
     if (values.validUntil && values.validUntil <= new Date()) throw badInput('validUntil', 'must be in the future: a grant that has already ended grants nothing');
+    if (role === 'STUDENT' && values.validUntil!.getTime() - validFrom.getTime() > MAX_INTERNSHIP_DAYS * DAY_MS) {
+      throw badInput('validUntil', `an internship grant lasts at most ${MAX_INTERNSHIP_DAYS} days: give the internship's last day`);
+    }
     const user = await this.visibleUser(userId);
     const unit = unitId ? await this.visibleUnit(unitId) : null;
     const target = { entityType: 'Grant', entityId: null, clientId: null, unitId } as const;
@@ -115,7 +121,12 @@ export class AccessAdminService {
     if (values.signedOn > todayIso()) throw badInput('signedOn', 'must not be in the future: record the commitment once it is signed');
     const user = await this.visibleUser(values.userId);
     const target = { entityType: 'UserCommitment', entityId: null, clientId: null } as const;
-    const subject = { organisationId: user.organisationId, grantUnitIds: await this.store.grantUnitIds(user.id), userId: user.id };
+    const subject = {
+      organisationId: user.organisationId,
+      grantUnitIds: await this.store.grantUnitIds(user.id),
+      onlyUnitOfGrants: await this.store.onlyUnitOfGrants(user.id, ROLES_A_MANAGER_GRANTS),
+      userId: user.id,
+    };
     const grant = this.selfAware(subject.userId, () => this.w.authorize('create', 'UserCommitment', subject, null, target));
     const row = await this.store.insertCommitment({
       userId: user.id,

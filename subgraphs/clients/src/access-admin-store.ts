@@ -59,6 +59,21 @@ export class AccessAdminStore {
     return rows.map((r) => r.unitId).filter((u): u is string => u !== null);
   }
 
+  /**
+   * The one unit all the user's grants not revoked or ended are in, when every one of them is a role
+   * `roles` lists; else null. A commitment makes every grant of the user effective, so whoever records it
+   * must be one who could have given them all (a MANAGER: only its unit's SOCIAL_WORKER / STUDENT grants).
+   */
+  async onlyUnitOfGrants(userId: string, roles: readonly string[]): Promise<string | null> {
+    const rows = await this.db
+      .select({ unitId: grants.unitId, role: grants.role })
+      .from(grants)
+      .where(and(eq(grants.userId, userId), isNull(grants.revokedAt), or(isNull(grants.validUntil), gt(grants.validUntil, new Date()))));
+    const units = new Set(rows.map((r) => r.unitId));
+    const [only] = [...units];
+    return rows.length > 0 && units.size === 1 && only && rows.every((r) => roles.includes(r.role)) ? only : null;
+  }
+
   async insertCommitment(values: typeof userCommitments.$inferInsert): Promise<UserCommitmentRow> {
     const [row] = await this.db.insert(userCommitments).values(values).returning();
     return row!;

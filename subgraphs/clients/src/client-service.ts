@@ -60,8 +60,10 @@ export class ClientService {
         clientId = existing.id;
         // Protection may be raised at intake, never lifted: lifting is the manager's (setAddressNonDisclosure).
         if (columns['addressNonDisclosure'] === true && !existing.addressNonDisclosure) {
-          if (!(await store.updateClient(existing.id, existing.version, { addressNonDisclosure: true }))) throw changedMeanwhile();
-          w.change({ entityType: 'Client', entityId: clientId, clientId, unitId }, ['addressNonDisclosure'], 'UPDATE', grant);
+          const current = await w.lock(clients, existing.id);
+          if (!current || current.version !== existing.version) throw changedMeanwhile();
+          // Kept in the history like every change: it also marks the client as once protected (history-service).
+          await this.revise(w, { entityType: 'Client', entityId: clientId, clientId, unitId }, current, { addressNonDisclosure: true }, 'address non-disclosure set at intake', grant);
         }
       } else {
         const client = await store.insertClient({

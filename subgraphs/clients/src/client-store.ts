@@ -9,36 +9,16 @@ import {
   units,
   users,
 } from '@vartija/db';
-import type { Cursor } from '@vartija/kit';
+import { type Cursor, guardianSubjectColumns, type PartnerCommission, partnerCommissionsOf, responsibleWorkerIdsOf } from '@vartija/kit';
 import { and, asc, eq, getTableColumns, ilike, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 
-/**
- * A client row as the policy sees it: the columns plus the responsible workers of its open
- * relationships, which decide who may read a non-disclosure client's contact data.
- */
+/** A client row as the policy sees it: the columns plus what its rules test (kit policy/subject-columns.ts). */
 const clientColumns = {
   ...getTableColumns(clients),
-  responsibleWorkerIds: sql<string[]>`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.clients.id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`.as('responsible_worker_ids'),
+  responsibleWorkerIds: responsibleWorkerIdsOf(sql`clients.clients.id`).as('responsible_worker_ids'),
 };
 
-/** A commission as a partner's read rules test it (kit roles.ts commissionedFor). */
-export interface PartnerCommission {
-  partnerOrganisationId: string;
-  startsOn: string;
-  endsOn: string | null;
-  partnerScopes: string[];
-}
-
-/**
- * For a PARTNER actor only: the client's commissions to the partner's organisation, any period, as one
- * correlated sub-select of the statement that loads the rows (`clientId`: the client id column). The policy
- * decides which are active and what they allow, so "active" keeps one definition (conditions.ts).
- */
-const partnerCommissionsOf = (clientId: SQL, partnerOrganisationId: string) =>
-  sql<PartnerCommission[]>`(SELECT coalesce(json_agg(json_build_object('partnerOrganisationId', pc.partner_organisation_id,
-    'startsOn', pc.starts_on, 'endsOn', pc.ends_on, 'partnerScopes', pc.partner_scopes)), '[]'::json)
-    FROM clients.commissions pc WHERE pc.client_id = ${clientId} AND pc.partner_organisation_id = ${partnerOrganisationId}::uuid)`;
-
+export type { PartnerCommission };
 export type ClientRow = typeof clients.$inferSelect & { responsibleWorkerIds: string[]; partnerCommissions?: PartnerCommission[]; via?: string[] };
 export type NewClient = typeof clients.$inferInsert;
 
@@ -160,9 +140,7 @@ export class ClientStore {
     return this.db
       .select({
         ...getTableColumns(guardians),
-        clientAddressNonDisclosure: clients.addressNonDisclosure,
-        clientResponsibleWorkerIds: sql<string[]>`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.guardians.client_id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`,
-        ...(this.partnerOrganisationId ? { partnerCommissions: partnerCommissionsOf(sql`clients.guardians.client_id`, this.partnerOrganisationId) } : {}),
+        ...guardianSubjectColumns(sql`clients.guardians.client_id`, this.partnerOrganisationId),
       })
       .from(guardians)
       .innerJoin(clients, eq(clients.id, guardians.clientId))

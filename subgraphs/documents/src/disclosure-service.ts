@@ -5,6 +5,7 @@ import {
   audited,
   badInput,
   conflict,
+  forbidden,
   isUuid,
   notFound,
   type PolicyGrant,
@@ -13,6 +14,7 @@ import {
   SENSITIVE_FIELDS,
 } from '@vartija/kit';
 import { sql } from 'drizzle-orm';
+import { DataSubjectRequestStore } from './data-subject-request-store';
 import { disclosureFields, legalBasisOf, type RecordDisclosureInput } from './disclosure-input';
 import { DocumentWriteStore } from './document-write-store';
 import type { Loaders } from './loaders';
@@ -20,7 +22,8 @@ import type { Loaders } from './loaders';
 type Ctx = RequestContext<Loaders>;
 
 /** What a DISCLOSE entry names of each document given: its case-record fields (never their values). */
-const DISCLOSED_DOCUMENT_FIELDS = SENSITIVE_FIELDS.filter((f) => f.type === 'Document' && f.category === 'CASE_RECORD').map((f) => f.field);
+const DISCLOSED_CATEGORY = 'CASE_RECORD';
+const DISCLOSED_DOCUMENT_FIELDS = SENSITIVE_FIELDS.filter((f) => f.type === 'Document' && f.category === DISCLOSED_CATEGORY).map((f) => f.field);
 
 /**
  * Disclosures (luovutukset, seeds 000, 001, 003, 004) as audited writes (kit/write-service.ts): the
@@ -41,6 +44,8 @@ export class DisclosureService {
       const grant = w.authorizeOn(client, 'create', 'Disclosure', subject, null, target);
       const documentIds = await this.documentsGiven(w, store, client.id, input, grant);
       if (input.consentId) await this.checkConsent(w, store, client.id, input, grant, target);
+      // Issue 12 item 6: a disclosure not based directly on law (on consent) that the client's granted objection covers.
+      if (input.consentId) await this.checkObjection(w, client.id, input, target);
       if (input.recipientOrganisationId && !(isUuid(input.recipientOrganisationId) && (await store.organisationExists(input.recipientOrganisationId)))) {
         throw notFound('Organisation', input.recipientOrganisationId);
       }
@@ -98,6 +103,24 @@ export class DisclosureService {
     return input.documentIds;
   }
 
+  /**
+   * Kielto-oikeus (seeds 001, 003; issue 12 item 6): the client may object to disclosures not based directly
+   * on law. A GRANTED objection (data-subject request of kind OBJECTION) covering this recipient — by
+   * organisation, by name, or all such disclosures — refuses a disclosure on consent: CONFLICT, logged DENIED.
+   * A consent, whenever given, does not override the objection: the objection is the client's later, specific
+   * word on disclosures on consent, and lifting it is a decision of its own, not a side effect of a consent
+   * form. Disclosures on a legal basis are never covered (seed 003: they cannot be objected to).
+   */
+  private async checkObjection(w: AuditedWrite, clientId: string, input: RecordDisclosureInput, target: AuditTarget): Promise<void> {
+    const objection = await new DataSubjectRequestStore(w.tx).objectionCovering(clientId, input.recipientOrganisationId, input.recipientName);
+    if (!objection) return;
+    w.deny('create', target, `disclosure on consent covered by the client's objection (data-subject request ${objection.id})`);
+    throw conflict(
+      `The client has objected to disclosures not based directly on law to this recipient (data-subject request ${objection.id}, decided ${objection.decidedOn}): nothing may be disclosed on consent. A disclosure on a legal basis (legalAct + legalSection) is not affected.`,
+      { reason: 'objection', dataSubjectRequestId: objection.id },
+    );
+  }
+
   /** The client's consent, visible through the disclosing grant, to this recipient, not withdrawn. */
   private async checkConsent(w: AuditedWrite, store: DocumentWriteStore, clientId: string, input: RecordDisclosureInput, grant: PolicyGrant | undefined, target: AuditTarget): Promise<void> {
     const id = input.consentId!;
@@ -123,6 +146,11 @@ export class DisclosureService {
       throw conflict(`The consent was withdrawn on ${consent.withdrawnOn}: nothing may be disclosed on it. Record a new consent or a legal basis.`, {
         reason: `consent withdrawn on ${consent.withdrawnOn}`,
       });
+    }
+    // What is consented to bounds what may be given: documents are case records.
+    if (!consent.scope.includes(DISCLOSED_CATEGORY)) {
+      w.deny('create', target, `consent does not cover ${DISCLOSED_CATEGORY}`);
+      throw forbidden(`The consent covers ${consent.scope.join(', ') || 'no data'}, not case records (${DISCLOSED_CATEGORY}): record a consent that covers them, or a legal basis.`);
     }
   }
 }

@@ -62,6 +62,14 @@ const GOVERNED_BY: Partial<Record<HistoryEntityType, Record<string, string>>> = 
   Placement: { providerOrganisationId: 'provider' },
   PaymentCommitment: { providerOrganisationId: 'provider' },
   Disclosure: { recipientOrganisationId: 'recipientOrganisation', disclosedBy: 'disclosedByName' },
+  // Issue 12: the request workflow's stored columns (data-subject-request-service.ts).
+  DataSubjectRequest: {
+    extendedBy: 'extensionReason',
+    decidedBy: 'decidedByName',
+    correctedEntityType: 'correction',
+    correctedEntityId: 'correction',
+    correctedRevision: 'correction',
+  },
   Document: {},
 };
 
@@ -81,7 +89,7 @@ export class HistoryService {
   private readonly store: HistoryStore;
 
   constructor(private readonly ctx: Ctx) {
-    this.store = new HistoryStore(ctx.db);
+    this.store = new HistoryStore(ctx.db, ctx.actor.kind === 'PARTNER' ? ctx.actor.organisationId : null);
   }
 
   async history(entityType: string, id: string): Promise<RevisionModel[]> {
@@ -119,8 +127,9 @@ export class HistoryService {
     return undefined;
   }
 
-  private async recordRevisions(entityType: HistoryEntityType, row: Row): Promise<RevisionModel[]> {
-    const rows = await this.store.revisionsOf(entityType, row.id);
+  private async recordRevisions(entityType: HistoryEntityType, current: Row): Promise<RevisionModel[]> {
+    const rows = await this.store.revisionsOf(entityType, current.id);
+    const row = await this.asOnceProtected(entityType, current);
     return rows.map((r) => {
       const previous = (r.previous ?? {}) as Record<string, unknown>;
       const changes = r.fields.map((field) => this.change(entityType, row, field, previous[field]));
@@ -137,6 +146,20 @@ export class HistoryService {
         changes,
       };
     });
+  }
+
+  /**
+   * Earlier contact data of a client who has ever been under non-disclosure (turvakielto) stays under its
+   * rule after the protection is lifted: the address a person was hidden at is still where they were hidden.
+   */
+  private async asOnceProtected(entityType: HistoryEntityType, row: Row): Promise<Row> {
+    if (entityType === 'Client' && !row.addressNonDisclosure && (await this.store.everNonDisclosure(row.id))) {
+      return { ...row, addressNonDisclosure: true };
+    }
+    if (entityType === 'Guardian' && !row.clientAddressNonDisclosure && (await this.store.everNonDisclosure(String(row.clientId)))) {
+      return { ...row, clientAddressNonDisclosure: true };
+    }
+    return row;
   }
 
   /** A document keeps every version: change n replaced version n with version n + 1 (its author, its reason). */

@@ -1,36 +1,42 @@
 import { clients, organisations, type Queryable, revisions, users } from '@vartija/db';
-import type { Subject } from '@vartija/kit';
+import { clientSubjectColumns, guardianSubjectColumns, type Subject } from '@vartija/kit';
 import { and, asc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 
 type Row = Record<string, unknown> & { id: string };
 
-/**
- * Values the read rules depend on that are not columns of the record's own table, computed as the
- * subgraph that owns the type computes them for its loaders (sub-selects name the table in full:
- * drizzle prints a lone table's columns unqualified).
- */
-const POLICY_COLUMNS: Partial<Record<Subject, Record<string, SQL>>> = {
-  Client: {
-    responsibleWorkerIds: sql`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.clients.id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`,
-  },
-  Guardian: {
-    clientAddressNonDisclosure: sql`(SELECT c.address_non_disclosure FROM clients.clients c WHERE c.id = clients.guardians.client_id)`,
-    clientResponsibleWorkerIds: sql`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.guardians.client_id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`,
-  },
+/** What the read rules test beyond the record's own columns (kit policy/subject-columns.ts). */
+const policyColumns = (subject: Subject, partnerOrganisationId: string | null): Record<string, SQL> => {
+  if (subject === 'Client') return clientSubjectColumns(sql`clients.clients.id`, partnerOrganisationId);
+  if (subject === 'Guardian') return guardianSubjectColumns(sql`clients.guardians.client_id`, partnerOrganisationId);
+  return {};
 };
 
 export type HistoryRow = typeof revisions.$inferSelect & { changedByName: string | null };
 
 /** SQL of `history`: one statement for the record, one for its revisions, whatever their number. */
 export class HistoryStore {
-  constructor(private readonly db: Queryable) {}
+  /** `partnerOrganisationId`: set for a PARTNER actor, whose read rules test the client's commissions. */
+  constructor(
+    private readonly db: Queryable,
+    private readonly partnerOrganisationId: string | null = null,
+  ) {}
+
+  /** Whether the client's non-disclosure was ever changed, so was on at some time (history keeps every change). */
+  async everNonDisclosure(clientId: string): Promise<boolean> {
+    const [row] = await this.db
+      .select({ id: revisions.id })
+      .from(revisions)
+      .where(and(eq(revisions.entityType, 'Client'), eq(revisions.entityId, clientId), sql`'addressNonDisclosure' = ANY(${revisions.fields})`))
+      .limit(1);
+    return Boolean(row);
+  }
 
   /** The record as the policy sees it, only if the actor's row scope (`scope`) reaches it. */
   async record(subject: Subject, table: PgTable, id: string, scope: SQL): Promise<Row | undefined> {
     const columns = getTableColumns(table) as Record<string, never>;
     const [row] = await this.db
-      .select({ ...columns, ...(POLICY_COLUMNS[subject] ?? {}) } as never)
+      .select({ ...columns, ...policyColumns(subject, this.partnerOrganisationId) } as never)
       .from(table)
       .where(and(eq(columns['id']!, id), scope));
     return row as Row | undefined;

@@ -1,4 +1,5 @@
 import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, visibleClientLoader } from '@vartija/kit';
+import { DataSubjectRequestStore } from './data-subject-request-store';
 import { DocumentStore } from './document-store';
 
 export function createLoaders({ db, ability, grants }: LoaderDeps) {
@@ -19,6 +20,8 @@ export function createLoaders({ db, ability, grants }: LoaderDeps) {
     documents: loaderGroupedBy((ids) => store.documentsOf(ids, scope.document).then(grants.of('Document')), (d) => d.clientId),
     disclosure: loaderById((ids) => store.disclosuresByIds(ids, scope.disclosure).then(grants.of('Disclosure'))),
     disclosures: loaderGroupedBy((ids) => store.disclosuresOf(ids, scope.disclosure).then(grants.of('Disclosure')), (d) => d.clientId),
+    // Issue 12: one request by id (dataSubjectRequest, answers of the request mutations).
+    dataSubjectRequest: loaderById((ids) => new DataSubjectRequestStore(db).byIds(ids, scope.dataSubjectRequest).then(grants.of('DataSubjectRequest'))),
     dataSubjectRequests: loaderGroupedBy((ids) => store.dataSubjectRequestsOf(ids, scope.dataSubjectRequest).then(grants.of('DataSubjectRequest')), (r) => r.clientId),
     revisions: loaderGroupedBy((ids) => store.revisionsOf(ids, scope.revision).then(grants.of('DocumentRevision')), (r) => r.documentId),
     // A disclosure lists only the documents the actor may read itself.

@@ -1,3 +1,4 @@
+import type { Connection } from '@vartija/kit';
 import type { dataSubjectRequests, disclosures, documentRevisions, documents } from '@vartija/db';
 
 /** Resolver parents are drizzle rows: codegen maps the GraphQL types to these. */
@@ -13,6 +14,8 @@ export type DocumentRevisionModel = typeof documentRevisions.$inferSelect & {
 };
 export type DisclosureModel = typeof disclosures.$inferSelect;
 export type DataSubjectRequestModel = typeof dataSubjectRequests.$inferSelect;
+/** The `dataSubjectRequests` list (kit pagination.ts toConnection). */
+export type DataSubjectRequestConnectionModel = Connection<DataSubjectRequestModel>;
 /** One change of a record as `history` answers it, already filtered by the read rules (history-service.ts). */
 export type FieldChangeModel = { field: string; previousValue: string | null; hidden: boolean };
 export type RevisionModel = {

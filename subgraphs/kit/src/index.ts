@@ -28,3 +28,4 @@ export * from './policy/field-scope';
 export * from './write-service';
 export { changedFields, historyValue } from './revisions';
 export * from './read-channels';
+export * from './policy/subject-columns';

@@ -9,6 +9,7 @@ import { conflict, forbidden, notFound } from './errors';
 import { isUuid } from './ids';
 import { type Action, grantKeyOfRule, type PolicyGrant, type Subject } from './policy/ability';
 import { rowScope } from './policy/row-scope';
+import { responsibleWorkerIdsOf, servingUnitIdsOf } from './policy/subject-columns';
 import { applyRevision, lockRow } from './revisions';
 
 /**
@@ -158,8 +159,8 @@ export class AuditedWrite {
         organisationId: clients.organisationId,
         addressNonDisclosure: clients.addressNonDisclosure,
         version: clients.version,
-        responsibleWorkerIds: sql<string[]>`ARRAY(SELECT r.responsible_worker_id::text FROM clients.client_relationships r WHERE r.client_id = clients.clients.id AND r.ended_on IS NULL AND r.responsible_worker_id IS NOT NULL)`,
-        servingUnitIds: sql<string[]>`ARRAY(SELECT r.unit_id::text FROM clients.client_relationships r WHERE r.client_id = clients.clients.id AND r.ended_on IS NULL)`,
+        responsibleWorkerIds: responsibleWorkerIdsOf(sql`clients.clients.id`),
+        servingUnitIds: servingUnitIdsOf(sql`clients.clients.id`),
         visible: sql<boolean>`(${rowScope(this.ctx.ability, 'Client')})`,
       })
       .from(clients)

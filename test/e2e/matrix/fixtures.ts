@@ -122,7 +122,46 @@ export async function insertClientFixture(db: Db, now: Date, options: FixtureOpt
       decidedOn: day(-20),
       refusalReason: 'Matriisitesti: tietojen antaminen vaarantaisi toisen henkilön turvallisuuden.',
       handledBy: dpo,
+      // The request workflow (issue 12): every field of a request has a value in one of the client's requests.
+      requesterKind: 'GUARDIAN',
+      requesterName: 'Matti Matriisi',
+      identityVerification: 'IN_PERSON_ID_DOCUMENT',
+      identityVerificationNote: 'Matriisitesti: ajokortti',
+      channel: 'LETTER',
+      subject: 'Matriisitesti: kaikki asiakirjat',
+      extendedDueOn: day(-5),
+      extensionReason: 'Matriisitesti: laaja pyyntö',
+      outcome: 'REFUSED',
+      legalGround: 'Tietosuojalaki 1050/2018 34 §',
+      reasons: 'Matriisitesti: tietojen antaminen vaarantaisi toisen henkilön turvallisuuden.',
+      decidedBy: dpo,
+      feeCharged: true,
+      feeGround: 'Matriisitesti: toistuva pyyntö',
     });
+    await db.insert(dataSubjectRequests).values([
+      {
+        clientId,
+        unitId,
+        kind: 'OBJECTION',
+        status: 'RECEIVED',
+        receivedOn: day(-2),
+        objectionRecipientName: 'Matriisitesti: vastaanottaja',
+        objectionAllNonStatutory: false,
+      },
+      {
+        clientId,
+        unitId,
+        kind: 'RECTIFICATION',
+        status: 'GRANTED',
+        outcome: 'GRANTED',
+        receivedOn: day(-10),
+        decidedOn: day(-1),
+        legalGround: 'EU 2016/679 16 art.',
+        correctedEntityType: 'Client',
+        correctedEntityId: clientId,
+        correctedRevision: 1,
+      },
+    ]);
   }
 
   const ids: string[] = [];

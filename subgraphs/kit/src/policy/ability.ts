@@ -1,6 +1,7 @@
 import { AbilityBuilder, createMongoAbility, type MongoAbility, type MongoQuery } from '@casl/ability';
 import type { Actor, Grant, Role } from '../actor';
 import { auditor, billing, manager, partner, registrar, socialWorker, student } from './roles';
+export { ROLES_A_MANAGER_GRANTS } from './roles';
 
 /**
  * `access` decides which rows exist for the actor (pushed into SQL, see row-scope.ts);

@@ -96,6 +96,27 @@ function unitWrites(g: GrantRules) {
   serviceRecordWrites(g);
   b.can('correct', 'Document', { ...ownUnit, authorId: actor.id });
   clientRecordWrites(g);
+  dataSubjectRequestWrites(g);
+}
+
+// --- Data-subject requests (issue 12) -------------------------------------------------------------
+// Subject rows (documents/src/data-subject-request-service.ts): a new request `{ clientId, unitId,
+// organisationId, via (the client's grants) }`; an existing one `{ ...its row, organisationId, via (its grants) }`.
+/** A unit's SOCIAL_WORKER / MANAGER: requests handled in its unit (where the data arose), for a client this grant sees. */
+function dataSubjectRequestWrites(g: GrantRules) {
+  g.b.can(['create', 'update'], 'DataSubjectRequest', { unitId: g.grant.unitId, ...g.via });
+}
+
+/**
+ * The data protection officer (AUDITOR) and the REGISTRAR: every request of the organisation, the request's own
+ * fields only (no case content); the REGISTRAR (rekisteriasioita hoitava henkilö, seed 002) also records and
+ * decides them, archived clients included.
+ */
+function organisationDataSubjectRequests(g: GrantRules, handles: boolean) {
+  const { b, actor } = g;
+  b.can('access', 'DataSubjectRequest', { client: { $elemMatch: { organisationId: actor.organisationId } } });
+  b.can('read', 'DataSubjectRequest', fieldsOf('DataSubjectRequest', 'CASE_RECORD'), g.via);
+  if (handles) b.can(['create', 'update'], 'DataSubjectRequest', { organisationId: actor.organisationId });
 }
 
 /**
@@ -195,10 +216,10 @@ export function manager(g: GrantRules) {
 
 // --- Access administration (issue 11, item 4) ----------------------------------------------------
 // Subjects built by subgraphs/clients/src/access-admin-service.ts: User { organisationId, grantUnitIds },
-// Grant { organisationId, unitId, role, userId }, UserCommitment { organisationId, grantUnitIds, userId },
+// Grant { organisationId, unitId, role, userId }, UserCommitment { organisationId, grantUnitIds, onlyUnitOfGrants, userId },
 // Unit { organisationId }. `grantUnitIds`: units where the user holds a grant that is not revoked.
 /** Unit roles a unit's MANAGER may grant and revoke in its unit (not MANAGER, not organisation-wide roles). */
-const ROLES_A_MANAGER_GRANTS = ['SOCIAL_WORKER', 'STUDENT'];
+export const ROLES_A_MANAGER_GRANTS = ['SOCIAL_WORKER', 'STUDENT'];
 
 /** REGISTRAR: everything of its own organisation; nobody grants themselves anything or records their own commitment. */
 function administerOrganisation(g: GrantRules) {
@@ -218,7 +239,9 @@ function administerUnit(g: GrantRules) {
   b.can(['access', 'read'], ['User', 'UserCommitment'], { ...ownOrganisation, grantUnitIds: unit });
   b.can(['access', 'read'], 'Grant', { ...ownOrganisation, unitId: unit });
   b.can(['create', 'update'], 'Grant', { ...ownOrganisation, unitId: unit, role: { $in: ROLES_A_MANAGER_GRANTS }, userId: { $ne: actor.id } });
-  b.can('create', 'UserCommitment', { ...ownOrganisation, grantUnitIds: unit, userId: { $ne: actor.id } });
+  // A commitment makes all the user's grants effective: only for a user whose every live grant is one
+  // this manager could have given (its unit, SOCIAL_WORKER or STUDENT), else it is the registrar's.
+  b.can('create', 'UserCommitment', { ...ownOrganisation, onlyUnitOfGrants: unit, userId: { $ne: actor.id } });
 }
 
 export function student(g: GrantRules) {
@@ -260,6 +283,7 @@ export function auditor(g: GrantRules) {
   b.can('read', 'Client', [...CLIENT_NAMES, ...fieldsOf('Client', 'PERSONAL_ID')], g.via);
   canEach(b, 'access', 'AuditEntry', [{ organisationId: actor.organisationId }, { client: { $elemMatch: { organisationId: actor.organisationId } } }, { organisationId: null, actorKind: 'SYSTEM' }]);
   b.can('read', 'AuditEntry');
+  organisationDataSubjectRequests(g, false);
 }
 
 export function registrar(g: GrantRules) {
@@ -274,6 +298,7 @@ export function registrar(g: GrantRules) {
   b.can('update', 'Client', ['addressNonDisclosure'], { organisationId: actor.organisationId });
   // Access administration (issue 11): users, grants, commitments and units of its organisation.
   administerOrganisation(g);
+  organisationDataSubjectRequests(g, true);
 }
 
 /**
