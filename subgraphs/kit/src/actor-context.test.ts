@@ -85,12 +85,19 @@ describe('actor context bound to one request', () => {
   });
 
   it('forgets a jti only after the context has expired', async () => {
-    const cache = new MemoryReplayCache();
-    const soon = Date.now() + 50;
-    await expect(cache.firstUse('a', soon)).resolves.toBe(true);
-    await expect(cache.firstUse('a', soon)).resolves.toBe(false);
-    await new Promise((r) => setTimeout(r, 80));
-    await expect(cache.firstUse('a', Date.now() + 1_000)).resolves.toBe(true);
+    // A fake clock: a busy machine must not turn "before expiry" into "after".
+    jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z'), doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const cache = new MemoryReplayCache();
+      const soon = Date.now() + 50;
+      await expect(cache.firstUse('a', soon)).resolves.toBe(true);
+      jest.setSystemTime(soon - 1);
+      await expect(cache.firstUse('a', soon)).resolves.toBe(false);
+      jest.setSystemTime(soon + 30);
+      await expect(cache.firstUse('a', Date.now() + 1_000)).resolves.toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 
