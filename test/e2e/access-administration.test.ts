@@ -15,7 +15,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type AuditEntryInput, DbAuditSink } from '@vartija/kit';
 import { type Database, DEMO_PARTNER_TOKEN, entries, grants, revisions, units, userCommitments, users } from '@vartija/db';
 import { DEFAULT_SUPERGRAPH_PATH, generateDevKeys, signDevToken, startStack } from '@vartija/gateway';
 import { and, eq, gt, sql } from 'drizzle-orm';
@@ -23,25 +22,19 @@ import type { GraphQLFormattedError } from 'graphql';
 import request from 'supertest';
 import { runUsersCommand } from '../../gateway/src/users-cli';
 import { createTestDatabase } from '../testkit/database';
-import { ACTIVE_LOGINS, type ActiveLogin, codesOf, DEMO, startTestStack, type TestStack } from '../testkit';
+import { ACTIVE_LOGINS, type ActiveLogin, codesOf, DEMO, startTestStack, SwitchableAuditSink, type TestStack } from '../testkit';
 
 const GRANT_CACHE_MS = 300;
 const afterCache = () => new Promise((resolve) => setTimeout(resolve, GRANT_CACHE_MS + 150));
 
 let t: TestStack;
-let failAuditWrites = false;
+/** The real chained sink, with a switch to make the log write fail on demand. */
+const auditLog = new SwitchableAuditSink(() => t.database);
 
 beforeAll(async () => {
-  let real: DbAuditSink | undefined;
   t = await startTestStack({
     grantCacheMs: GRANT_CACHE_MS,
-    auditSink: {
-      write: async (batch: AuditEntryInput[], via) => {
-        if (failAuditWrites) throw new Error('audit store unavailable');
-        real ??= new DbAuditSink(t.database.db);
-        await real.write(batch, via);
-      },
-    },
+    auditSink: auditLog,
   });
 }, 120_000);
 afterAll(() => t?.close());
@@ -327,12 +320,12 @@ describe('grant rules', () => {
 
   it('a failed log write rolls the grant back (AUDIT_UNAVAILABLE, nothing written)', async () => {
     const target = await fixtureUser('region');
-    failAuditWrites = true;
+    auditLog.failing = true;
     try {
       const result = await run('admin', GRANT_ROLE, { userId: target.id, role: 'SOCIAL_WORKER', unitId: unitId('child-welfare') });
       expect(codesOf(result)).toContain('AUDIT_UNAVAILABLE');
     } finally {
-      failAuditWrites = false;
+      auditLog.failing = false;
     }
     expect(await t.database.db.select().from(grants).where(eq(grants.userId, target.id))).toHaveLength(0);
   });

@@ -1,22 +1,15 @@
-import { DbAuditSink, type AuditEntryInput, rowsOf, SENSITIVE_FIELDS } from '@vartija/kit';
+import { rowsOf, SENSITIVE_FIELDS } from '@vartija/kit';
 import { DEMO_PARTNER_TOKEN, entries } from '@vartija/db';
 import { eq, sql } from 'drizzle-orm';
-import { codesOf, DEMO, startTestStack, type TestStack } from '../testkit';
+import { codesOf, DEMO, startTestStack, SwitchableAuditSink, type TestStack } from '../testkit';
 
 let t: TestStack;
-let failAuditWrites = false;
+/** The real chained sink, with a switch to make the log write fail on demand. */
+const auditLog = new SwitchableAuditSink(() => t.database);
 
 beforeAll(async () => {
-  // The real chained sink, with a switch to make the database write fail on demand.
-  let real: DbAuditSink | undefined;
   t = await startTestStack({
-    auditSink: {
-      write: async (batch: AuditEntryInput[], via) => {
-        if (failAuditWrites) throw new Error('audit store unavailable');
-        real ??= new DbAuditSink(t.database.db);
-        await real.write(batch, via);
-      },
-    },
+    auditSink: auditLog,
   });
 });
 afterAll(() => t?.close());
@@ -92,7 +85,7 @@ describe('reconciliation: what responses hold equals what the log lists', () => 
 
 describe('fail-closed: no sensitive value leaves without its entry', () => {
   afterEach(() => {
-    failAuditWrites = false;
+    auditLog.failing = false;
   });
 
   it('answers AUDIT_UNAVAILABLE with no data when the log cannot be written', async () => {
@@ -102,7 +95,7 @@ describe('fail-closed: no sensitive value leaves without its entry', () => {
       variables: { id: DEMO.clients.childWelfareOpen },
     });
     const code = ok!.client.personalIdentityCode;
-    failAuditWrites = true;
+    auditLog.failing = true;
     const res = await t
       .gateway()
       .post('/graphql')

@@ -31,10 +31,10 @@ import {
   placements,
   revisions,
 } from '@vartija/db';
-import { type AuditEntryInput, DbAuditSink } from '@vartija/kit';
+import { todayInFinland } from '@vartija/kit';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNotNull, ne } from 'drizzle-orm';
-import { ACTIVE_LOGINS, type ActiveLogin, codesOf, startTestStack, type TestStack } from '../testkit';
+import { ACTIVE_LOGINS, type ActiveLogin, codesOf, startTestStack, SwitchableAuditSink, type TestStack } from '../testkit';
 
 jest.setTimeout(300_000);
 
@@ -360,7 +360,8 @@ describe('the client-record write table (persona × mutation × target)', () => 
         expect(answer).toMatchObject({ recipientName: 'Perheneuvola', scope: ['FAMILY', 'WELFARE'], unit: { id: UNIT_ID[TARGETS[cell.target].unit] } });
         break;
       case 'withdrawConsent': {
-        expect(answer).toMatchObject({ id: records.consentId, withdrawnOn: day(0) });
+        // A withdrawal without a date takes effect on today's date in Finland (kit/finnish-date.ts).
+        expect(answer).toMatchObject({ id: records.consentId, withdrawnOn: todayInFinland() });
         const history = await db().select().from(revisions).where(eq(revisions.entityId, records.consentId));
         expect(history).toMatchObject([{ entityType: 'Consent', fields: ['withdrawnOn'], previous: { withdrawnOn: null }, changedBy: cell.persona.userId, reason: 'withdrawn' }]);
         break;
@@ -571,18 +572,9 @@ describe('partners: a withdrawal and an end take effect on the very next request
 
 describe('fail-closed: a failed log write rolls the change back', () => {
   let f: TestStack;
-  let failAuditWrites = false;
+  const auditLog = new SwitchableAuditSink(() => f.database);
   beforeAll(async () => {
-    let real: DbAuditSink | undefined;
-    f = await startTestStack({
-      auditSink: {
-        write: async (batch: AuditEntryInput[], via) => {
-          if (failAuditWrites) throw new Error('audit store unavailable');
-          real ??= new DbAuditSink(f.database.db);
-          await real.write(batch, via);
-        },
-      },
-    });
+    f = await startTestStack({ auditSink: auditLog });
   });
   afterAll(() => f?.close());
 
@@ -598,7 +590,7 @@ describe('fail-closed: a failed log write rolls the change back', () => {
         await f.database.db.select().from(revisions).where(eq(revisions.clientId, clientId)),
       ]);
     const before = await snapshot();
-    failAuditWrites = true;
+    auditLog.failing = true;
     try {
       const requests: { query: string; variables: Record<string, unknown> }[] = [
         { query: `mutation ($c: ID!) { addGuardian(clientId: $c, input: { kind: RELATIVE, firstName: "A", lastName: "B" }) { id } }`, variables: { c: clientId } },
@@ -612,7 +604,7 @@ describe('fail-closed: a failed log write rolls the change back', () => {
         expect(codesOf(result)).not.toContain(undefined);
       }
     } finally {
-      failAuditWrites = false;
+      auditLog.failing = false;
     }
     expect(await snapshot()).toBe(before);
   });

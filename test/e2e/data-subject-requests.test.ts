@@ -7,7 +7,7 @@
  * derived from the policy module.
  */
 import { consents, dataSubjectRequests, DEMO_PARTNER_TOKEN, documentRevisions, documents, entries } from '@vartija/db';
-import { type AuditSink, DbAuditSink } from '@vartija/kit';
+import { type AuditSink, DbAuditSink, todayInFinland } from '@vartija/kit';
 import { and, eq } from 'drizzle-orm';
 import type { GraphQLFormattedError } from 'graphql';
 import { ACTIVE_LOGINS, type ActiveLogin, codesOf, DEMO, startTestStack, type TestStack } from '../testkit';
@@ -165,8 +165,9 @@ describe('the request workflow, as the unit staff who handle it', () => {
     const objectionWithoutScope = await receive('sw-child', receiveInput(client, UNITS.child, { kind: 'OBJECTION' }));
     expect(codesOf(objectionWithoutScope)).toEqual(['BAD_USER_INPUT']);
     expect(errorOf(objectionWithoutScope)?.extensions?.['field']).toBe('input.objection');
-    // The registrar names a unit the client never had a relationship with: not where the data arose.
-    const wrongUnit = await receive('admin', receiveInput(client, UNITS.family));
+    // The registrar (an archived client: it reads nothing else, DESIGN §4) names a unit the client never had a
+    // relationship with: not where the data arose.
+    const wrongUnit = await receive('admin', receiveInput(DEMO.clients.childWelfareArchived, UNITS.family));
     expect(codesOf(wrongUnit)).toEqual(['BAD_USER_INPUT']);
     expect(errorOf(wrongUnit)?.extensions?.['field']).toBe('input.unitId');
   });
@@ -251,7 +252,8 @@ describe('the request workflow, as the unit staff who handle it', () => {
       status: 'GRANTED',
       outcome: 'GRANTED',
       legalGround: 'EU 2016/679 15 art.',
-      decidedOn: day(0),
+      // The day of the decision in Finland (kit/finnish-date.ts), not the UTC day.
+      decidedOn: todayInFinland(),
       decidedByName: 'Sari Koskinen',
       feeCharged: false,
       overdue: false,
@@ -431,7 +433,8 @@ type Target = keyof typeof TARGETS;
 
 /**
  * Receive: the unit's SOCIAL_WORKER / MANAGER for a client the unit serves or served; the REGISTRAR for
- * its organisation (seed 002: rekisteriasioita hoitava henkilö). STUDENT, BILLING and AUDITOR write
+ * its organisation's ARCHIVED clients only (seed 002: rekisteriasioita hoitava henkilö; DESIGN §4: it reads
+ * clients only through the archive — all three targets here are active clients). STUDENT, BILLING and AUDITOR write
  * nothing on records (FORBIDDEN where they see the client); a client not seen, or another register's,
  * is an unknown id (NOT_FOUND).
  */
@@ -443,7 +446,9 @@ const RECEIVE_EXPECTED: Record<ActiveLogin, Record<Target, Cell>> = {
   'student-child': { ownUnit: 'FORBIDDEN', otherUnit: 'NOT_FOUND', regionB: 'NOT_FOUND' },
   billing: { ownUnit: 'FORBIDDEN', otherUnit: 'FORBIDDEN', regionB: 'NOT_FOUND' },
   dpo: { ownUnit: 'FORBIDDEN', otherUnit: 'FORBIDDEN', regionB: 'NOT_FOUND' },
-  admin: { ownUnit: 'OK', otherUnit: 'OK', regionB: 'NOT_FOUND' },
+  // The REGISTRAR reads nothing about active clients (DESIGN §4): it handles requests of archived clients only
+  // (see "an archived client's request …" above); an active client is, to it, an unknown id.
+  admin: { ownUnit: 'NOT_FOUND', otherUnit: 'NOT_FOUND', regionB: 'NOT_FOUND' },
   majakka: { ownUnit: 'NOT_FOUND', otherUnit: 'NOT_FOUND', regionB: 'NOT_FOUND' },
   'sw-adult-student': { ownUnit: 'FORBIDDEN', otherUnit: 'NOT_FOUND', regionB: 'NOT_FOUND' },
   'mgr-family-sw-child': { ownUnit: 'OK', otherUnit: 'OK', regionB: 'NOT_FOUND' },
@@ -463,7 +468,7 @@ const HANDLE_EXPECTED: Record<ActiveLogin, Record<Target, Cell>> = {
   // Sees the family-services client as BILLING, but not its requests (the student grant is child welfare's).
   'billing-student': { ownUnit: 'FORBIDDEN', otherUnit: 'NOT_FOUND', regionB: 'NOT_FOUND' },
 };
-/** Who lists a request: the unit's staff (students included: they read their unit's case records), the DPO and the registrar. */
+/** Who lists a request: the unit's staff (students included: they read their unit's case records), the DPO; the registrar only archived clients' (none here). */
 const LIST_EXPECTED: Record<ActiveLogin, Record<Target, boolean>> = {
   'sw-child': { ownUnit: true, otherUnit: false, regionB: false },
   'sw-family': { ownUnit: false, otherUnit: true, regionB: false },
@@ -472,7 +477,8 @@ const LIST_EXPECTED: Record<ActiveLogin, Record<Target, boolean>> = {
   'student-child': { ownUnit: true, otherUnit: false, regionB: false },
   billing: { ownUnit: false, otherUnit: false, regionB: false },
   dpo: { ownUnit: true, otherUnit: true, regionB: false },
-  admin: { ownUnit: true, otherUnit: true, regionB: false },
+  // Requests of archived clients only (DESIGN §4: the registrar reads clients only through the archive).
+  admin: { ownUnit: false, otherUnit: false, regionB: false },
   majakka: { ownUnit: false, otherUnit: false, regionB: false },
   'sw-adult-student': { ownUnit: true, otherUnit: false, regionB: false },
   'mgr-family-sw-child': { ownUnit: true, otherUnit: true, regionB: false },
@@ -485,7 +491,6 @@ const ROLE_OF: Partial<Record<ActiveLogin, Partial<Record<Target, string>>>> = {
   'sw-child': { ownUnit: 'SOCIAL_WORKER' },
   'sw-family': { otherUnit: 'SOCIAL_WORKER' },
   'mgr-child': { ownUnit: 'MANAGER' },
-  admin: { ownUnit: 'REGISTRAR', otherUnit: 'REGISTRAR' },
   'mgr-family-sw-child': { ownUnit: 'SOCIAL_WORKER', otherUnit: 'MANAGER' },
   'sw-b': { regionB: 'SOCIAL_WORKER' },
 };

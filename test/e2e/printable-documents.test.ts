@@ -6,10 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { clients, DEMO, DEMO_PARTNER_TOKEN, entries } from '@vartija/db';
-import { type AuditEntryInput, DbAuditSink } from '@vartija/kit';
 import { DEFAULT_OMBUDSMAN_ADDRESS, documentSettingsOf, readGatewayConfig } from '@vartija/gateway';
 import { eq } from 'drizzle-orm';
-import { ACTIVE_LOGINS, type ActiveLogin, startTestStack, type TestStack } from '../testkit';
+import { ACTIVE_LOGINS, type ActiveLogin, startTestStack, SwitchableAuditSink, type TestStack } from '../testkit';
 
 const CLIENT = DEMO.clients.childWelfareOpen;
 const SWEDISH_CLIENT = DEMO.clients.childAndFamily;
@@ -27,7 +26,8 @@ const helsinkiDay = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/H
 const helsinkiToday = () => finnishDate(helsinkiDay());
 
 let t: TestStack;
-let failAuditWrites = false;
+/** The real chained sink, with a switch to make the log write fail on demand. */
+const auditLog = new SwitchableAuditSink(() => t.database);
 
 async function get(path: string, as?: string, token?: string) {
   const req = t.gateway().get(path);
@@ -96,16 +96,8 @@ let swedishRefused: string;
 let piCode: string;
 
 beforeAll(async () => {
-  // The real chained sink, with a switch to make the log write fail (fail-closed).
-  let real: DbAuditSink | undefined;
   t = await startTestStack({
-    auditSink: {
-      write: async (batch: AuditEntryInput[], via) => {
-        if (failAuditWrites) throw new Error('audit store unavailable');
-        real ??= new DbAuditSink(t.database.db);
-        await real.write(batch, via);
-      },
-    },
+    auditSink: auditLog,
   });
   piCode = await identityCodeOf(CLIENT);
   // A name that must come out escaped, and a Swedish-speaking client, set through the API.
@@ -382,11 +374,11 @@ describe('GET /documents/refusal-certificate/{requestId}', () => {
 
 describe('fail-closed', () => {
   afterEach(() => {
-    failAuditWrites = false;
+    auditLog.failing = false;
   });
 
   it('prints nothing when the access log cannot be written (503 AUDIT_UNAVAILABLE, no personal data)', async () => {
-    failAuditWrites = true;
+    auditLog.failing = true;
     for (const [path, as] of [
       [`/documents/refusal-certificate/${refused}`, 'sw-child'],
       [`/documents/client-access-report/${CLIENT}`, 'dpo'],

@@ -36,6 +36,7 @@ import {
   audited,
   generateApiToken,
   type RequestContext,
+  todayInFinland,
 } from '@vartija/kit';
 import { and, count, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { GraphQLFormattedError } from 'graphql';
@@ -62,6 +63,8 @@ const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 const today = () => new Date().toISOString().slice(0, 10);
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+/** `days` before today in Finland: the end of a relationship is a Finnish calendar day (kit/finnish-date.ts). */
+const finnishDaysAgo = (days: number) => new Date(Date.parse(`${todayInFinland()}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 
 type Entry = typeof entries.$inferSelect;
 
@@ -394,7 +397,7 @@ describe('3. endRelationship takes today or a date at most 31 days back', () => 
     const { clientId, relationshipId } = await newChildWelfareClient(daysAgo(800));
     const writesBefore = await allowedWriteEntries();
 
-    for (const endedOn of [daysAgo(-1), daysAgo(-400), daysAgo(32), daysAgo(400)]) {
+    for (const endedOn of [finnishDaysAgo(-1), finnishDaysAgo(-400), finnishDaysAgo(32), finnishDaysAgo(400)]) {
       const refused = await end(relationshipId, endedOn);
       expect({ endedOn, codes: codesOf(refused) }).toEqual({ endedOn, codes: ['BAD_USER_INPUT'] });
       expect(errorOf(refused)?.extensions?.['field']).toBe('endedOn');
@@ -403,11 +406,11 @@ describe('3. endRelationship takes today or a date at most 31 days back', () => 
     }
     expect(await allowedWriteEntries()).toBe(writesBefore);
 
-    const ended = await end(relationshipId, today());
+    const ended = await end(relationshipId, todayInFinland());
     expect(ended.errors).toBeUndefined();
-    expect(ended.data?.endRelationship).toEqual({ id: relationshipId, endedOn: today() });
+    expect(ended.data?.endRelationship).toEqual({ id: relationshipId, endedOn: todayInFinland() });
     const [row] = await db().select().from(clientRelationships).where(eq(clientRelationships.id, relationshipId));
-    expect(row!.endedOn).toBe(today());
+    expect(row!.endedOn).toBe(todayInFinland());
 
     const visible = await t.execute<{ client: { id: string } | null }>({ as: 'sw-child', query: BY_ID, variables: { id: clientId } });
     expect(visible.data?.client).toEqual({ id: clientId });
@@ -415,9 +418,9 @@ describe('3. endRelationship takes today or a date at most 31 days back', () => 
 
   it('accepts an end date exactly 31 days back', async () => {
     const { relationshipId } = await newChildWelfareClient(daysAgo(100));
-    const ended = await end(relationshipId, daysAgo(31));
+    const ended = await end(relationshipId, finnishDaysAgo(31));
     expect(ended.errors).toBeUndefined();
-    expect(ended.data?.endRelationship?.endedOn).toBe(daysAgo(31));
+    expect(ended.data?.endRelationship?.endedOn).toBe(finnishDaysAgo(31));
   });
 });
 

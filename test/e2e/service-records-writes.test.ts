@@ -19,26 +19,19 @@
  * allowed write makes exactly its change and one CREATE/UPDATE entry under the role of an allowing grant.
  */
 import { DEMO_PARTNER_TOKEN, clientRelationships, clients, decisions, entries, paymentCommitments, placements, revisions } from '@vartija/db';
-import { type AuditEntryInput, DbAuditSink, rowsOf } from '@vartija/kit';
+import { rowsOf } from '@vartija/kit';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
-import { ACTIVE_LOGINS, type ActiveLogin, codesOf, DEMO, startTestStack, type TestStack } from '../testkit';
+import { ACTIVE_LOGINS, type ActiveLogin, codesOf, DEMO, startTestStack, SwitchableAuditSink, type TestStack } from '../testkit';
 
 let t: TestStack;
-let failAuditWrites = false;
+/** The real chained sink, with a switch to make the log write fail on demand. */
+const auditLog = new SwitchableAuditSink(() => t.database);
 const db = () => t.database.db;
 
 beforeAll(async () => {
-  // The real chained sink, with a switch to make the log write fail on demand (rollback test).
-  let real: DbAuditSink | undefined;
   t = await startTestStack({
-    auditSink: {
-      write: async (batch: AuditEntryInput[], via) => {
-        if (failAuditWrites) throw new Error('audit store unavailable');
-        real ??= new DbAuditSink(t.database.db);
-        await real.write(batch, via);
-      },
-    },
+    auditSink: auditLog,
   });
 }, 120_000);
 afterAll(() => t?.close());
@@ -676,15 +669,15 @@ describe('me.permissions shows the new writes', () => {
 
 describe('fail-closed: a failed log write rolls the change back', () => {
   afterEach(() => {
-    failAuditWrites = false;
+    auditLog.failing = false;
   });
   it.each(MUTATIONS.map((m) => [m]))('%s', async (m) => {
     const f = await insertFixture('own', `rollback-${m}`);
     const before = await slots(f);
-    failAuditWrites = true;
+    auditLog.failing = true;
     const login = ['recordCareDays', 'recordPaymentCommitment', 'recordInvoice'].includes(m) ? 'billing' : 'sw-child';
     const r = await t.execute({ as: login, ...requestOf(m, f, true) });
-    failAuditWrites = false;
+    auditLog.failing = false;
     expect(codesOf(r)).toContain('AUDIT_UNAVAILABLE');
     expect(JSON.stringify(r.data ?? {})).not.toContain('"id"');
     expect(await slots(f)).toEqual(before);

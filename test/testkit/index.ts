@@ -13,6 +13,7 @@ import {
 import { type GraphQLFormattedError, print } from 'graphql';
 import request from 'supertest';
 import { createTestDatabase } from './database';
+export { SwitchableAuditSink } from './switchable-audit-sink';
 
 export { DEMO };
 export type Persona = StaffLogin;

@@ -190,3 +190,22 @@ export const dataSubjectRequests = documentsSchema.table(
     check('data_subject_requests_fee_check', sql`NOT ${t.feeCharged} OR ${t.feeGround} IS NOT NULL`),
   ],
 );
+
+/**
+ * Redaction decisions of a client record extract (issue 12 item 4): for an ACCESS request, whether a document
+ * of a restricted type (e.g. the reporter named in a child welfare notification) is withheld from the
+ * extract or shown, and why. One decision per request and document; a later decision replaces it.
+ */
+export const extractRedactions = documentsSchema.table(
+  'extract_redactions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id').notNull().references(() => dataSubjectRequests.id),
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+    withhold: boolean('withhold').notNull(),
+    reason: text('reason').notNull(),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('extract_redactions_request_document_idx').on(t.requestId, t.documentId)],
+);

@@ -1,4 +1,5 @@
 import { clientAccessReport } from './client-access-report';
+import { clientRecordExtract } from './client-record-extract';
 import { refusalCertificate } from './refusal-certificate';
 import type { DocumentRenderer } from './route';
 
@@ -8,4 +9,5 @@ export { DEFAULT_OMBUDSMAN_ADDRESS, type DocumentSettings, documentsHandler, isD
 export const DOCUMENT_RENDERERS: Record<string, DocumentRenderer> = {
   'client-access-report': clientAccessReport,
   'refusal-certificate': refusalCertificate,
+  'client-record-extract': clientRecordExtract,
 };

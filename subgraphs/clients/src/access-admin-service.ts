@@ -1,7 +1,7 @@
 import { grants, type Queryable, units, users } from '@vartija/db';
-import { type AuditedWrite, badInput, changedFields, conflict, forbidden, isUuid, notFound, type Role, ROLES_A_MANAGER_GRANTS } from '@vartija/kit';
+import { type AuditedWrite, badInput, changedFields, conflict, forbidden, isUuid, notFound, type Role, ROLES_A_MANAGER_GRANTS, todayInFinland } from '@vartija/kit';
 import type { CreateUnitValues, CreateUserValues, GrantRoleValues, RecordCommitmentValues, UpdateUnitValues, UpdateUserValues } from './access-admin-input';
-import { AccessAdminStore, type GrantRow, todayIso, type UnitRow, type UserCommitmentRow, type UserRow } from './access-admin-store';
+import { AccessAdminStore, type GrantRow, type UnitRow, type UserCommitmentRow, type UserRow } from './access-admin-store';
 import { isUniqueViolation } from './pg-errors';
 
 /** Roles held in a unit; the others are organisation-wide (the database checks the same). */
@@ -118,7 +118,8 @@ export class AccessAdminService {
   }
 
   async recordCommitment(values: RecordCommitmentValues): Promise<UserCommitmentRow> {
-    if (values.signedOn > todayIso()) throw badInput('signedOn', 'must not be in the future: record the commitment once it is signed');
+    // A day in Finland (kit/finnish-date.ts); whether the commitment is in force (hasCommitment) still follows the policy clock.
+    if (values.signedOn > todayInFinland()) throw badInput('signedOn', 'must not be in the future: record the commitment once it is signed');
     const user = await this.visibleUser(values.userId);
     const target = { entityType: 'UserCommitment', entityId: null, clientId: null } as const;
     const subject = {

@@ -1,4 +1,4 @@
-import { SENSITIVE_CATEGORIES } from '@vartija/kit';
+import { isMixedScript, MIXED_SCRIPT_REASON, SENSITIVE_CATEGORIES } from '@vartija/kit';
 import { z } from 'zod';
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -69,7 +69,8 @@ export function toGuardianColumns(input: GuardianInput): Record<string, unknown>
 export const giveConsentInput = z.object({
   unitId: z.string(),
   recipientOrganisationId: z.string().uuid('must be the id of an organisation').nullish(),
-  recipientName: text(200),
+  // One script only: look-alike letters would name another recipient than the one objected to (kit/recipient-name.ts).
+  recipientName: text(200).refine((v) => !isMixedScript(v), MIXED_SCRIPT_REASON),
   purpose: text(1000),
   scope: z
     .array(z.enum(SENSITIVE_CATEGORIES, 'must be one of ' + SENSITIVE_CATEGORIES.join(', ')))

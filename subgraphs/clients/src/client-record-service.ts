@@ -10,6 +10,7 @@ import {
   isUuid,
   notFound,
   type RequestContext,
+  todayInFinland,
 } from '@vartija/kit';
 import { ClientRecordStore } from './client-record-store';
 import { type GuardianInput, guardianFieldsOf, type StartCommissionInput, toGuardianColumns } from './client-record-input';
@@ -85,8 +86,9 @@ export class ClientRecordService {
       if (input.recipientOrganisationId && !(await store.organisation(input.recipientOrganisationId))) {
         throw badInput('input.recipientOrganisationId', 'is not an organisation known to the register; leave it out and name the recipient');
       }
-      const givenOn = input.givenOn ?? today();
-      if (givenOn > today()) throw badInput('input.givenOn', 'must not be in the future; record the consent when it is given');
+      // Calendar days the user gives are days in Finland (kit/finnish-date.ts).
+      const givenOn = input.givenOn ?? todayInFinland();
+      if (givenOn > todayInFinland()) throw badInput('input.givenOn', 'must not be in the future; record the consent when it is given');
       const row = await store.insertConsent({
         clientId: client.id,
         unitId: input.unitId,
@@ -115,8 +117,8 @@ export class ClientRecordService {
       const subject = { unitId, clientId, via: client.via, servingUnitIds: client.servingUnitIds };
       const grant = w.authorizeOn({ ...client, visible }, 'update', 'Consent', subject, ['withdrawnOn'], target, () => notFound('Consent', id));
       if (current['withdrawnOn']) throw conflict(`The consent was already withdrawn on ${String(current['withdrawnOn'])}.`);
-      const on = withdrawnOn ?? today();
-      if (on > today()) throw badInput('withdrawnOn', 'must not be in the future: a withdrawal takes effect when it is made');
+      const on = withdrawnOn ?? todayInFinland();
+      if (on > todayInFinland()) throw badInput('withdrawnOn', 'must not be in the future: a withdrawal takes effect when it is made');
       if (on < String(current['givenOn'])) throw badInput('withdrawnOn', `must not be before the consent was given, ${String(current['givenOn'])}`);
       await w.revise({ ...target, entityId: id }, consents, current, { withdrawnOn: on }, { fields: ['withdrawnOn'], reason: 'withdrawn', grant });
       return { id, clientId };

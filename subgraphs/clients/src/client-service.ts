@@ -1,5 +1,5 @@
 import { clientRelationships, clients, grants, type Queryable } from '@vartija/db';
-import { type AuditedWrite, type AuditTarget, audited, badInput, changedFields as changedFieldsOf, conflict, isUuid, notFound, type PolicyGrant, type RequestContext } from '@vartija/kit';
+import { type AuditedWrite, type AuditTarget, audited, badInput, changedFields as changedFieldsOf, conflict, isUuid, notFound, type PolicyGrant, type RequestContext, todayInFinland } from '@vartija/kit';
 import { and, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { changedFields } from './changed-fields';
 import { ClientWriteStore } from './client-write-store';
@@ -172,8 +172,9 @@ export class ClientService {
       if (endedOn < found.startedOn) throw badInput('endedOn', `must not be before the start, ${found.startedOn}`);
       // The end date decides when the client is archived: no future ends, and backdating only within a
       // month, so that no one can archive a client (or keep one from the archive) with a date.
-      if (endedOn > today()) throw badInput('endedOn', 'must not be in the future; end the relationship on the day it ends');
-      if (endedOn < addDays(today(), -MAX_BACKDATING_DAYS)) throw badInput('endedOn', `may be backdated by at most ${MAX_BACKDATING_DAYS} days; ask the registrar to correct older dates`);
+      // The day is a day in Finland (kit/finnish-date.ts).
+      if (endedOn > todayInFinland()) throw badInput('endedOn', 'must not be in the future; end the relationship on the day it ends');
+      if (endedOn < addDays(todayInFinland(), -MAX_BACKDATING_DAYS)) throw badInput('endedOn', `may be backdated by at most ${MAX_BACKDATING_DAYS} days; ask the registrar to correct older dates`);
       // Locked, then checked: two ends of one relationship queue up and the second is told it has ended.
       const current = await w.lock(clientRelationships, id);
       if (!current || current['endedOn'] !== null) throw conflict(`The relationship has already ended.`);

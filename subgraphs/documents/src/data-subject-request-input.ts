@@ -1,6 +1,12 @@
+import { isMixedScript, MIXED_SCRIPT_REASON, todayInFinland } from '@vartija/kit';
 import { z } from 'zod';
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * Today as a UTC day, the policy clock's day (kit/src/policy): kept for the archive cutoff of the
+ * record extract (extract-service.ts). The request workflow's dates (receipt, due, overdue, decided)
+ * are Finnish days: `todayInFinland` from @vartija/kit.
+ */
 export const today = () => new Date().toISOString().slice(0, 10);
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -44,13 +50,13 @@ export const receiveDataSubjectRequestInput = z
     channel: z.enum(['LETTER', 'IN_PERSON', 'E_SERVICE', 'EMAIL']),
     receivedOn: calendarDate
       .refine((v) => v >= '1800-01-01', 'must be 1800-01-01 or later')
-      .refine((v) => v <= today(), 'must not be in the future: the request has been received'),
+      .refine((v) => v <= todayInFinland(), 'must not be in the future (a day in Finland): the request has been received'),
     subject: text(4_000),
     objection: z
       .object({
         allNotBasedOnLaw: z.boolean().nullish().transform((v) => v ?? false),
         recipientOrganisationId: z.string().nullish().transform((v) => v ?? null),
-        recipientName: optionalText(200),
+        recipientName: optionalText(200).refine((v) => v === null || !isMixedScript(v), MIXED_SCRIPT_REASON),
       })
       .nullish()
       .transform((v) => v ?? null),

@@ -6,6 +6,7 @@ import {
   badInput,
   changedFields,
   conflict,
+  finnishDateOf,
   isUuid,
   notFound,
   type PolicyGrant,
@@ -13,6 +14,7 @@ import {
   rowScope,
   type Subject,
   tableOf,
+  todayInFinland,
 } from '@vartija/kit';
 import { and, eq, getTableColumns } from 'drizzle-orm';
 import {
@@ -20,7 +22,6 @@ import {
   type DecideDataSubjectRequestInput,
   type ExtendDataSubjectRequestInput,
   type ReceiveDataSubjectRequestInput,
-  today,
 } from './data-subject-request-input';
 import { type DataSubjectRequestRow, DataSubjectRequestStore } from './data-subject-request-store';
 import { correctedFields } from './document-input';
@@ -108,7 +109,7 @@ export class DataSubjectRequestService {
         });
       }
       // The extension is made, and the requester told, within the first month (EU 2016/679 12 art. 3).
-      if (today() > current.dueOn) {
+      if (todayInFinland() > current.dueOn) {
         throw conflict(`The request was due on ${current.dueOn}: an extension is made within the month after receipt, not after the due date.`);
       }
       const latest = addMonths(current.dueOn, 2);
@@ -151,7 +152,7 @@ export class DataSubjectRequestService {
         outcome: input.outcome,
         legalGround: input.legalGround,
         reasons: input.reasons,
-        decidedOn: today(),
+        decidedOn: todayInFinland(),
         decidedBy: w.actor.kind === 'USER' && isUuid(w.actor.id) ? w.actor.id : null,
         feeCharged: input.feeCharged,
         feeGround: input.feeGround,
@@ -221,7 +222,8 @@ export class DataSubjectRequestService {
 
   /**
    * A correction of another subgraph's record, made first with its update mutation: the history change
-   * must be of a record the actor sees, of the request's client, made on or after the request was received.
+   * must be of a record the actor sees, of the request's client, made on or after the request was received
+   * (Finnish days), and not already linked to another request.
    */
   private async linkRevision(w: AuditedWrite, request: DataSubjectRequestRow, ref: { entityType: string; entityId: string; revision: number }) {
     const types = HISTORY_ENTITY_TYPES.filter((type) => type !== 'Document' && type !== ENTITY);
@@ -238,10 +240,19 @@ export class DataSubjectRequestService {
       .from(table)
       .where(and(eq(columns['id']!, ref.entityId), rowScope(this.ctx.ability, subject)));
     if (visible.length === 0) throw missing();
-    const revision = await new DataSubjectRequestStore(w.tx).revision(ref.entityType, ref.entityId, ref.revision);
+    const store = new DataSubjectRequestStore(w.tx);
+    const revision = await store.revision(ref.entityType, ref.entityId, ref.revision);
     if (!revision || revision.clientId !== request.clientId) throw missing();
-    if (revision.changedAt.toISOString().slice(0, 10) < request.receivedOn) {
+    // The day of the change in Finland, as the receipt date is (kit/finnish-date.ts).
+    if (finnishDateOf(revision.changedAt) < request.receivedOn) {
       throw badInput('input.correction.revision', `the change was made before the request was received (${request.receivedOn}): name the correction made for this request`);
+    }
+    // One change carries out one request: a change already linked to another request is not this one's correction.
+    const other = await store.linkedElsewhere(ref.entityType, ref.entityId, ref.revision, request.id);
+    if (other) {
+      throw conflict(`This change is already linked as the correction of data-subject request ${other}: make the correction this request asks for and link that change.`, {
+        dataSubjectRequestId: other,
+      });
     }
     return { correctedEntityType: ref.entityType, correctedEntityId: ref.entityId, correctedRevision: ref.revision };
   }

@@ -1,8 +1,32 @@
 import { clientRelationships, dataSubjectRequests, organisations, type Queryable, revisions } from '@vartija/db';
-import type { Cursor } from '@vartija/kit';
-import { and, asc, count, eq, inArray, isNotNull, or, type SQL, sql } from 'drizzle-orm';
+import { type Cursor, isUuid, normaliseRecipientName } from '@vartija/kit';
+import { and, asc, count, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 
 export type DataSubjectRequestRow = typeof dataSubjectRequests.$inferSelect;
+
+/** Who an objection names, or a disclosure goes to: an organisation (with its registered name) and/or a free-text name. */
+export interface RecipientNaming {
+  organisationId: string | null;
+  name: string | null;
+  /** organisations.name of `organisationId`. */
+  organisationName: string | null;
+}
+
+/**
+ * Whether a granted objection covers a disclosure (issue 12 item 6, review finding 1): it covers all
+ * disclosures not based on law, or the same organisation (by id), or the same recipient however either
+ * side names it — the objection's name, or its organisation's registered name, equal (normalised,
+ * kit/recipient-name.ts) to the disclosure's name or its organisation's registered name.
+ */
+export function objectionCovers(objection: RecipientNaming & { all: boolean }, disclosure: RecipientNaming): boolean {
+  if (objection.all) return true;
+  if (objection.organisationId && objection.organisationId === disclosure.organisationId) return true;
+  const named = (name: string | null) => (name ? normaliseRecipientName(name) : null);
+  const objectionNames = [named(objection.name), named(objection.organisationName)].filter((n): n is string => n !== null && n !== '');
+  const disclosureNames = [named(disclosure.name), named(disclosure.organisationName)].filter((n): n is string => n !== null && n !== '');
+  return objectionNames.some((n) => disclosureNames.includes(n));
+}
 
 export interface DataSubjectRequestListFilter {
   status: DataSubjectRequestRow['status'] | null;
@@ -86,22 +110,30 @@ export class DataSubjectRequestStore {
 
   /**
    * A granted objection of the client covering a disclosure not based directly on law to this recipient
-   * (kielto-oikeus, seeds 001 and 003): one covering all such disclosures, or naming the recipient
-   * organisation, or the recipient's name (case-insensitively). The earliest decided first.
+   * (kielto-oikeus, seeds 001 and 003): one covering all such disclosures, or naming the recipient however
+   * the disclosure names it (`objectionCovers`). The earliest decided first.
    */
-  objectionCovering(clientId: string, recipientOrganisationId: string | null, recipientName: string): Promise<DataSubjectRequestRow | undefined> {
-    const recipient = [
-      eq(t.objectionAllNonStatutory, true),
-      and(isNotNull(t.objectionRecipientName), sql`lower(trim(${t.objectionRecipientName})) = lower(trim(${recipientName}))`),
-    ];
-    if (recipientOrganisationId) recipient.push(eq(t.objectionRecipientOrganisationId, recipientOrganisationId));
-    return this.db
-      .select()
+  async objectionCovering(clientId: string, recipientOrganisationId: string | null, recipientName: string): Promise<DataSubjectRequestRow | undefined> {
+    const objectionOrganisation = alias(organisations, 'objection_organisation');
+    const rows = await this.db
+      .select({ request: t, organisationName: objectionOrganisation.name })
       .from(t)
-      .where(and(eq(t.clientId, clientId), eq(t.kind, 'OBJECTION'), eq(t.outcome, 'GRANTED'), or(...recipient)))
-      .orderBy(asc(t.decidedOn), asc(t.id))
-      .limit(1)
-      .then((rows) => rows[0]);
+      .leftJoin(objectionOrganisation, eq(objectionOrganisation.id, t.objectionRecipientOrganisationId))
+      .where(and(eq(t.clientId, clientId), eq(t.kind, 'OBJECTION'), eq(t.outcome, 'GRANTED')))
+      .orderBy(asc(t.decidedOn), asc(t.id));
+    const disclosureOrganisationName = recipientOrganisationId && isUuid(recipientOrganisationId) ? await this.organisationName(recipientOrganisationId) : null;
+    const disclosure = { organisationId: recipientOrganisationId, name: recipientName, organisationName: disclosureOrganisationName };
+    return rows.find((r) =>
+      objectionCovers(
+        { all: r.request.objectionAllNonStatutory, organisationId: r.request.objectionRecipientOrganisationId, name: r.request.objectionRecipientName, organisationName: r.organisationName },
+        disclosure,
+      ),
+    )?.request;
+  }
+
+  async organisationName(id: string): Promise<string | null> {
+    const rows = await this.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, id));
+    return rows[0]?.name ?? null;
   }
 
   /** One change of a record in history.revisions (what a granted rectification of another subgraph's record links to). */
@@ -110,6 +142,18 @@ export class DataSubjectRequestStore {
       .select()
       .from(revisions)
       .where(and(eq(revisions.entityType, entityType), eq(revisions.entityId, entityId), eq(revisions.revision, revision)))
+      // Locked: two decisions linking the same change queue up, and the second sees the first's link.
+      .for('update')
       .then((rows) => rows[0]);
+  }
+
+  /** Another request already linked to this change as its correction (a change corrects one request). */
+  linkedElsewhere(entityType: string, entityId: string, revision: number, requestId: string): Promise<string | undefined> {
+    return this.db
+      .select({ id: t.id })
+      .from(t)
+      .where(and(eq(t.correctedEntityType, entityType), eq(t.correctedEntityId, entityId), eq(t.correctedRevision, revision), ne(t.id, requestId)))
+      .limit(1)
+      .then((rows) => rows[0]?.id);
   }
 }

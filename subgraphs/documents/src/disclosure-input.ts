@@ -1,7 +1,7 @@
+import { isMixedScript, MIXED_SCRIPT_REASON, todayInFinland } from '@vartija/kit';
 import { z } from 'zod';
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const today = () => new Date().toISOString().slice(0, 10);
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) =>
@@ -12,7 +12,7 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null));
 
-/** A calendar date YYYY-MM-DD that exists, from 1800 up to today. */
+/** A calendar date YYYY-MM-DD that exists, from 1800 up to today in Finland. */
 const pastDate = z
   .string()
   .refine(
@@ -20,7 +20,7 @@ const pastDate = z
     'must be a calendar date written YYYY-MM-DD, e.g. 2024-05-31',
   )
   .refine((v) => v >= '1800-01-01', 'must be 1800-01-01 or later')
-  .refine((v) => v <= today(), 'must not be in the future: the request has been received');
+  .refine((v) => v <= todayInFinland(), 'must not be in the future (a day in Finland): the request has been received');
 
 export const MAX_DISCLOSED_DOCUMENTS = 50;
 
@@ -34,7 +34,7 @@ export const recordDisclosureInput = z
     clientId: z.string(),
     unitId: z.string(),
     recipientOrganisationId: z.string().nullish().transform((v) => v ?? null),
-    recipientName: text(200),
+    recipientName: text(200).refine((v) => !isMixedScript(v), MIXED_SCRIPT_REASON),
     legalAct: optionalText(200),
     legalSection: optionalText(50),
     consentId: z.string().nullish().transform((v) => v ?? null),

@@ -11,6 +11,7 @@ import {
   type PolicyGrant,
   type RequestContext,
   rowScope,
+  sameRecipientName,
   SENSITIVE_FIELDS,
 } from '@vartija/kit';
 import { sql } from 'drizzle-orm';
@@ -106,7 +107,8 @@ export class DisclosureService {
   /**
    * Kielto-oikeus (seeds 001, 003; issue 12 item 6): the client may object to disclosures not based directly
    * on law. A GRANTED objection (data-subject request of kind OBJECTION) covering this recipient — by
-   * organisation, by name, or all such disclosures — refuses a disclosure on consent: CONFLICT, logged DENIED.
+   * organisation, by name (normalised; the organisation's registered name counts as its name either way,
+   * see objectionCovers in data-subject-request-store.ts), or all such disclosures — refuses a disclosure on consent: CONFLICT, logged DENIED.
    * A consent, whenever given, does not override the objection: the objection is the client's later, specific
    * word on disclosures on consent, and lifting it is a decision of its own, not a side effect of a consent
    * form. Disclosures on a legal basis are never covered (seed 003: they cannot be objected to).
@@ -132,7 +134,7 @@ export class DisclosureService {
     }
     const sameRecipient = consent.recipientOrganisationId
       ? consent.recipientOrganisationId === input.recipientOrganisationId
-      : consent.recipientName.trim().toLowerCase() === input.recipientName.trim().toLowerCase();
+      : sameRecipientName(consent.recipientName, input.recipientName);
     if (!sameRecipient) {
       throw badInput(
         'input.consentId',

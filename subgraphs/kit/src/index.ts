@@ -16,6 +16,8 @@ export * from './policy/row-scope';
 export { activeCommissionOf } from './policy/conditions';
 export * from './policy/row-grants';
 export * from './input';
+export * from './finnish-date';
+export * from './recipient-name';
 export * from './field-catalog';
 export * from './policy/permissions';
 export { SENSITIVE_FIELDS } from './generated/sensitive-fields';

@@ -1,4 +1,5 @@
 import { invoiceStatusEnum, restrictionKindEnum } from '@vartija/db';
+import { todayInFinland } from '@vartija/kit';
 import { z } from 'zod';
 import { DECISION_TYPES } from './decision-input';
 import { isoDate, PLACEMENT_KINDS } from './placement-input';
@@ -19,8 +20,8 @@ const cents = z
   .int('must be a whole number of euro cents')
   .min(0, 'must not be negative')
   .max(2_000_000_000, 'must be at most 2000000000 (20 million euros)');
-const today = () => new Date().toISOString().slice(0, 10);
-const notFuture = (v: string) => v <= today();
+/** A calendar date the user gives is a day in Finland (kit/finnish-date.ts), not a UTC day. */
+const notFuture = (v: string) => v <= todayInFinland();
 
 export const RESTRICTION_KINDS = restrictionKindEnum.enumValues;
 export const INVOICE_STATUSES = invoiceStatusEnum.enumValues;

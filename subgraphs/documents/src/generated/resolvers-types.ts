@@ -35,6 +35,33 @@ export type ClientDocumentsArgs = {
   type?: InputMaybe<DocumentType>;
 };
 
+/**
+ * The full extract of a client's record (issue 12 item 4). Its sections are typed rows: each record with its
+ * id, unit and the fields the register keeps, each value as text. Not field-guarded one by one: producing it
+ * is one policy decision (ClientRecordExtract) and every record exported is logged as EXPORT.
+ */
+export type ClientRecordExtract = {
+  __typename?: 'ClientRecordExtract';
+  /** Documents of a restricted type still awaiting a redaction decision (shown without their content). */
+  awaitingRedaction: Array<Scalars['ID']['output']>;
+  /** Every relationship of the client ended beyond the default window: the client is in the archive. */
+  clientArchived: Scalars['Boolean']['output'];
+  clientId: Scalars['ID']['output'];
+  /** The controller (rekisterinpitäjä): the client's organisation. */
+  controllerName: Scalars['String']['output'];
+  producedAt: Scalars['DateTime']['output'];
+  /** The redaction decisions recorded for this request. */
+  redactions: Array<ExtractRedaction>;
+  /** The ACCESS request the extract answers. */
+  request: ExtractRequest;
+  /** One section per kind of record, in a fixed order; empty sections included. */
+  sections: Array<ExtractSection>;
+  /** The client's service language (fi / sv), which the printed extract is in. */
+  serviceLanguage: Maybe<Scalars['String']['output']>;
+  /** The units the client's records are in (names as the register knows them). */
+  units: Array<ExtractUnit>;
+};
+
 export type CorrectDocumentInput = {
   body: Scalars['String']['input'];
   /** Why it is corrected; kept with the revision and shown to later readers. */
@@ -229,6 +256,76 @@ export type DocumentType =
   | 'REPORT'
   | 'STATEMENT';
 
+export type ExtractDisclosure =
+  | 'AWAITING_REDACTION_DECISION'
+  | 'SHOWN'
+  | 'WITHHELD';
+
+/** One stored value of a record. */
+export type ExtractField = {
+  __typename?: 'ExtractField';
+  /** Its data category (IDENTITY, CONTACT, HEALTH, …), as the access log records it. */
+  category: Scalars['String']['output'];
+  /** The field's name (the API's name for it). */
+  name: Scalars['String']['output'];
+  /** The value as text: dates YYYY-MM-DD, instants ISO 8601, lists and objects as JSON; null when empty. */
+  value: Maybe<Scalars['String']['output']>;
+};
+
+export type ExtractRecord = {
+  __typename?: 'ExtractRecord';
+  /** SHOWN, or for a document of a restricted type WITHHELD / AWAITING_REDACTION_DECISION (its content left out). */
+  disclosure: ExtractDisclosure;
+  entityType: Scalars['String']['output'];
+  fields: Array<ExtractField>;
+  id: Scalars['ID']['output'];
+  /** The unit the record belongs to, when it has one. */
+  unitId: Maybe<Scalars['ID']['output']>;
+};
+
+/** A recorded decision to withhold a document from, or show it in, an extract. */
+export type ExtractRedaction = {
+  __typename?: 'ExtractRedaction';
+  decidedAt: Scalars['DateTime']['output'];
+  decidedByName: Maybe<Scalars['String']['output']>;
+  documentId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  withhold: Scalars['Boolean']['output'];
+};
+
+export type ExtractRedactionInput = {
+  documentId: Scalars['ID']['input'];
+  /** Why (e.g. the ground for withholding under Tietosuojalaki 34 §, or why showing it endangers no one). */
+  reason: Scalars['String']['input'];
+  /** true: the document is left out of the extract; false: it is shown. */
+  withhold: Scalars['Boolean']['input'];
+};
+
+export type ExtractRequest = {
+  __typename?: 'ExtractRequest';
+  id: Scalars['ID']['output'];
+  kind: DataSubjectRequestKind;
+  receivedOn: Scalars['Date']['output'];
+  status: DataSubjectRequestStatus;
+  /** The unit handling the request. */
+  unitId: Maybe<Scalars['ID']['output']>;
+};
+
+export type ExtractSection = {
+  __typename?: 'ExtractSection';
+  /** The record type, as the API and the access log name it: Client, Guardian, Decision, Document, Revision, … */
+  entityType: Scalars['String']['output'];
+  /** The records of this type, archived ones included. */
+  records: Array<ExtractRecord>;
+};
+
+export type ExtractUnit = {
+  __typename?: 'ExtractUnit';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  organisationName: Scalars['String']['output'];
+};
+
 /** A field a change wrote and its earlier value. */
 export type FieldChange = {
   __typename?: 'FieldChange';
@@ -256,6 +353,14 @@ export type Mutation = {
    * enforced by recordDisclosure from then on. A decided request is CONFLICT.
    */
   decideDataSubjectRequest: DataSubjectRequest;
+  /**
+   * Redaction decisions of the extract answering an ACCESS request (issue 12 item 4): for each document of a
+   * restricted type (STATEMENT, CHILD_WELFARE_NOTIFICATION), whether it is withheld from the extract or shown,
+   * with the reason. A document is decided once per request (CONFLICT after). By whoever decides the request:
+   * the handling unit's SOCIAL_WORKER or MANAGER, or the REGISTRAR for an archived client. Answers every
+   * decision of the request.
+   */
+  decideExtractRedactions: Array<ExtractRedaction>;
   /**
    * Extends the due date once, by at most two months from the original due date (EU 2016/679 12 art. 3),
    * with the reason recorded; a second extension is CONFLICT. By whoever may decide the request.
@@ -287,6 +392,12 @@ export type MutationCorrectDocumentArgs = {
 export type MutationDecideDataSubjectRequestArgs = {
   id: Scalars['ID']['input'];
   input: DecideDataSubjectRequestInput;
+};
+
+
+export type MutationDecideExtractRedactionsArgs = {
+  redactions: Array<ExtractRedactionInput>;
+  requestId: Scalars['ID']['input'];
 };
 
 
@@ -347,6 +458,14 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Everything the register holds on the client (tarkastusoikeus, issue 12 item 4), across all units of the
+   * controller, archived records included, made to answer the ACCESS request `requestId` of this client that is
+   * received or granted (not refused). Made by the data protection officer (AUDITOR) of the client's
+   * organisation, or by its REGISTRAR for an archived client. Documents of restricted types are shown only after a redaction decision
+   * (`decideExtractRedactions`). Logged as EXPORT, one entry per record, the reason naming the request.
+   */
+  clientRecordExtract: ClientRecordExtract;
   /** One request, under the same rules as the list (null when invisible or unknown). */
   dataSubjectRequest: Maybe<DataSubjectRequest>;
   /**
@@ -364,6 +483,12 @@ export type Query = {
    * other record types of the register (BAD_USER_INPUT lists them).
    */
   history: Array<Revision>;
+};
+
+
+export type QueryClientRecordExtractArgs = {
+  clientId: Scalars['ID']['input'];
+  requestId: Scalars['ID']['input'];
 };
 
 
@@ -586,12 +711,13 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Client: ResolverTypeWrapper<ClientRefModelModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  CorrectDocumentInput: CorrectDocumentInput;
+  ClientRecordExtract: ResolverTypeWrapper<ClientRecordExtract>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  CorrectDocumentInput: CorrectDocumentInput;
   CorrectionReference: ResolverTypeWrapper<CorrectionReference>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DataSubjectRequest: ResolverTypeWrapper<DataSubjectRequestModelModel>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DataSubjectRequestChannel: DataSubjectRequestChannel;
   DataSubjectRequestConnection: ResolverTypeWrapper<DataSubjectRequestConnectionModelModel>;
   DataSubjectRequestEdge: ResolverTypeWrapper<Omit<DataSubjectRequestEdge, 'node'> & { node: ResolversTypes['DataSubjectRequest'] }>;
@@ -608,6 +734,14 @@ export type ResolversTypes = ResolversObject<{
   DocumentRectificationInput: DocumentRectificationInput;
   DocumentRevision: ResolverTypeWrapper<DocumentRevisionModelModel>;
   DocumentType: DocumentType;
+  ExtractDisclosure: ExtractDisclosure;
+  ExtractField: ResolverTypeWrapper<ExtractField>;
+  ExtractRecord: ResolverTypeWrapper<ExtractRecord>;
+  ExtractRedaction: ResolverTypeWrapper<ExtractRedaction>;
+  ExtractRedactionInput: ExtractRedactionInput;
+  ExtractRequest: ResolverTypeWrapper<ExtractRequest>;
+  ExtractSection: ResolverTypeWrapper<ExtractSection>;
+  ExtractUnit: ResolverTypeWrapper<ExtractUnit>;
   FieldChange: ResolverTypeWrapper<FieldChangeModelModel>;
   IdentityVerification: IdentityVerification;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -630,12 +764,13 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Client: ClientRefModelModel;
   ID: Scalars['ID']['output'];
-  CorrectDocumentInput: CorrectDocumentInput;
+  ClientRecordExtract: ClientRecordExtract;
+  Boolean: Scalars['Boolean']['output'];
   String: Scalars['String']['output'];
+  CorrectDocumentInput: CorrectDocumentInput;
   CorrectionReference: CorrectionReference;
   Int: Scalars['Int']['output'];
   DataSubjectRequest: DataSubjectRequestModelModel;
-  Boolean: Scalars['Boolean']['output'];
   DataSubjectRequestConnection: DataSubjectRequestConnectionModelModel;
   DataSubjectRequestEdge: Omit<DataSubjectRequestEdge, 'node'> & { node: ResolversParentTypes['DataSubjectRequest'] };
   DataSubjectRequestFilter: DataSubjectRequestFilter;
@@ -646,6 +781,13 @@ export type ResolversParentTypes = ResolversObject<{
   Document: DocumentModelModel;
   DocumentRectificationInput: DocumentRectificationInput;
   DocumentRevision: DocumentRevisionModelModel;
+  ExtractField: ExtractField;
+  ExtractRecord: ExtractRecord;
+  ExtractRedaction: ExtractRedaction;
+  ExtractRedactionInput: ExtractRedactionInput;
+  ExtractRequest: ExtractRequest;
+  ExtractSection: ExtractSection;
+  ExtractUnit: ExtractUnit;
   FieldChange: FieldChangeModelModel;
   Mutation: Record<PropertyKey, never>;
   ObjectionScope: ObjectionScope;
@@ -674,6 +816,19 @@ export type ClientResolvers<ContextType = Context, ParentType extends ResolversP
   disclosures?: Resolver<Maybe<Array<ResolversTypes['Disclosure']>>, ParentType, ContextType>;
   documents?: Resolver<Maybe<Array<ResolversTypes['Document']>>, ParentType, ContextType, Partial<ClientDocumentsArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type ClientRecordExtractResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClientRecordExtract'] = ResolversParentTypes['ClientRecordExtract']> = ResolversObject<{
+  awaitingRedaction?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  clientArchived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  clientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  controllerName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  producedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  redactions?: Resolver<Array<ResolversTypes['ExtractRedaction']>, ParentType, ContextType>;
+  request?: Resolver<ResolversTypes['ExtractRequest'], ParentType, ContextType>;
+  sections?: Resolver<Array<ResolversTypes['ExtractSection']>, ParentType, ContextType>;
+  serviceLanguage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  units?: Resolver<Array<ResolversTypes['ExtractUnit']>, ParentType, ContextType>;
 }>;
 
 export type CorrectionReferenceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CorrectionReference'] = ResolversParentTypes['CorrectionReference']> = ResolversObject<{
@@ -767,6 +922,47 @@ export type DocumentRevisionResolvers<ContextType = Context, ParentType extends 
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type ExtractFieldResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExtractField'] = ResolversParentTypes['ExtractField']> = ResolversObject<{
+  category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ExtractRecordResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExtractRecord'] = ResolversParentTypes['ExtractRecord']> = ResolversObject<{
+  disclosure?: Resolver<ResolversTypes['ExtractDisclosure'], ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['ExtractField']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  unitId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type ExtractRedactionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExtractRedaction'] = ResolversParentTypes['ExtractRedaction']> = ResolversObject<{
+  decidedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  decidedByName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  documentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  withhold?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ExtractRequestResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExtractRequest'] = ResolversParentTypes['ExtractRequest']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['DataSubjectRequestKind'], ParentType, ContextType>;
+  receivedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DataSubjectRequestStatus'], ParentType, ContextType>;
+  unitId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type ExtractSectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExtractSection'] = ResolversParentTypes['ExtractSection']> = ResolversObject<{
+  entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  records?: Resolver<Array<ResolversTypes['ExtractRecord']>, ParentType, ContextType>;
+}>;
+
+export type ExtractUnitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExtractUnit'] = ResolversParentTypes['ExtractUnit']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organisationName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type FieldChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FieldChange'] = ResolversParentTypes['FieldChange']> = ResolversObject<{
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   hidden?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -776,6 +972,7 @@ export type FieldChangeResolvers<ContextType = Context, ParentType extends Resol
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   correctDocument?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationCorrectDocumentArgs, 'expectedRevision' | 'id' | 'input'>>;
   decideDataSubjectRequest?: Resolver<ResolversTypes['DataSubjectRequest'], ParentType, ContextType, RequireFields<MutationDecideDataSubjectRequestArgs, 'id' | 'input'>>;
+  decideExtractRedactions?: Resolver<Array<ResolversTypes['ExtractRedaction']>, ParentType, ContextType, RequireFields<MutationDecideExtractRedactionsArgs, 'redactions' | 'requestId'>>;
   extendDataSubjectRequest?: Resolver<ResolversTypes['DataSubjectRequest'], ParentType, ContextType, RequireFields<MutationExtendDataSubjectRequestArgs, 'id' | 'reason'>>;
   receiveDataSubjectRequest?: Resolver<ResolversTypes['DataSubjectRequest'], ParentType, ContextType, RequireFields<MutationReceiveDataSubjectRequestArgs, 'input'>>;
   recordDisclosure?: Resolver<ResolversTypes['Disclosure'], ParentType, ContextType, RequireFields<MutationRecordDisclosureArgs, 'input'>>;
@@ -798,6 +995,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  clientRecordExtract?: Resolver<ResolversTypes['ClientRecordExtract'], ParentType, ContextType, RequireFields<QueryClientRecordExtractArgs, 'clientId' | 'requestId'>>;
   dataSubjectRequest?: Resolver<Maybe<ResolversTypes['DataSubjectRequest']>, ParentType, ContextType, RequireFields<QueryDataSubjectRequestArgs, 'id'>>;
   dataSubjectRequests?: Resolver<ResolversTypes['DataSubjectRequestConnection'], ParentType, ContextType, Partial<QueryDataSubjectRequestsArgs>>;
   history?: Resolver<Array<ResolversTypes['Revision']>, ParentType, ContextType, RequireFields<QueryHistoryArgs, 'entityType' | 'id'>>;
@@ -821,6 +1019,7 @@ export type UnitResolvers<ContextType = Context, ParentType extends ResolversPar
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Client?: ClientResolvers<ContextType>;
+  ClientRecordExtract?: ClientRecordExtractResolvers<ContextType>;
   CorrectionReference?: CorrectionReferenceResolvers<ContextType>;
   DataSubjectRequest?: DataSubjectRequestResolvers<ContextType>;
   DataSubjectRequestConnection?: DataSubjectRequestConnectionResolvers<ContextType>;
@@ -830,6 +1029,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Disclosure?: DisclosureResolvers<ContextType>;
   Document?: DocumentResolvers<ContextType>;
   DocumentRevision?: DocumentRevisionResolvers<ContextType>;
+  ExtractField?: ExtractFieldResolvers<ContextType>;
+  ExtractRecord?: ExtractRecordResolvers<ContextType>;
+  ExtractRedaction?: ExtractRedactionResolvers<ContextType>;
+  ExtractRequest?: ExtractRequestResolvers<ContextType>;
+  ExtractSection?: ExtractSectionResolvers<ContextType>;
+  ExtractUnit?: ExtractUnitResolvers<ContextType>;
   FieldChange?: FieldChangeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   ObjectionScope?: ObjectionScopeResolvers<ContextType>;

@@ -1,5 +1,5 @@
+import { todayInFinland } from '@vartija/kit';
 import type { DataSubjectRequestResolvers } from '../generated/resolvers-types';
-import { today } from '../data-subject-request-input';
 
 const UNDECIDED = ['RECEIVED', 'EXTENDED'];
 
@@ -7,7 +7,7 @@ const UNDECIDED = ['RECEIVED', 'EXTENDED'];
 export const DataSubjectRequest: DataSubjectRequestResolvers = {
   unit: (r) => (r.unitId ? { id: r.unitId } : null),
   client: (r) => ({ id: r.clientId }),
-  overdue: (r) => UNDECIDED.includes(r.status) && (r.extendedDueOn ?? r.dueOn) < today(),
+  overdue: (r) => UNDECIDED.includes(r.status) && (r.extendedDueOn ?? r.dueOn) < todayInFinland(),
   // Requests decided before issue 12: COMPLETED reads GRANTED, a refusal REFUSED.
   outcome: (r) => r.outcome ?? (r.status === 'COMPLETED' ? 'GRANTED' : r.status === 'REFUSED' ? 'REFUSED' : null),
   reasons: (r) => r.reasons ?? r.refusalReason,

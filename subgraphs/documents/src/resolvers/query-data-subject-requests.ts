@@ -1,5 +1,4 @@
-import { badInput, cursorCodec, isUuid, pageSize, toConnection } from '@vartija/kit';
-import { today } from '../data-subject-request-input';
+import { badInput, cursorCodec, isUuid, pageSize, toConnection, todayInFinland } from '@vartija/kit';
 import { DataSubjectRequestStore, type DataSubjectRequestListFilter } from '../data-subject-request-store';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
@@ -21,7 +20,7 @@ export const dataSubjectRequests: QueryResolvers['dataSubjectRequests'] = async 
     unitId: filter?.unitId ?? null,
     clientId: filter?.clientId ?? null,
     overdue: filter?.overdue ?? null,
-    today: today(),
+    today: todayInFinland(),
   };
   const store = new DataSubjectRequestStore(db);
   const scope = loaders.scope.dataSubjectRequest;

@@ -28,6 +28,8 @@ export const AUDIT_ENTITY_TYPES = [
   'Revision',
   'Disclosure',
   'DataSubjectRequest',
+  // The full extract of a client's record for an ACCESS request (issue 12 item 4; a policy subject too).
+  'ClientRecordExtract',
   // The register's own administration.
   'Organisation',
   'Unit',

@@ -33,7 +33,9 @@ export type Subject =
   | 'User'
   | 'Grant'
   | 'UserCommitment'
-  | 'Unit';
+  | 'Unit'
+  // The full extract of a client's record for an ACCESS request (issue 12 item 4): `{ organisationId, clientId, clientVisible }`.
+  | 'ClientRecordExtract';
 
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>], MongoQuery>;
 export type Builder = AbilityBuilder<AppAbility>;

@@ -108,15 +108,33 @@ function dataSubjectRequestWrites(g: GrantRules) {
 }
 
 /**
- * The data protection officer (AUDITOR) and the REGISTRAR: every request of the organisation, the request's own
- * fields only (no case content); the REGISTRAR (rekisteriasioita hoitava henkilö, seed 002) also records and
- * decides them, archived clients included.
+ * The data protection officer (AUDITOR): every request of the organisation, the request's own fields only (no
+ * case content). The REGISTRAR (rekisteriasioita hoitava henkilö, seed 002) reads nothing about clients except
+ * through the archive (DESIGN.md §4): it sees, records and decides the requests of ARCHIVED clients of its
+ * organisation only (the unit no longer sees those); requests of active clients are the unit's (issue 12 review).
  */
 function organisationDataSubjectRequests(g: GrantRules, handles: boolean) {
   const { b, actor } = g;
-  b.can('access', 'DataSubjectRequest', { client: { $elemMatch: { organisationId: actor.organisationId } } });
+  const clients = handles
+    ? { organisationId: actor.organisationId, archivedAsOf: cutoffDate(g.clock.today, DEFAULT_WINDOW_MONTHS) }
+    : { organisationId: actor.organisationId };
+  b.can('access', 'DataSubjectRequest', { client: { $elemMatch: clients } });
   b.can('read', 'DataSubjectRequest', fieldsOf('DataSubjectRequest', 'CASE_RECORD'), g.via);
-  if (handles) b.can(['create', 'update'], 'DataSubjectRequest', { organisationId: actor.organisationId });
+  if (handles) b.can(['create', 'update'], 'DataSubjectRequest', { organisationId: actor.organisationId, ...g.via });
+}
+
+/**
+ * The full extract of a client's record answering an ACCESS request (issue 12 item 4; tarkastusoikeus, seeds
+ * 000–003): everything the organisation's register holds on the person, across its units, archived records
+ * included. Made (`create`) by the data protection officer (AUDITOR) for any client of its organisation, and by
+ * the REGISTRAR — who reads nothing about clients except through the archive (DESIGN.md §4) — for a client it
+ * reaches, i.e. an archived one. Subject (documents/src/extract-service.ts): `{ organisationId (the client's),
+ * clientId, clientVisible (the actor's `access` rules reach the client) }`; the request's kind, client and
+ * status are checked there. Its redaction decisions are decisions on the request: `update` DataSubjectRequest.
+ */
+function clientRecordExtracts(g: GrantRules, archiveOnly: boolean) {
+  const conditions: MongoQuery = archiveOnly ? { organisationId: g.actor.organisationId, clientVisible: true } : { organisationId: g.actor.organisationId };
+  g.b.can('create', 'ClientRecordExtract', conditions);
 }
 
 /**
@@ -284,6 +302,7 @@ export function auditor(g: GrantRules) {
   canEach(b, 'access', 'AuditEntry', [{ organisationId: actor.organisationId }, { client: { $elemMatch: { organisationId: actor.organisationId } } }, { organisationId: null, actorKind: 'SYSTEM' }]);
   b.can('read', 'AuditEntry');
   organisationDataSubjectRequests(g, false);
+  clientRecordExtracts(g, false);
 }
 
 export function registrar(g: GrantRules) {
@@ -299,6 +318,7 @@ export function registrar(g: GrantRules) {
   // Access administration (issue 11): users, grants, commitments and units of its organisation.
   administerOrganisation(g);
   organisationDataSubjectRequests(g, true);
+  clientRecordExtracts(g, true);
 }
 
 /**
