@@ -505,7 +505,7 @@ describe('the printable extract', () => {
     expect(fi.text).not.toContain(SCRIPT);
     const log = await logOf(fi.headers['x-request-id']!);
     expect(log.length).toBeGreaterThan(10);
-    expect(log.every((e) => e.action === 'EXPORT' && e.reason?.includes(requestId) && e.reason.includes('printed'))).toBe(true);
+    expect(log.every((e) => e.action === 'EXPORT' && e.reason?.includes(requestId) && e.reason.includes('declared as a print'))).toBe(true);
 
     const sv = await get(`/documents/client-record-extract/${CLIENT}?requestId=${requestId}&lang=sv`, 'dpo');
     expect(sv.status).toBe(200);

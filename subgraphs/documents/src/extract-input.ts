@@ -9,7 +9,12 @@ export const extractRedactionsInput = z
     z.object({
       documentId: z.string(),
       withhold: z.boolean(),
-      reason: z.string().trim().min(1, 'must not be empty: a redaction decision states its reason').max(1000, 'must be at most 1000 characters'),
+      reason: z
+        .string()
+        .trim()
+        .max(1000, 'must be at most 1000 characters')
+        // Invisible characters alone (zero-width spaces) state no reason either.
+        .refine((v) => v.replace(/[\s\p{Cf}]/gu, '').length > 0, 'must not be empty: a redaction decision states its reason'),
     }),
   )
   .min(1, 'give at least one decision')

@@ -121,7 +121,7 @@ function asText(value: unknown): string | null {
  * The full extract of a client's record answering an ACCESS request (issue 12 item 4; tarkastusoikeus, seeds
  * 000–003): every row the controller's register holds on the person, in every unit, archived included,
  * read in one transaction with one statement per table. One policy decision (`create` ClientRecordExtract,
- * roles.ts clientRecordExtracts) on `{ organisationId, clientId, clientVisible }`; a refusal is logged as DENIED EXPORT.
+ * roles.ts clientRecordExtracts) on `{ organisationId, clientId, via }`; a refusal is logged as DENIED EXPORT.
  * Every record given is logged as EXPORT with the fields and categories given, the reason naming the
  * request. Documents of a restricted type keep their content out until a redaction decision shows them.
  */
@@ -196,7 +196,7 @@ export class ExtractService {
         return 'SHOWN';
       };
 
-      const reason = `client record extract for data-subject request ${request.id}${this.ctx.actor.intent === 'PRINT' ? ' (printed)' : ''}`;
+      const reason = `client record extract for data-subject request ${request.id}${this.ctx.actor.intent === 'PRINT' ? ' (declared as a print)' : ''}`;
       // The request the extract answers: one entry naming it, then one per record given.
       this.ctx.audit.record(this.logTarget({ entityType: 'DataSubjectRequest', entityId: request.id, clientId: client.id, unitId: request.unitId }, grant), null, 'EXPORT', 'ALLOWED', reason);
       const sections = SECTIONS.map((entityType) => ({
@@ -265,6 +265,16 @@ export class ExtractService {
           throw badInput(`redactions.${i}.documentId`, 'only documents of a restricted type (STATEMENT, CHILD_WELFARE_NOTIFICATION) take a redaction decision: the others are always shown');
         }
       });
+      // Whether to show a document is decided by one who may read it, through the grant that handles the request.
+      const readable = await this.ctx.grants.attach('Document', await store.documentsOf(client.id, ids.filter(isUuid), this.ctx.loaders.scope.document), w.tx);
+      for (const r of input) {
+        const document = readable.find((d) => d.id === r.documentId);
+        const mayRead = document && grant && document.via.includes(grant.key) && this.ctx.ability.can('read', asSubject('Document', { ...document }) as never, 'body');
+        if (!mayRead) {
+          w.deny('update', { entityType: 'Document', entityId: r.documentId, clientId: client.id, unitId: request.unitId }, 'redaction decision on a document not readable by the decider');
+          throw forbidden('A redaction decision on a document is made by someone who may read it: ask the unit where the document was recorded.');
+        }
+      }
       const earlier = await store.redactions(request.id);
       const again = input.find((r) => earlier.some((e) => e.documentId === r.documentId));
       if (again) throw conflict(`A redaction decision on document ${again.documentId} was already recorded for this request: a decision is made once.`);
@@ -281,7 +291,7 @@ export class ExtractService {
    * logged as DENIED EXPORT and answers FORBIDDEN, or NOT_FOUND when the caller does not reach the client at all.
    */
   private authorize(client: ClientSubject, target: AuditTarget): PolicyGrant | undefined {
-    const subject = asSubject('ClientRecordExtract', { organisationId: client.organisationId, clientId: client.id, clientVisible: client.visible });
+    const subject = asSubject('ClientRecordExtract', { organisationId: client.organisationId, clientId: client.id, via: client.via });
     const rule = this.ctx.ability.relevantRuleFor('create', subject as unknown as Record<PropertyKey, unknown>);
     if (!rule || rule.inverted) {
       this.ctx.audit.deny(target, null, 'EXPORT', 'client record extract not permitted');

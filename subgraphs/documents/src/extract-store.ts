@@ -187,12 +187,13 @@ export class ExtractStore {
   }
 
   /** The client's documents among `ids`, with their types (what a redaction decision may be about). */
-  documentsOf(clientId: string, ids: readonly string[]) {
+  /** The client's documents among `ids`, within `scope` (an actor's row scope) when given. */
+  documentsOf(clientId: string, ids: readonly string[], scope: SQL = sql`TRUE`) {
     if (ids.length === 0) return Promise.resolve([]);
     return this.db
-      .select({ id: documents.id, type: documents.type, clientId: documents.clientId })
+      .select()
       .from(documents)
-      .where(inArray(documents.id, [...ids]))
+      .where(and(inArray(documents.id, [...ids]), scope))
       .then((rows) => rows.filter((r) => r.clientId === clientId));
   }
 

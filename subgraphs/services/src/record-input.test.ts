@@ -1,6 +1,8 @@
+import { finnishDateOf } from '@vartija/kit';
 import { careDaysInput, correctionReason, recordInvoiceInput, recordRestrictionInput, updateDecisionInput, updatePlacementInput } from './record-input';
 
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+// Calendar days are Finnish days (kit finnish-date): "tomorrow" must be tomorrow in Finland at any UTC hour.
+const day = (offset: number) => finnishDateOf(new Date(Date.now() + offset * 86_400_000));
 const firstIssue = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
   r.success ? null : { path: r.error!.issues[0]!.path.join('.'), message: r.error!.issues[0]!.message };
 

@@ -133,7 +133,9 @@ function organisationDataSubjectRequests(g: GrantRules, handles: boolean) {
  * status are checked there. Its redaction decisions are decisions on the request: `update` DataSubjectRequest.
  */
 function clientRecordExtracts(g: GrantRules, archiveOnly: boolean) {
-  const conditions: MongoQuery = archiveOnly ? { organisationId: g.actor.organisationId, clientVisible: true } : { organisationId: g.actor.organisationId };
+  // The registrar's: a client visible through this very grant (`via`), i.e. in the archive — never one
+  // seen through another grant the same user holds.
+  const conditions: MongoQuery = archiveOnly ? { organisationId: g.actor.organisationId, ...g.via } : { organisationId: g.actor.organisationId };
   g.b.can('create', 'ClientRecordExtract', conditions);
 }
 
