@@ -475,7 +475,5 @@ describe('demand control: the extract is priced, several in one operation are re
     const b = await count(big, bigRequest);
     expect(b.records).toBeGreaterThan(600);
     expect(b.statements).toBe(a.statements);
-    // eslint-disable-next-line no-console
-    console.log('extract cost', { small: a, big: b });
   });
 });
