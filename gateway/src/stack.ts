@@ -49,6 +49,8 @@ export interface StackOptions {
   /** Staff tokens from an OIDC issuer, besides the development key. */
   oidc?: { issuer: string; audience: string; jwksUrl: string };
   auditSink?: AuditSink;
+  /** The subgraphs' clock (time-controlled tests of retention and disposal); the system clock without. */
+  clock?: () => Date;
   /** Signed checkpoints of the access log, for the audit subgraph; none without. */
   auditCheckpoints?: AuditCheckpoints;
   /** Highest estimated operation cost (MAX_OPERATION_COST); the default budget without. */
@@ -81,6 +83,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     verifier,
     ...(options.auditSink ? { auditSink: options.auditSink } : {}),
     ...(options.auditCheckpoints ? { auditCheckpoints: options.auditCheckpoints } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   };
   const subgraphs: Subgraph[] = [];
   const subgraphUrls = {} as Record<SubgraphName, string>;

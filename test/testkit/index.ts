@@ -69,7 +69,7 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export interface TestStackOptions extends Partial<Pick<StackOptions, 'grantCacheMs' | 'maxTokenAgeSeconds' | 'idleTimeoutSeconds' | 'tokenClockSkewSeconds' | 'oidc' | 'auditSink' | 'auditCheckpoints' | 'redisUrl' | 'maxOperationCost' | 'staffRateLimitPerMinute'>> {
+export interface TestStackOptions extends Partial<Pick<StackOptions, 'grantCacheMs' | 'maxTokenAgeSeconds' | 'idleTimeoutSeconds' | 'tokenClockSkewSeconds' | 'oidc' | 'auditSink' | 'auditCheckpoints' | 'clock' | 'redisUrl' | 'maxOperationCost' | 'staffRateLimitPerMinute'>> {
   now?: Date;
 }
 

@@ -4,3 +4,4 @@ export * from './services';
 export * from './documents';
 export * from './audit';
 export * from './history';
+export * from './lifecycle';

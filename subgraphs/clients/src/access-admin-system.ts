@@ -56,6 +56,7 @@ function systemWrite<T>(db: Db, operator: SystemOperator, work: (w: AuditedWrite
     loaders: undefined,
     audit: new AuditRecorder(actor, 'clients', new DbAuditSink(db)),
     db,
+    now: () => new Date(),
   };
   return audited(ctx, work);
 }

@@ -13,4 +13,6 @@ export interface RequestContext<Loaders> {
   loaders: Loaders;
   audit: AuditRecorder;
   db: Db;
+  /** The request's clock (the system clock; a time-controlled test's in tests): lifecycle dates count from it. */
+  now: () => Date;
 }

@@ -60,6 +60,11 @@ export interface SubgraphRuntime {
    * configuration or entry point of the product does.
    */
   abilityFor?: (actor: Actor) => AppAbility;
+  /**
+   * The time the policy and the lifecycle services count days from (visibility windows, retention).
+   * Only time-controlled tests set it; the product runs on the system clock.
+   */
+  clock?: () => Date;
 }
 
 export interface Subgraph {
@@ -122,13 +127,15 @@ export async function createSubgraph<Loaders>(
           if (error instanceof GraphQLError) throw error; // the replay cache is unavailable: 503, not 401
           throw unauthenticated(error instanceof ActorContextError ? error.message : 'actor context rejected');
         }
-        const ability = (runtime.abilityFor ?? defineAbilityFor)(actor);
+        const now = runtime.clock ?? (() => new Date());
+        const ability = runtime.abilityFor ? runtime.abilityFor(actor) : defineAbilityFor(actor, { today: now().toISOString().slice(0, 10) });
         const grants = new RowGrants(db, actor);
         return {
           actor,
           ability,
           grants,
           db,
+          now,
           loaders: definition.createLoaders({ db, actor, ability, grants }),
           audit: new AuditRecorder(actor, definition.name, sink),
         };

@@ -213,6 +213,43 @@ export type Disclosure = {
   unit: Unit;
 };
 
+export type DisposalAction =
+  /** The record is kept without what identifies the person (e.g. for the Accounting Act). */
+  | 'ANONYMISE'
+  | 'DELETE';
+
+export type DisposalCount = {
+  __typename?: 'DisposalCount';
+  action: DisposalAction;
+  count: Scalars['Int']['output'];
+  recordType: RetentionRecordType;
+};
+
+export type DisposalRun = {
+  __typename?: 'DisposalRun';
+  /** The registrar who ran it; null for the scheduled run (npm run disposal). */
+  approvedBy: Maybe<Scalars['ID']['output']>;
+  asOf: Scalars['Date']['output'];
+  clients: Scalars['Int']['output'];
+  counts: Array<DisposalCount>;
+  dryRun: Scalars['Boolean']['output'];
+  failedClients: Scalars['Int']['output'];
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** What was (or, for a dry run, would be) removed; only in the answer to runDisposal. */
+  items: Maybe<Array<RetentionItem>>;
+  startedAt: Scalars['DateTime']['output'];
+  status: DisposalRunStatus;
+};
+
+export type DisposalRunStatus =
+  | 'COMPLETED'
+  | 'DRY_RUN'
+  /** The date is not in the organisation's disposal months: nothing removed. */
+  | 'NOT_DUE'
+  /** Some clients failed (each client is one transaction; the others were disposed of). */
+  | 'PARTIAL';
+
 export type Document = {
   __typename?: 'Document';
   authorName: Maybe<Scalars['String']['output']>;
@@ -336,6 +373,37 @@ export type FieldChange = {
   previousValue: Maybe<Scalars['String']['output']>;
 };
 
+export type Handover = {
+  __typename?: 'Handover';
+  clientId: Scalars['ID']['output'];
+  commissionId: Scalars['ID']['output'];
+  confirmedAt: Maybe<Scalars['DateTime']['output']>;
+  confirmedBy: Maybe<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  items: Array<HandoverItem>;
+  legalBasis: Scalars['String']['output'];
+  packagedAt: Scalars['DateTime']['output'];
+  partnerOrganisationId: Scalars['ID']['output'];
+  recipientOrganisationId: Scalars['ID']['output'];
+  recipientUnitId: Scalars['ID']['output'];
+  status: HandoverStatus;
+};
+
+/** One record delivered: its metadata and a SHA-256 of its content (the content stays in the region's register). */
+export type HandoverItem = {
+  __typename?: 'HandoverItem';
+  contentSha256: Scalars['String']['output'];
+  entityId: Scalars['ID']['output'];
+  entityType: Scalars['String']['output'];
+  /** Document type, decision type or placement kind. */
+  kind: Maybe<Scalars['String']['output']>;
+  recordedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type HandoverStatus =
+  | 'CONFIRMED'
+  | 'PACKAGED';
+
 export type IdentityVerification =
   | 'IN_PERSON_ID_DOCUMENT'
   | 'KNOWN_TO_STAFF'
@@ -344,6 +412,11 @@ export type IdentityVerification =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * The commissioning unit's SOCIAL_WORKER or MANAGER confirms receipt: the partner's side is removed (its
+   * access to the commission's records ends: the commission ends today; logged as DELETE for the provider).
+   */
+  confirmHandover: Handover;
   /** A correction keeps the original: a new revision with the reason. `expectedRevision` guards against lost updates. */
   correctDocument: Document;
   /**
@@ -367,6 +440,13 @@ export type Mutation = {
    */
   extendDataSubjectRequest: DataSubjectRequest;
   /**
+   * Packages the partner's records of the client under the commission (its documents, the decisions and
+   * placements of the commission with their care days, restrictions and medications) for the commissioning
+   * region and records the delivery as DISCLOSE to the region with its legal basis (seed 000). By the partner
+   * under the commission, or by the commissioning unit's SOCIAL_WORKER / MANAGER. Once per commission (CONFLICT).
+   */
+  handOverCommission: Handover;
+  /**
    * Records a data-subject request (issue 12) in the unit where the data arose (seed 001), which handles it:
    * by that unit's SOCIAL_WORKER or MANAGER while the unit sees the client, or by the organisation's REGISTRAR
    * (rekisteriasioita hoitava henkilö, seed 002; also for an archived client). Due one month from receipt.
@@ -379,6 +459,26 @@ export type Mutation = {
    */
   recordDisclosure: Disclosure;
   recordDocument: Document;
+  /** Records a research permit (REGISTRAR). Logged as CREATE. */
+  recordResearchPermit: ResearchPermit;
+  /**
+   * Disposal (issue 13 item 2) by the REGISTRAR: removes (or, where the class says so, anonymises) what
+   * `retentionDue(asOf)` lists, client by client, each client in one transaction, each removal logged as
+   * DELETE; the run itself is recorded. `dryRun` changes nothing and records the run as a dry run. `asOf`
+   * may not be later than today (BAD_USER_INPUT); a date outside the organisation's disposal months removes
+   * nothing (status NOT_DUE). The access log is never touched.
+   */
+  runDisposal: DisposalRun;
+  /**
+   * Replaces the organisation's retention classes and disposal schedule (REGISTRAR). Every class names its
+   * legal source. `expectedVersion` guards against lost updates (CONFLICT). Logged as UPDATE.
+   */
+  setRetentionConfiguration: RetentionConfiguration;
+};
+
+
+export type MutationConfirmHandoverArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -408,6 +508,11 @@ export type MutationExtendDataSubjectRequestArgs = {
 };
 
 
+export type MutationHandOverCommissionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationReceiveDataSubjectRequestArgs = {
   input: ReceiveDataSubjectRequestInput;
 };
@@ -420,6 +525,23 @@ export type MutationRecordDisclosureArgs = {
 
 export type MutationRecordDocumentArgs = {
   input: RecordDocumentInput;
+};
+
+
+export type MutationRecordResearchPermitArgs = {
+  input: ResearchPermitInput;
+};
+
+
+export type MutationRunDisposalArgs = {
+  asOf: Scalars['Date']['input'];
+  dryRun: Scalars['Boolean']['input'];
+};
+
+
+export type MutationSetRetentionConfigurationArgs = {
+  expectedVersion: Scalars['Int']['input'];
+  input: RetentionConfigurationInput;
 };
 
 /**
@@ -475,6 +597,10 @@ export type Query = {
    * no case content. `overdue`: the due date (the extended one when extended) has passed, not decided.
    */
   dataSubjectRequests: DataSubjectRequestConnection;
+  /** Earlier disposal runs of the organisation, newest first (REGISTRAR, AUDITOR). */
+  disposalRuns: Array<DisposalRun>;
+  /** A handover package (null when unknown or not visible): the packaging partner, or the receiving unit's staff. */
+  handover: Maybe<Handover>;
   /**
    * Earlier values of a corrected record, oldest change first: who changed it, when and why. Read under
    * the same rules as the record's current values: an invisible record is NOT_FOUND, a field the reader
@@ -483,6 +609,32 @@ export type Query = {
    * other record types of the register (BAD_USER_INPUT lists them).
    */
   history: Array<Revision>;
+  /**
+   * A pseudonymised export under a research permit (seed 001; tutkimuslupa): only the permit's fields, service
+   * tasks and period, before it expires; pseudonyms stable within the permit and unlinkable across permits.
+   * REGISTRAR only. Logged as EXPORT, one entry per client included, the reason naming the permit.
+   */
+  researchExtract: ResearchExtract;
+  /** The organisation's research permits (REGISTRAR, AUDITOR). */
+  researchPermits: Array<ResearchPermit>;
+  /**
+   * The organisation's retention classes and disposal schedule (issue 13; arkistonmuodostussuunnitelma):
+   * REGISTRAR and AUDITOR of the organisation.
+   */
+  retentionConfiguration: RetentionConfiguration;
+  /**
+   * What a disposal run at `asOf` (default: today in Finland) would remove or anonymise, client by client and
+   * record type by record type, with the class and the reason. Only the REGISTRAR. Archived clients are named
+   * (the registrar's archive reaches them); nothing is read from the records themselves.
+   */
+  retentionDue: Array<RetentionItem>;
+  /**
+   * A statistics report without identifiers (issue 13 item 4) over whole months `from`–`to` (from: the first
+   * day of a month, to: the last day of a month), computed in SQL over the organisation's records, those
+   * disposed of included. Counts below 5 are shown as "<5". MANAGER, AUDITOR and REGISTRAR of the
+   * organisation. CSV: GET /exports/statistics/{report}.csv?from=…&to=… (logged as EXPORT).
+   */
+  statistics: StatisticsTable;
 };
 
 
@@ -504,9 +656,36 @@ export type QueryDataSubjectRequestsArgs = {
 };
 
 
+export type QueryDisposalRunsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryHandoverArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryHistoryArgs = {
   entityType: Scalars['String']['input'];
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryResearchExtractArgs = {
+  permitId: Scalars['ID']['input'];
+};
+
+
+export type QueryRetentionDueArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+export type QueryStatisticsArgs = {
+  from: Scalars['Date']['input'];
+  report: StatisticsReport;
+  to: Scalars['Date']['input'];
 };
 
 export type ReceiveDataSubjectRequestInput = {
@@ -569,6 +748,130 @@ export type RectificationInput = {
   revision?: InputMaybe<RevisionReferenceInput>;
 };
 
+export type ResearchExtract = {
+  __typename?: 'ResearchExtract';
+  /** pseudonym first, then the permit's fields in their order. */
+  columns: Array<Scalars['String']['output']>;
+  permit: ResearchPermit;
+  rows: Array<Array<Scalars['String']['output']>>;
+};
+
+export type ResearchField =
+  | 'BIRTH_YEAR'
+  | 'CARE_DAYS'
+  | 'DECISION_TYPES'
+  | 'MOTHER_TONGUE'
+  | 'MUNICIPALITY'
+  | 'PLACEMENT_KINDS'
+  | 'RELATIONSHIP_PERIOD'
+  | 'SERVICE_TASK';
+
+export type ResearchPermit = {
+  __typename?: 'ResearchPermit';
+  expiresOn: Scalars['Date']['output'];
+  fields: Array<ResearchField>;
+  id: Scalars['ID']['output'];
+  periodFrom: Scalars['Date']['output'];
+  periodTo: Scalars['Date']['output'];
+  permitNumber: Scalars['String']['output'];
+  purpose: Scalars['String']['output'];
+  recordedAt: Scalars['DateTime']['output'];
+  researchOrganisation: Scalars['String']['output'];
+  researcher: Scalars['String']['output'];
+  serviceTasks: Array<ServiceTask>;
+};
+
+export type ResearchPermitInput = {
+  expiresOn: Scalars['Date']['input'];
+  fields: Array<ResearchField>;
+  periodFrom: Scalars['Date']['input'];
+  periodTo: Scalars['Date']['input'];
+  permitNumber: Scalars['String']['input'];
+  purpose: Scalars['String']['input'];
+  researchOrganisation: Scalars['String']['input'];
+  researcher: Scalars['String']['input'];
+  serviceTasks: Array<ServiceTask>;
+};
+
+export type RetentionClass = {
+  __typename?: 'RetentionClass';
+  action: DisposalAction;
+  id: Scalars['ID']['output'];
+  /** The law, decree or archive formation plan the class follows. */
+  legalSource: Scalars['String']['output'];
+  /** null: every record type without a class of its own. */
+  recordType: Maybe<RetentionRecordType>;
+  retainMonths: Scalars['Int']['output'];
+  /** null: every service task without a class of its own. */
+  serviceTask: Maybe<ServiceTask>;
+  trigger: RetentionTrigger;
+};
+
+export type RetentionClassInput = {
+  action: DisposalAction;
+  legalSource: Scalars['String']['input'];
+  recordType?: InputMaybe<RetentionRecordType>;
+  retainMonths: Scalars['Int']['input'];
+  serviceTask?: InputMaybe<ServiceTask>;
+  trigger: RetentionTrigger;
+};
+
+export type RetentionConfiguration = {
+  __typename?: 'RetentionConfiguration';
+  classes: Array<RetentionClass>;
+  /** Months (1–12) in which disposal runs; empty: whenever retention has ended. */
+  disposalMonths: Array<Scalars['Int']['output']>;
+  organisationId: Scalars['ID']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type RetentionConfigurationInput = {
+  classes: Array<RetentionClassInput>;
+  disposalMonths: Array<Scalars['Int']['input']>;
+};
+
+/** Records of one client and record type that disposal at the date would remove, and why. */
+export type RetentionItem = {
+  __typename?: 'RetentionItem';
+  action: DisposalAction;
+  clientId: Scalars['ID']['output'];
+  /** How many records. */
+  count: Scalars['Int']['output'];
+  /** The first disposal day on or after it (the schedule's months). */
+  dueOn: Scalars['Date']['output'];
+  legalSource: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+  recordType: RetentionRecordType;
+  /** The day the retention period ended (relationship end or death + the class's months). */
+  retentionEndedOn: Scalars['Date']['output'];
+  serviceTask: Maybe<ServiceTask>;
+};
+
+/** The kinds of record a retention class names. */
+export type RetentionRecordType =
+  | 'ASSISTANCE_REQUEST'
+  | 'CLIENT'
+  | 'COMMISSION'
+  | 'CONSENT'
+  | 'DATA_SUBJECT_REQUEST'
+  | 'DECISION'
+  | 'DISCLOSURE'
+  | 'DOCUMENT'
+  /** Payment commitments and invoices. */
+  | 'FINANCIAL'
+  | 'GUARDIAN'
+  | 'MEDICATION'
+  | 'PLACEMENT'
+  | 'RELATIONSHIP'
+  | 'RESTRICTION';
+
+/** From what a retention period is counted. */
+export type RetentionTrigger =
+  /** The client's date of death (never while it is not recorded). */
+  | 'CLIENT_DEATH'
+  /** The end of the client's last relationship in the class's service task (never while one is open). */
+  | 'RELATIONSHIP_END';
+
 /**
  * One change of a record: the values it replaced. For a document, the change from one revision to the
  * next (its title and body before, the correction's author and reason).
@@ -608,6 +911,40 @@ export type SensitiveCategory =
   | 'IDENTITY'
   | 'PERSONAL_ID'
   | 'WELFARE';
+
+export type ServiceTask =
+  | 'ADULT_SOCIAL_WORK'
+  | 'CHILD_WELFARE'
+  | 'DISABILITY_SERVICES'
+  | 'EMERGENCY_SOCIAL_SERVICES'
+  | 'FAMILY_LAW'
+  | 'FAMILY_SERVICES'
+  | 'OLDER_PEOPLE'
+  | 'SUBSTANCE_ABUSE';
+
+export type StatisticsReport =
+  /** Distinct clients with a relationship in the period, by service task, age group (at the period's end) and home municipality. */
+  | 'CLIENTS_BY_SERVICE_TASK_AGE_MUNICIPALITY'
+  /** Data-subject requests received in the period, by kind and outcome. */
+  | 'DATA_SUBJECT_REQUESTS'
+  /** Decisions made in the period, by service task and type. */
+  | 'DECISIONS_BY_TYPE'
+  /** Placements in force in the period and their care days in it, by kind. */
+  | 'PLACEMENTS_AND_CARE_DAYS'
+  /** Relationships started and ended in the period, by service task. */
+  | 'RELATIONSHIPS_STARTED_ENDED';
+
+export type StatisticsTable = {
+  __typename?: 'StatisticsTable';
+  /** Column names: the dimensions first, then the figures. */
+  columns: Array<Scalars['String']['output']>;
+  from: Scalars['Date']['output'];
+  report: StatisticsReport;
+  /** One row per combination of dimensions; figures below the threshold are "<5". */
+  rows: Array<Array<Scalars['String']['output']>>;
+  suppressionThreshold: Scalars['Int']['output'];
+  to: Scalars['Date']['output'];
+};
 
 export type Unit = {
   __typename?: 'Unit';
@@ -730,6 +1067,10 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DecideDataSubjectRequestInput: DecideDataSubjectRequestInput;
   Disclosure: ResolverTypeWrapper<DisclosureModelModel>;
+  DisposalAction: DisposalAction;
+  DisposalCount: ResolverTypeWrapper<DisposalCount>;
+  DisposalRun: ResolverTypeWrapper<DisposalRun>;
+  DisposalRunStatus: DisposalRunStatus;
   Document: ResolverTypeWrapper<DocumentModelModel>;
   DocumentRectificationInput: DocumentRectificationInput;
   DocumentRevision: ResolverTypeWrapper<DocumentRevisionModelModel>;
@@ -743,6 +1084,9 @@ export type ResolversTypes = ResolversObject<{
   ExtractSection: ResolverTypeWrapper<ExtractSection>;
   ExtractUnit: ResolverTypeWrapper<ExtractUnit>;
   FieldChange: ResolverTypeWrapper<FieldChangeModelModel>;
+  Handover: ResolverTypeWrapper<Handover>;
+  HandoverItem: ResolverTypeWrapper<HandoverItem>;
+  HandoverStatus: HandoverStatus;
   IdentityVerification: IdentityVerification;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ObjectionScope: ResolverTypeWrapper<ObjectionScope>;
@@ -754,9 +1098,23 @@ export type ResolversTypes = ResolversObject<{
   RecordDisclosureInput: RecordDisclosureInput;
   RecordDocumentInput: RecordDocumentInput;
   RectificationInput: RectificationInput;
+  ResearchExtract: ResolverTypeWrapper<ResearchExtract>;
+  ResearchField: ResearchField;
+  ResearchPermit: ResolverTypeWrapper<ResearchPermit>;
+  ResearchPermitInput: ResearchPermitInput;
+  RetentionClass: ResolverTypeWrapper<RetentionClass>;
+  RetentionClassInput: RetentionClassInput;
+  RetentionConfiguration: ResolverTypeWrapper<RetentionConfiguration>;
+  RetentionConfigurationInput: RetentionConfigurationInput;
+  RetentionItem: ResolverTypeWrapper<RetentionItem>;
+  RetentionRecordType: RetentionRecordType;
+  RetentionTrigger: RetentionTrigger;
   Revision: ResolverTypeWrapper<RevisionModelModel>;
   RevisionReferenceInput: RevisionReferenceInput;
   SensitiveCategory: SensitiveCategory;
+  ServiceTask: ServiceTask;
+  StatisticsReport: StatisticsReport;
+  StatisticsTable: ResolverTypeWrapper<StatisticsTable>;
   Unit: ResolverTypeWrapper<Unit>;
 }>;
 
@@ -778,6 +1136,8 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   DecideDataSubjectRequestInput: DecideDataSubjectRequestInput;
   Disclosure: DisclosureModelModel;
+  DisposalCount: DisposalCount;
+  DisposalRun: DisposalRun;
   Document: DocumentModelModel;
   DocumentRectificationInput: DocumentRectificationInput;
   DocumentRevision: DocumentRevisionModelModel;
@@ -789,6 +1149,8 @@ export type ResolversParentTypes = ResolversObject<{
   ExtractSection: ExtractSection;
   ExtractUnit: ExtractUnit;
   FieldChange: FieldChangeModelModel;
+  Handover: Handover;
+  HandoverItem: HandoverItem;
   Mutation: Record<PropertyKey, never>;
   ObjectionScope: ObjectionScope;
   ObjectionScopeInput: ObjectionScopeInput;
@@ -799,8 +1161,17 @@ export type ResolversParentTypes = ResolversObject<{
   RecordDisclosureInput: RecordDisclosureInput;
   RecordDocumentInput: RecordDocumentInput;
   RectificationInput: RectificationInput;
+  ResearchExtract: ResearchExtract;
+  ResearchPermit: ResearchPermit;
+  ResearchPermitInput: ResearchPermitInput;
+  RetentionClass: RetentionClass;
+  RetentionClassInput: RetentionClassInput;
+  RetentionConfiguration: RetentionConfiguration;
+  RetentionConfigurationInput: RetentionConfigurationInput;
+  RetentionItem: RetentionItem;
   Revision: RevisionModelModel;
   RevisionReferenceInput: RevisionReferenceInput;
+  StatisticsTable: StatisticsTable;
   Unit: Unit;
 }>;
 
@@ -900,6 +1271,26 @@ export type DisclosureResolvers<ContextType = Context, ParentType extends Resolv
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
 }>;
 
+export type DisposalCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DisposalCount'] = ResolversParentTypes['DisposalCount']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['DisposalAction'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recordType?: Resolver<ResolversTypes['RetentionRecordType'], ParentType, ContextType>;
+}>;
+
+export type DisposalRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DisposalRun'] = ResolversParentTypes['DisposalRun']> = ResolversObject<{
+  approvedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  clients?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  counts?: Resolver<Array<ResolversTypes['DisposalCount']>, ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  failedClients?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<Maybe<Array<ResolversTypes['RetentionItem']>>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DisposalRunStatus'], ParentType, ContextType>;
+}>;
+
 export type DocumentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Document'] = ResolversParentTypes['Document']> = ResolversObject<{
   authorName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -969,14 +1360,42 @@ export type FieldChangeResolvers<ContextType = Context, ParentType extends Resol
   previousValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type HandoverResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Handover'] = ResolversParentTypes['Handover']> = ResolversObject<{
+  clientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  commissionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  confirmedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  confirmedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['HandoverItem']>, ParentType, ContextType>;
+  legalBasis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  packagedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  partnerOrganisationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recipientOrganisationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recipientUnitId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['HandoverStatus'], ParentType, ContextType>;
+}>;
+
+export type HandoverItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HandoverItem'] = ResolversParentTypes['HandoverItem']> = ResolversObject<{
+  contentSha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  confirmHandover?: Resolver<ResolversTypes['Handover'], ParentType, ContextType, RequireFields<MutationConfirmHandoverArgs, 'id'>>;
   correctDocument?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationCorrectDocumentArgs, 'expectedRevision' | 'id' | 'input'>>;
   decideDataSubjectRequest?: Resolver<ResolversTypes['DataSubjectRequest'], ParentType, ContextType, RequireFields<MutationDecideDataSubjectRequestArgs, 'id' | 'input'>>;
   decideExtractRedactions?: Resolver<Array<ResolversTypes['ExtractRedaction']>, ParentType, ContextType, RequireFields<MutationDecideExtractRedactionsArgs, 'redactions' | 'requestId'>>;
   extendDataSubjectRequest?: Resolver<ResolversTypes['DataSubjectRequest'], ParentType, ContextType, RequireFields<MutationExtendDataSubjectRequestArgs, 'id' | 'reason'>>;
+  handOverCommission?: Resolver<ResolversTypes['Handover'], ParentType, ContextType, RequireFields<MutationHandOverCommissionArgs, 'id'>>;
   receiveDataSubjectRequest?: Resolver<ResolversTypes['DataSubjectRequest'], ParentType, ContextType, RequireFields<MutationReceiveDataSubjectRequestArgs, 'input'>>;
   recordDisclosure?: Resolver<ResolversTypes['Disclosure'], ParentType, ContextType, RequireFields<MutationRecordDisclosureArgs, 'input'>>;
   recordDocument?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationRecordDocumentArgs, 'input'>>;
+  recordResearchPermit?: Resolver<ResolversTypes['ResearchPermit'], ParentType, ContextType, RequireFields<MutationRecordResearchPermitArgs, 'input'>>;
+  runDisposal?: Resolver<ResolversTypes['DisposalRun'], ParentType, ContextType, RequireFields<MutationRunDisposalArgs, 'asOf' | 'dryRun'>>;
+  setRetentionConfiguration?: Resolver<ResolversTypes['RetentionConfiguration'], ParentType, ContextType, RequireFields<MutationSetRetentionConfigurationArgs, 'expectedVersion' | 'input'>>;
 }>;
 
 export type ObjectionScopeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ObjectionScope'] = ResolversParentTypes['ObjectionScope']> = ResolversObject<{
@@ -998,7 +1417,63 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   clientRecordExtract?: Resolver<ResolversTypes['ClientRecordExtract'], ParentType, ContextType, RequireFields<QueryClientRecordExtractArgs, 'clientId' | 'requestId'>>;
   dataSubjectRequest?: Resolver<Maybe<ResolversTypes['DataSubjectRequest']>, ParentType, ContextType, RequireFields<QueryDataSubjectRequestArgs, 'id'>>;
   dataSubjectRequests?: Resolver<ResolversTypes['DataSubjectRequestConnection'], ParentType, ContextType, Partial<QueryDataSubjectRequestsArgs>>;
+  disposalRuns?: Resolver<Array<ResolversTypes['DisposalRun']>, ParentType, ContextType, Partial<QueryDisposalRunsArgs>>;
+  handover?: Resolver<Maybe<ResolversTypes['Handover']>, ParentType, ContextType, RequireFields<QueryHandoverArgs, 'id'>>;
   history?: Resolver<Array<ResolversTypes['Revision']>, ParentType, ContextType, RequireFields<QueryHistoryArgs, 'entityType' | 'id'>>;
+  researchExtract?: Resolver<ResolversTypes['ResearchExtract'], ParentType, ContextType, RequireFields<QueryResearchExtractArgs, 'permitId'>>;
+  researchPermits?: Resolver<Array<ResolversTypes['ResearchPermit']>, ParentType, ContextType>;
+  retentionConfiguration?: Resolver<ResolversTypes['RetentionConfiguration'], ParentType, ContextType>;
+  retentionDue?: Resolver<Array<ResolversTypes['RetentionItem']>, ParentType, ContextType, Partial<QueryRetentionDueArgs>>;
+  statistics?: Resolver<ResolversTypes['StatisticsTable'], ParentType, ContextType, RequireFields<QueryStatisticsArgs, 'from' | 'report' | 'to'>>;
+}>;
+
+export type ResearchExtractResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ResearchExtract'] = ResolversParentTypes['ResearchExtract']> = ResolversObject<{
+  columns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  permit?: Resolver<ResolversTypes['ResearchPermit'], ParentType, ContextType>;
+  rows?: Resolver<Array<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+}>;
+
+export type ResearchPermitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ResearchPermit'] = ResolversParentTypes['ResearchPermit']> = ResolversObject<{
+  expiresOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['ResearchField']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  periodFrom?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  periodTo?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  permitNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  researchOrganisation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  researcher?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  serviceTasks?: Resolver<Array<ResolversTypes['ServiceTask']>, ParentType, ContextType>;
+}>;
+
+export type RetentionClassResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RetentionClass'] = ResolversParentTypes['RetentionClass']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['DisposalAction'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  legalSource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordType?: Resolver<Maybe<ResolversTypes['RetentionRecordType']>, ParentType, ContextType>;
+  retainMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  serviceTask?: Resolver<Maybe<ResolversTypes['ServiceTask']>, ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['RetentionTrigger'], ParentType, ContextType>;
+}>;
+
+export type RetentionConfigurationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RetentionConfiguration'] = ResolversParentTypes['RetentionConfiguration']> = ResolversObject<{
+  classes?: Resolver<Array<ResolversTypes['RetentionClass']>, ParentType, ContextType>;
+  disposalMonths?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  organisationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type RetentionItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RetentionItem'] = ResolversParentTypes['RetentionItem']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['DisposalAction'], ParentType, ContextType>;
+  clientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dueOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  legalSource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordType?: Resolver<ResolversTypes['RetentionRecordType'], ParentType, ContextType>;
+  retentionEndedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  serviceTask?: Resolver<Maybe<ResolversTypes['ServiceTask']>, ParentType, ContextType>;
 }>;
 
 export type RevisionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Revision'] = ResolversParentTypes['Revision']> = ResolversObject<{
@@ -1011,6 +1486,15 @@ export type RevisionResolvers<ContextType = Context, ParentType extends Resolver
   entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type StatisticsTableResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatisticsTable'] = ResolversParentTypes['StatisticsTable']> = ResolversObject<{
+  columns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  report?: Resolver<ResolversTypes['StatisticsReport'], ParentType, ContextType>;
+  rows?: Resolver<Array<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  suppressionThreshold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
 }>;
 
 export type UnitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Unit'] = ResolversParentTypes['Unit']> = ResolversObject<{
@@ -1027,6 +1511,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Disclosure?: DisclosureResolvers<ContextType>;
+  DisposalCount?: DisposalCountResolvers<ContextType>;
+  DisposalRun?: DisposalRunResolvers<ContextType>;
   Document?: DocumentResolvers<ContextType>;
   DocumentRevision?: DocumentRevisionResolvers<ContextType>;
   ExtractField?: ExtractFieldResolvers<ContextType>;
@@ -1036,12 +1522,20 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ExtractSection?: ExtractSectionResolvers<ContextType>;
   ExtractUnit?: ExtractUnitResolvers<ContextType>;
   FieldChange?: FieldChangeResolvers<ContextType>;
+  Handover?: HandoverResolvers<ContextType>;
+  HandoverItem?: HandoverItemResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   ObjectionScope?: ObjectionScopeResolvers<ContextType>;
   Organisation?: OrganisationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ResearchExtract?: ResearchExtractResolvers<ContextType>;
+  ResearchPermit?: ResearchPermitResolvers<ContextType>;
+  RetentionClass?: RetentionClassResolvers<ContextType>;
+  RetentionConfiguration?: RetentionConfigurationResolvers<ContextType>;
+  RetentionItem?: RetentionItemResolvers<ContextType>;
   Revision?: RevisionResolvers<ContextType>;
+  StatisticsTable?: StatisticsTableResolvers<ContextType>;
   Unit?: UnitResolvers<ContextType>;
 }>;
 

@@ -30,6 +30,13 @@ export const AUDIT_ENTITY_TYPES = [
   'DataSubjectRequest',
   // The full extract of a client's record for an ACCESS request (issue 12 item 4; a policy subject too).
   'ClientRecordExtract',
+  // The record lifecycle (issue 13).
+  'RetentionConfiguration',
+  'DisposalRun',
+  'StatisticsReport',
+  'Handover',
+  'ResearchPermit',
+  'ResearchExtract',
   // The register's own administration.
   'Organisation',
   'Unit',

@@ -35,7 +35,14 @@ export type Subject =
   | 'UserCommitment'
   | 'Unit'
   // The full extract of a client's record for an ACCESS request (issue 12 item 4): `{ organisationId, clientId, clientVisible }`.
-  | 'ClientRecordExtract';
+  | 'ClientRecordExtract'
+  // The record lifecycle (issue 13; lifecycle-rules.ts).
+  | 'RetentionConfiguration'
+  | 'DisposalRun'
+  | 'StatisticsReport'
+  | 'Handover'
+  | 'ResearchPermit'
+  | 'ResearchExtract';
 
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>], MongoQuery>;
 export type Builder = AbilityBuilder<AppAbility>;

@@ -4,6 +4,7 @@ import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../sensitive';
 import type { Action, Builder, PolicyClock, Subject } from './ability';
 import { activeCommissionOf, clientVisibleIn, cutoffDate, relationshipVisibleIn, through, windowOf } from './conditions';
 import { fieldsOf, RESTRICTED_DOCUMENT_TYPES, typesWith, WRITABLE_CLIENT_FIELDS } from './fields';
+import { auditorLifecycle, managerLifecycle, partnerHandovers, registrarLifecycle, unitHandovers } from './lifecycle-rules';
 
 const DEFAULT_WINDOW_MONTHS = 12;
 const ALL_CATEGORIES: SensitiveCategory[] = [...SENSITIVE_CATEGORIES];
@@ -212,6 +213,7 @@ export function socialWorker(g: GrantRules) {
   b.can('read', 'Guardian', guardianContact, { ...g.via, clientAddressNonDisclosure: false });
   b.can('read', 'Guardian', guardianContact, { ...g.via, clientResponsibleWorkerIds: actor.id });
   unitWrites(g);
+  unitHandovers(g);
 }
 
 export function manager(g: GrantRules) {
@@ -232,6 +234,7 @@ export function manager(g: GrantRules) {
   administerUnit(g);
   // Care days, payment commitments and invoices of its unit (issue 11).
   financialWrites(g);
+  managerLifecycle(g);
 }
 
 // --- Access administration (issue 11, item 4) ----------------------------------------------------
@@ -305,6 +308,7 @@ export function auditor(g: GrantRules) {
   b.can('read', 'AuditEntry');
   organisationDataSubjectRequests(g, false);
   clientRecordExtracts(g, false);
+  auditorLifecycle(g);
 }
 
 export function registrar(g: GrantRules) {
@@ -321,6 +325,7 @@ export function registrar(g: GrantRules) {
   administerOrganisation(g);
   organisationDataSubjectRequests(g, true);
   clientRecordExtracts(g, true);
+  registrarLifecycle(g);
 }
 
 /**
@@ -385,4 +390,5 @@ export function partner(g: GrantRules) {
     // whose partnerScopes include documents:write (`commissionScopes`: that commission's partnerScopes).
     b.can('create', 'Document', { type: 'REPORT', authorOrganisationId: actor.organisationId, commissionId: { $ne: null }, commissionScopes: 'documents:write', ...g.via });
   }
+  partnerHandovers(g);
 }
