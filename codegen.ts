@@ -2,7 +2,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
  * Typed resolvers per subgraph (federation on, parents mapped to drizzle row types) and typed
- * documents for the tests and examples. Generated files are never edited by hand;
+ * documents for the tests, the examples and the console. Generated files are never edited by hand;
  * `npm run check:generated` fails when they are stale.
  */
 const shared = 'subgraphs/kit/src/shared.graphql';
@@ -74,6 +74,9 @@ const config: CodegenConfig = {
     ...subgraph('audit', {
       AuditEntry: '../models#AuditEntryModel',
       AuditEntryConnection: '../models#AuditEntryConnectionModel',
+      AuditReview: '../models#AuditReviewModel',
+      MonitoringRun: '../models#MonitoringRunModel',
+      ReviewQueueItem: '../models#ReviewQueueItemModel',
     }),
     'test/generated/': {
       schema: 'gateway/api-schema.graphql',
@@ -81,6 +84,14 @@ const config: CodegenConfig = {
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: { enumsAsTypes: true, scalars: { Date: 'string', DateTime: 'string' } },
+    },
+    // The auditor's console: its operations as typed strings (no GraphQL library in the browser bundle).
+    'console/src/generated/': {
+      schema: 'gateway/api-schema.graphql',
+      documents: ['console/src/operations/**/*.graphql'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { enumsAsTypes: true, documentMode: 'string', scalars: { Date: 'string', DateTime: 'string' } },
     },
   },
 };

@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/gateway', '<rootDir>/subgraphs', '<rootDir>/drizzle', '<rootDir>/test'],
+  roots: ['<rootDir>/gateway', '<rootDir>/subgraphs', '<rootDir>/drizzle', '<rootDir>/tools', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/bench/'],
   transform: {

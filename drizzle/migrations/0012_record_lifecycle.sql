@@ -80,6 +80,7 @@ CREATE TABLE "lifecycle"."retention_classes" (
 	"action" "lifecycle"."disposal_action" DEFAULT 'DELETE' NOT NULL,
 	"legal_source" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "retention_classes_key" UNIQUE NULLS NOT DISTINCT("organisation_id","service_task","record_type"),
 	CONSTRAINT "retention_classes_months_check" CHECK ("lifecycle"."retention_classes"."retain_months" >= 0 AND "lifecycle"."retention_classes"."retain_months" <= 1800),
 	CONSTRAINT "retention_classes_record_type_check" CHECK (record_type IS NULL OR record_type IN ('CLIENT', 'RELATIONSHIP', 'GUARDIAN', 'CONSENT', 'COMMISSION', 'DOCUMENT', 'DECISION', 'PLACEMENT', 'FINANCIAL', 'RESTRICTION', 'ASSISTANCE_REQUEST', 'MEDICATION', 'DISCLOSURE', 'DATA_SUBJECT_REQUEST'))
 );
@@ -92,6 +93,7 @@ CREATE TABLE "lifecycle"."retention_settings" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "clients"."clients" ADD COLUMN "statistics_key" uuid DEFAULT gen_random_uuid() NOT NULL;--> statement-breakpoint
 ALTER TABLE "lifecycle"."disposal_runs" ADD CONSTRAINT "disposal_runs_organisation_id_organisations_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "clients"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "lifecycle"."disposal_runs" ADD CONSTRAINT "disposal_runs_approved_by_users_id_fk" FOREIGN KEY ("approved_by") REFERENCES "access"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "lifecycle"."disposed_events" ADD CONSTRAINT "disposed_events_organisation_id_organisations_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "clients"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -111,5 +113,4 @@ CREATE INDEX "disposal_runs_organisation_idx" ON "lifecycle"."disposal_runs" USI
 CREATE INDEX "disposed_events_organisation_idx" ON "lifecycle"."disposed_events" USING btree ("organisation_id","kind");--> statement-breakpoint
 CREATE UNIQUE INDEX "handovers_commission_idx" ON "lifecycle"."handovers" USING btree ("commission_id");--> statement-breakpoint
 CREATE INDEX "handovers_client_idx" ON "lifecycle"."handovers" USING btree ("client_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "research_permits_number_idx" ON "lifecycle"."research_permits" USING btree ("organisation_id","permit_number");--> statement-breakpoint
-CREATE UNIQUE INDEX "retention_classes_key_idx" ON "lifecycle"."retention_classes" USING btree ("organisation_id",coalesce("service_task"::text, '*'),coalesce("record_type", '*'));
+CREATE UNIQUE INDEX "research_permits_number_idx" ON "lifecycle"."research_permits" USING btree ("organisation_id","permit_number");

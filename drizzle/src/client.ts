@@ -8,7 +8,10 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { acquireDataDirLock } from './data-dir-lock';
 import * as schema from './schema';
+
+export { DataDirLockedError, LOCK_FILE_NAME } from './data-dir-lock';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -16,11 +19,17 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Anything a store can run a query on: the database or an open transaction. */
 export type Queryable = Db | Tx;
 
+/**
+ * Marks a statement that is a service's own upkeep (refreshing the cache of known operation names), not
+ * work for the request it happens to run beside: the statement counter leaves it out.
+ */
+export const UPKEEP_STATEMENT = '/* vartija:upkeep */';
+
 /** Counts the statements sent, so tests and benchmarks can prove there is no N+1. */
 export class StatementCounter implements Logger {
   count = 0;
-  logQuery(): void {
-    this.count += 1;
+  logQuery(query: string): void {
+    if (!query.startsWith(UPKEEP_STATEMENT)) this.count += 1;
   }
 }
 
@@ -32,10 +41,35 @@ export interface Database {
   migrate(): Promise<void>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
+  /**
+   * True when the newest committed migration (drizzle/migrations' journal) is applied: readiness. Throws
+   * when the database cannot be asked (unreachable, or the role may not read drizzle.__drizzle_migrations).
+   */
+  migrated(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 const migrationsFolder = path.join(__dirname, '..', 'migrations');
+
+/** The `when` of the newest migration in the journal: drizzle stores it as created_at of the row it adds. */
+function newestMigrationMillis(): number {
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
+  return Math.max(0, ...journal.entries.map((e) => e.when));
+}
+
+const APPLIED_MIGRATION = 'SELECT max(created_at) AS newest FROM drizzle.__drizzle_migrations';
+/** undefined_table, invalid_schema_name: nothing was ever migrated. */
+const NEVER_MIGRATED = new Set(['42P01', '3F000']);
+
+async function migratedBy(query: () => Promise<{ newest: unknown }[]>): Promise<boolean> {
+  try {
+    const newest = (await query())[0]?.newest;
+    return newest !== null && newest !== undefined && Number(newest) >= newestMigrationMillis();
+  } catch (error) {
+    if (NEVER_MIGRATED.has(String((error as { code?: unknown }).code))) return false;
+    throw error;
+  }
+}
 // Any constant will do; it keeps concurrently starting processes from migrating twice.
 const MIGRATION_LOCK_KEY = 7_256_114_001;
 
@@ -119,6 +153,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
           return false;
         }
       },
+      migrated: () => migratedBy(() => client.unsafe(APPLIED_MIGRATION) as Promise<{ newest: unknown }[]>),
       async close() {
         await client.end({ timeout: 5 });
       },
@@ -127,8 +162,16 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 
   const dataDir = options.dataDir ?? 'memory://';
   if (dataDir !== 'memory://') mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
-  const pg = new PGlite(dataDir === 'memory://' ? undefined : dataDir);
-  await pg.waitReady;
+  // One process at a time: a second PGlite on the same files loses the first one's writes.
+  const lock = dataDir === 'memory://' ? null : acquireDataDirLock(path.resolve(dataDir));
+  let pg: PGlite;
+  try {
+    pg = new PGlite(dataDir === 'memory://' ? undefined : dataDir);
+    await pg.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzlePglite(pg, { schema, logger: statements, casing: 'snake_case' }) as unknown as Db;
   return {
     db,
@@ -145,8 +188,13 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         return false;
       }
     },
+    migrated: async () => migratedBy(async () => (await pg.query<{ newest: unknown }>(APPLIED_MIGRATION)).rows),
     async close() {
-      if (!pg.closed) await pg.close();
+      try {
+        if (!pg.closed) await pg.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

@@ -1,15 +1,33 @@
 import { z } from 'zod';
 
+const POSTGRES_URL = 'a postgres:// or postgresql:// URL, e.g. postgres://vartija_app@127.0.0.1:5432/vartija';
+
 const schema = z.object({
+  // Checked for its scheme so that a mysql:// or a typo stops the process here, not at the first query;
+  // the message never repeats the value, which may hold a password.
   DATABASE_URL: z
     .string()
-    .url({ message: 'DATABASE_URL must be a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/vartija' })
-    .optional(),
+    .refine((url) => /^postgres(?:ql)?:\/\/./.test(url) && URL.canParse(url), {
+      message: `must be ${POSTGRES_URL} (Vartija runs on PostgreSQL only; unset it for the embedded database)`,
+    })
+    .optional()
+    .describe('The PostgreSQL database of the register; unset: the embedded PGlite in PGLITE_DATA_DIR.'),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Whether a service or command applies the migrations when it starts. Unset: only on the embedded
+   * database (development); on PostgreSQL `npm run db:migrate`, run as the schema owner, is the one
+   * schema changer, and the services' own roles could not change the schema anyway.
+   */
+  MIGRATE_ON_START: z.enum(['true', 'false'], { message: 'MIGRATE_ON_START must be true or false' }).optional(),
 });
 
 export type DbConfig = z.infer<typeof schema>;
+
+/** Whether this process migrates at start (see MIGRATE_ON_START). */
+export function migratesOnStart(config: DbConfig): boolean {
+  return config.MIGRATE_ON_START === undefined ? !config.DATABASE_URL : config.MIGRATE_ON_START === 'true';
+}
 
 export function readDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {
   const parsed = schema.safeParse(env);

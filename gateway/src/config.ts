@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { observabilityConfigShape, parseCorsOrigins, parseTrustedProxies } from '@vartija/kit';
 import { z } from 'zod';
 import { DEFAULT_MAX_OPERATION_COST } from './demand-control';
 import { DEFAULT_OMBUDSMAN_ADDRESS, type DocumentSettings } from './documents';
@@ -8,23 +9,70 @@ export const DEFAULT_STAFF_RATE_LIMIT_PER_MINUTE = 300;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.string().url();
+/** A comma-separated list, parsed by `parse` (which throws a message naming the bad entry). */
+const listOf = (parse: (value: string | undefined) => string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parse(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
 
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().default('127.0.0.1'),
+    /**
+     * The gateway's port: GraphQL on /graphql, probes on /live and /ready; Prometheus on /metrics only outside
+     * production without METRICS_PORT (this port is public).
+     */
     GATEWAY_PORT: port.default(4000),
+    ...observabilityConfigShape,
+    /** Browser origins allowed to call the gateway (CORS): comma-separated exact origins, e.g. https://app.example.fi; none without. */
+    CORS_ORIGINS: listOf(parseCorsOrigins),
+    /** Proxies (addresses, CIDRs, `loopback`, `private`) whose X-Forwarded-For names the caller; none without (the peer is the caller). */
+    TRUSTED_PROXIES: listOf(parseTrustedProxies),
     SUPERGRAPH_PATH: z.string().optional(),
+    /** The subgraphs' GraphQL URLs; defaults http://127.0.0.1:4001/graphql (clients), 4002 (services), 4003 (documents), 4004 (audit). */
     CLIENTS_URL: url.optional(),
     SERVICES_URL: url.optional(),
     DOCUMENTS_URL: url.optional(),
     AUDIT_URL: url.optional(),
-    /** OIDC issuer of staff tokens; without it only tokens signed by the local development key are accepted. */
+    /**
+     * OIDC issuer of staff tokens (`iss`); without it only tokens signed by the local development key are
+     * accepted. OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL go together: all three or none.
+     */
     OIDC_ISSUER: url.optional(),
+    /** The audience (`aud`) the issuer puts in tokens for Vartija. */
     OIDC_AUDIENCE: z.string().min(1).optional(),
+    /** Where the issuer publishes its signing keys (JWKS), e.g. https://login.example.fi/.well-known/jwks.json. */
     OIDC_JWKS_URL: url.optional(),
-    /** Development keys (token signing and actor context), created on first use. Never used in production. */
-    DEV_KEYS_PATH: z.string().default(path.join(__dirname, '..', '..', '.data', 'dev-keys.json')),
+    /**
+     * The auditor's console (GET /console) signs in at this OIDC provider (authorization code + PKCE in the
+     * browser; its access token must be one the gateway accepts: OIDC_ISSUER, OIDC_AUDIENCE). With
+     * CONSOLE_OIDC_CLIENT_ID (the console's public client); without them only the development sign-in.
+     */
+    CONSOLE_OIDC_AUTHORITY: url.optional(),
+    CONSOLE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    /** The scopes the console asks for. */
+    CONSOLE_OIDC_SCOPE: z.string().min(1).default('openid profile'),
+    /** The built console (vite build); console/dist of the repository without it. */
+    CONSOLE_DIST_DIR: z.string().min(1).optional(),
+    /**
+     * The development key file (token signing, actor context, cursor secret), created on first use (mode 600);
+     * `npm start`, `npm run token`, the gateway and the subgraphs must read the same file. Ignored in production.
+     */
+    DEV_KEYS_PATH: z.string().min(1).default(path.join(__dirname, '..', '..', '.data', 'dev-keys.json')),
+    /**
+     * `1`: unexpected errors are also printed whole to stderr (message and stack). Off by default, and not for
+     * production: messages of database errors quote the values that caused them, which may be personal data.
+     */
+    VARTIJA_DEBUG_ERRORS: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).optional(),
     /** Private Ed25519 JWK (JSON) that signs the actor context; required in production. */
     ACTOR_CONTEXT_PRIVATE_JWK: z.string().optional(),
     /** Longest accepted staff token lifetime (iat → exp), seconds. */
@@ -47,9 +95,25 @@ const schema = z
     DPO_OMBUDSMAN_ADDRESS_SV: z.string().trim().min(1).max(500).default(DEFAULT_OMBUDSMAN_ADDRESS.sv),
   })
   .superRefine((env, ctx) => {
+    // Half an OIDC configuration would silently leave only development tokens working: refuse it.
+    const oidc = ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL'] as const;
+    if (oidc.some((key) => env[key]) && !oidc.every((key) => env[key])) {
+      for (const key of oidc.filter((k) => !env[k])) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `is required with ${oidc.filter((k) => env[k]).join(' and ')}: set all three OIDC variables, or none` });
+      }
+    }
+    if (Boolean(env.CONSOLE_OIDC_AUTHORITY) !== Boolean(env.CONSOLE_OIDC_CLIENT_ID)) {
+      const missing = env.CONSOLE_OIDC_AUTHORITY ? 'CONSOLE_OIDC_CLIENT_ID' : 'CONSOLE_OIDC_AUTHORITY';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'is required with the other CONSOLE_OIDC variable: set both, or neither' });
+    }
     if (env.NODE_ENV === 'production') {
       for (const key of ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'ACTOR_CONTEXT_PRIVATE_JWK'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
+      }
+      // Over plain http (or from a file) the issuer's signing keys could be swapped on the way: any token would pass.
+      for (const key of ['OIDC_ISSUER', 'OIDC_JWKS_URL', 'CONSOLE_OIDC_AUTHORITY'] as const) {
+        const value = env[key];
+        if (value && new URL(value).protocol !== 'https:') ctx.addIssue({ code: 'custom', path: [key], message: 'must be an https: URL when NODE_ENV=production' });
       }
     }
   });

@@ -372,6 +372,8 @@ export interface DemandControlOptions {
   maxOperationCost?: number;
   /** The size of a list field without `@listSize`. */
   defaultListSize?: number;
+  /** Told of each refusal (the gateway's cost-refusal metric). */
+  onRefused?: () => void;
 }
 
 export function costTooExpensive(estimated: number, max: number): GraphQLError {
@@ -412,7 +414,10 @@ export function demandControlPlugin<Context extends BaseContext>(options: Demand
             variables: request.variables ?? {},
             ...(options.defaultListSize !== undefined ? { defaultListSize: options.defaultListSize } : {}),
           });
-          if (estimated !== null && estimated > maxCost) throw costTooExpensive(estimated, maxCost);
+          if (estimated !== null && estimated > maxCost) {
+            options.onRefused?.();
+            throw costTooExpensive(estimated, maxCost);
+          }
         },
       };
     },

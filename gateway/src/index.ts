@@ -1,11 +1,10 @@
 export * from './access-store';
 export * from './authenticate';
-export * from './compose';
 export * from './config';
 export * from './dev-keys';
 export * from './demand-control';
-export * from './dev-token';
 export { DEFAULT_OMBUDSMAN_ADDRESS, type DocumentSettings } from './documents';
+export * from './gateway-options';
 export * from './gateway-server';
-export * from './stack';
 export * from './subgraph-list';
+export { CONSOLE_PATH, consoleCsp, DEFAULT_CONSOLE_DIST, DEV_TOKEN_TTL_SECONDS } from './console-route';

@@ -10,7 +10,25 @@ import Redis from 'ioredis';
  */
 export interface RateLimiter {
   consume(key: string, limitPerMinute: number, who?: string): Promise<void>;
+  /** Readiness of a shared counter store (Redis); absent for counters in memory. */
+  ready?(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** The limiter, telling `onRefused` of each RATE_LIMITED refusal (the gateway's metric), by key (`user:` = staff). */
+export function countingRefusals(limiter: RateLimiter, onRefused: (key: string) => void): RateLimiter {
+  return {
+    async consume(key, limitPerMinute, who) {
+      try {
+        await limiter.consume(key, limitPerMinute, who);
+      } catch (error) {
+        if (error instanceof GraphQLError && error.extensions['code'] === 'RATE_LIMITED') onRefused(key);
+        throw error;
+      }
+    },
+    ...(limiter.ready ? { ready: () => limiter.ready!() } : {}),
+    close: () => limiter.close(),
+  };
 }
 
 const WINDOW_MS = 60_000;
@@ -72,6 +90,10 @@ export class RedisRateLimiter implements RateLimiter {
       throw unavailable();
     }
     if (count > limitPerMinute) throw rateLimited(retryAfter(now), limitPerMinute, who);
+  }
+
+  async ready(): Promise<boolean> {
+    return (await this.redis.ping()) === 'PONG';
   }
 
   async close(): Promise<void> {

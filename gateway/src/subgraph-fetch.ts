@@ -195,3 +195,9 @@ export function withPaths(response: GatewayGraphQLResponse, pathsOf: () => (stri
   const errors = response.errors.flatMap((error) => (error.path ? [error] : paths.map((path) => ({ ...error, path }))));
   return { ...response, errors };
 }
+
+/** How a subgraph fetch went, for the fetch-latency metric: `ok`, or the code of its first error. */
+export function fetchOutcome(response: GatewayGraphQLResponse): string {
+  const code = response.errors?.[0]?.extensions?.['code'];
+  return !response.errors?.length ? 'ok' : typeof code === 'string' ? code : 'ERROR';
+}

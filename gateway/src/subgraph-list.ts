@@ -10,9 +10,5 @@ export const SUBGRAPHS = [
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
 
-export const schemaFileOf = (name: SubgraphName) =>
-  path.join(__dirname, '..', '..', 'subgraphs', name, 'src', 'schema.graphql');
-
+/** The composed supergraph the gateway plans against (`npm run compose` writes it; SUPERGRAPH_PATH overrides). */
 export const DEFAULT_SUPERGRAPH_PATH = path.join(__dirname, '..', 'supergraph.graphql');
-export const DEFAULT_API_SCHEMA_PATH = path.join(__dirname, '..', 'api-schema.graphql');
-export const FIELD_CATALOG_PATH = path.join(__dirname, '..', '..', 'subgraphs', 'kit', 'src', 'generated', 'sensitive-fields.ts');

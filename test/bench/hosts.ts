@@ -6,7 +6,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { createMongoAbility } from '@casl/ability';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { DEMO, type Database } from '@vartija/db';
-import { type DevKeys, SUBGRAPH_FACTORIES, SUBGRAPHS, type SubgraphName, startStack } from '@vartija/gateway';
+import { type DevKeys, type SubgraphName, SUBGRAPHS } from '@vartija/gateway';
 import {
   type Actor,
   actorSchema,
@@ -16,6 +16,7 @@ import {
   type Subgraph,
   type SubgraphRuntime,
 } from '@vartija/kit';
+import { startStack, SUBGRAPH_FACTORIES } from '@vartija/tools';
 import { PgDialect } from 'drizzle-orm/pg-core';
 
 /**

@@ -1,6 +1,6 @@
 import { subject } from '@casl/ability';
 import { type Database, DEMO } from '@vartija/db';
-import { AccessStore, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, type DevKeys, signDevToken } from '@vartija/gateway';
+import { AccessStore, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, type DevKeys } from '@vartija/gateway';
 import {
   type Actor,
   actorSchema,
@@ -13,6 +13,7 @@ import {
   rolesOf,
   rowScope,
 } from '@vartija/kit';
+import { signDevToken } from '@vartija/tools';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { importJWK, jwtVerify } from 'jose';
 

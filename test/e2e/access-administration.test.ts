@@ -16,11 +16,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Database, DEMO_PARTNER_TOKEN, entries, grants, revisions, units, userCommitments, users } from '@vartija/db';
-import { DEFAULT_SUPERGRAPH_PATH, generateDevKeys, signDevToken, startStack } from '@vartija/gateway';
+import { DEFAULT_SUPERGRAPH_PATH, generateDevKeys } from '@vartija/gateway';
+import { signDevToken, startStack } from '@vartija/tools';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { GraphQLFormattedError } from 'graphql';
 import request from 'supertest';
-import { runUsersCommand } from '../../gateway/src/users-cli';
+import { runUsersCommand } from '../../tools/src/cli/users-cli';
 import { createTestDatabase } from '../testkit/database';
 import { ACTIVE_LOGINS, type ActiveLogin, codesOf, DEMO, startTestStack, SwitchableAuditSink, type TestStack } from '../testkit';
 

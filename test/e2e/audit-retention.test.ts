@@ -155,6 +155,22 @@ describe('audit retention', () => {
     expect(await db().select().from(entries).where(eq(entries.seq, 6))).toHaveLength(1);
   });
 
+  it('refuses a cutoff younger than the retention floor the database keeps (audit.retention_policy), whoever calls it', async () => {
+    const before = await db().select().from(entries);
+    const refused: string[] = [];
+    for (const query of [sql`SELECT * FROM audit.apply_retention(now())`, sql`SELECT * FROM audit.apply_retention(now() - interval '11 years')`]) {
+      try {
+        await db().execute(query);
+      } catch (error) {
+        let root = error as { cause?: unknown; message: string };
+        while (root.cause) root = root.cause as typeof root;
+        refused.push(root.message);
+      }
+    }
+    expect(refused).toEqual([expect.stringMatching(/younger than the retention period \(12 years/), expect.stringMatching(/younger than the retention period/)]);
+    expect(await db().select().from(entries)).toHaveLength(before.length);
+  });
+
   it('refuses a cutoff in the future and changes to the record of runs', async () => {
     const failures: string[] = [];
     for (const query of [

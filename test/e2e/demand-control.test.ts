@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DEMO, DEMO_PARTNER_TOKEN, entries } from '@vartija/db';
-import { DEFAULT_MAX_OPERATION_COST, DEFAULT_SUPERGRAPH_PATH, type GatewayReplica, startGateway } from '@vartija/gateway';
+import { DEFAULT_MAX_OPERATION_COST, DEFAULT_SUPERGRAPH_PATH } from '@vartija/gateway';
+import { type GatewayReplica, startGateway } from '@vartija/tools';
 import { count } from 'drizzle-orm';
 import Redis from 'ioredis';
 import request from 'supertest';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_SUPERGRAPH_PATH, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, type GatewayReplica, startGateway } from '@vartija/gateway';
+import { DEFAULT_SUPERGRAPH_PATH, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER } from '@vartija/gateway';
+import { type GatewayReplica, startGateway } from '@vartija/tools';
 import { importJWK, SignJWT } from 'jose';
 import request from 'supertest';
 import { codesOf, startTestStack, type TestStack } from '../testkit';

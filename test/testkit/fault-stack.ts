@@ -11,8 +11,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { openDatabase } from '@vartija/db';
-import { DEFAULT_SUPERGRAPH_PATH, type DevKeys, startStack, type SubgraphName } from '@vartija/gateway';
+import { DEFAULT_SUPERGRAPH_PATH, type DevKeys, type SubgraphName } from '@vartija/gateway';
 import { type AuditSink, DbAuditSink, GroupCommitAuditSink, closeServer, installProcessGuards, listen } from '@vartija/kit';
+import { startStack } from '@vartija/tools';
 
 export interface FaultStackReady {
   type: 'ready';

@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { DEMO, type Database, seedDemoWorld, type StaffLogin } from '@vartija/db';
-import {
-  DEFAULT_SUPERGRAPH_PATH,
-  type DevKeys,
-  generateDevKeys,
-  signDevToken,
-  type Stack,
-  type StackOptions,
-  startStack,
-} from '@vartija/gateway';
+import { DEFAULT_SUPERGRAPH_PATH, type DevKeys, generateDevKeys } from '@vartija/gateway';
+import { signDevToken, type Stack, type StackOptions, startStack } from '@vartija/tools';
+import { DbAuditSink } from '@vartija/kit';
 import { type GraphQLFormattedError, print } from 'graphql';
 import request from 'supertest';
 import { createTestDatabase } from './database';
@@ -71,13 +65,17 @@ export interface TestStack {
 
 export interface TestStackOptions extends Partial<Pick<StackOptions, 'grantCacheMs' | 'maxTokenAgeSeconds' | 'idleTimeoutSeconds' | 'tokenClockSkewSeconds' | 'oidc' | 'auditSink' | 'auditCheckpoints' | 'clock' | 'redisUrl' | 'maxOperationCost' | 'staffRateLimitPerMinute'>> {
   now?: Date;
+  /** Seed the demo world's weeks of access-log history too (drizzle/src/seed/demo-log-history.ts), as npm start does. */
+  logHistory?: boolean;
 }
 
 /** Migrated database with the demo world, four subgraphs and the gateway on free loopback ports. */
-export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+export async function startTestStack(testOptions: TestStackOptions = {}): Promise<TestStack> {
+  const { logHistory, ...options } = testOptions;
   const { database, dispose } = await createTestDatabase();
   const now = options.now ?? new Date();
-  await seedDemoWorld(database.db, { now });
+  // The history goes through the log's own chained writer, so verifyAuditChain covers it.
+  await seedDemoWorld(database.db, { now, ...(logHistory ? { logHistory: { sink: new DbAuditSink(database.db) } } : {}) });
   const keys = await generateDevKeys();
   const stack = await startStack({
     database,

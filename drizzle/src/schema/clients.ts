@@ -79,6 +79,12 @@ export const clients = clientsSchema.table(
     nationality: text('nationality'),
     maritalStatus: text('marital_status'),
     addressNonDisclosure: boolean('address_non_disclosure').notNull().default(false),
+    /**
+     * The person key of the client's statistics facts (issue 13), live and kept after a partial disposal
+     * alike, so a person is counted once; never shown, and gone with the client row, after which the kept
+     * facts link to no one.
+     */
+    statisticsKey: uuid('statistics_key').notNull().defaultRandom(),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, date, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, date, index, integer, jsonb, pgSchema, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './access';
 import { clients, commissions, organisations, serviceTaskEnum, units } from './clients';
 
@@ -55,7 +55,8 @@ export const retentionClasses = lifecycleSchema.table(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('retention_classes_key_idx').on(t.organisationId, sql`coalesce(${t.serviceTask}::text, '*')`, sql`coalesce(${t.recordType}, '*')`),
+    // One class per (task, type); null means "any", and two "any" are the same class.
+    unique('retention_classes_key').on(t.organisationId, t.serviceTask, t.recordType).nullsNotDistinct(),
     check('retention_classes_months_check', sql`${t.retainMonths} >= 0 AND ${t.retainMonths} <= 1800`),
     check(
       'retention_classes_record_type_check',
@@ -102,8 +103,8 @@ export const disposalRuns = lifecycleSchema.table(
 /**
  * Statistics facts of disposed clients, without identifiers (issue 13 item 4): written in the disposal's
  * transaction from the same definition the statistics read live records with, so the figures of a
- * disposed period stay what they were. `personKey` is random per disposed client (never the client id):
- * it only lets distinct clients be counted.
+ * disposed period stay what they were. `personKey` is the client's `statistics_key` (never its id): a client
+ * disposed of in parts is counted once; once its row is deleted the key links the facts to no one.
  */
 export const disposedEvents = lifecycleSchema.table(
   'disposed_events',

@@ -4,6 +4,7 @@ import type { Db, Queryable } from '../client';
 import * as s from '../schema';
 import { makePersonalIdentityCode } from './hetu';
 import { Random, seedUuid } from './random';
+import { type AuditHistorySink, seedDemoLogHistory } from './demo-log-history';
 import { seedDemoPartnerToken } from './partner-token';
 
 /**
@@ -1875,6 +1876,12 @@ export async function isSeeded(db: Queryable): Promise<boolean> {
 export interface SeedOptions {
   /** The moment the world is seeded at; every date is relative to it. Default: the current time. */
   now?: Date;
+  /**
+   * A few weeks of access-log history with an anomaly for each review queue (demo-log-history.ts),
+   * appended through `sink`: the product's chained writer (the kit's DbAuditSink). `npm start` and
+   * `npm run db:seed` pass it; tests only when they want the history (others count log entries).
+   */
+  logHistory?: { sink: AuditHistorySink };
 }
 
 /** Inserts the demo world in one transaction; throws if it is already there. */
@@ -1894,6 +1901,53 @@ async function seedUserCommitments(tx: Queryable, users: DemoWorldRows['users'])
   );
 }
 
+/**
+ * The region's retention classes (issue 13; DESIGN.md §1), from the act on social welfare client documents:
+ * child welfare until two years after the client's death, family services 30 years and adult social work
+ * 10 years after the relationship ends. No disposal months: records are due when their retention ends.
+ */
+export const DEMO_RETENTION_CLASSES = [
+  {
+    key: 'child-welfare',
+    serviceTask: 'CHILD_WELFARE',
+    trigger: 'CLIENT_DEATH',
+    retainMonths: 24,
+    legalSource: 'Laki sosiaalihuollon asiakasasiakirjoista 254/2015, 27 § ja liite: lastensuojelun asiakasasiakirjat, 2 vuotta asiakkaan kuolemasta',
+  },
+  {
+    key: 'family-services',
+    serviceTask: 'FAMILY_SERVICES',
+    trigger: 'RELATIONSHIP_END',
+    retainMonths: 360,
+    legalSource: 'Laki sosiaalihuollon asiakasasiakirjoista 254/2015, 27 § ja liite: perhepalvelujen asiakasasiakirjat, 30 vuotta asiakkuuden päättymisestä',
+  },
+  {
+    key: 'adult-services',
+    serviceTask: 'ADULT_SOCIAL_WORK',
+    trigger: 'RELATIONSHIP_END',
+    retainMonths: 120,
+    legalSource: 'Laki sosiaalihuollon asiakasasiakirjoista 254/2015, 27 § ja liite: aikuissosiaalityön asiakasasiakirjat, 10 vuotta asiakkuuden päättymisestä',
+  },
+] as const;
+
+async function seedRetentionClasses(tx: Queryable, now: Date): Promise<void> {
+  const organisationId = DEMO.organisations.region.id;
+  await tx.insert(s.retentionSettings).values({ organisationId, disposalMonths: [], version: 1, updatedAt: now });
+  await tx.insert(s.retentionClasses).values(
+    DEMO_RETENTION_CLASSES.map((c) => ({
+      id: demoId('retention-class', c.key),
+      organisationId,
+      serviceTask: c.serviceTask,
+      recordType: null,
+      trigger: c.trigger,
+      retainMonths: c.retainMonths,
+      action: 'DELETE' as const,
+      legalSource: c.legalSource,
+      createdAt: now,
+    })),
+  );
+}
+
 export async function seedDemoWorld(db: Db, options: SeedOptions = {}): Promise<SeedSummary> {
   const now = options.now ?? new Date();
   const rows = buildDemoWorld(now);
@@ -1906,6 +1960,8 @@ export async function seedDemoWorld(db: Db, options: SeedOptions = {}): Promise<
     }
     await seedDemoPartnerToken(tx, DEMO.organisations.majakka.id, DEMO.organisations.region.id, now);
     await seedUserCommitments(tx, rows.users);
+    await seedRetentionClasses(tx, now);
+    if (options.logHistory) await seedDemoLogHistory(tx, options.logHistory.sink, rows, now);
   });
   const summary = {} as SeedSummary;
   for (const name of Object.keys(TABLES) as SeedTable[]) summary[name] = rows[name].length;

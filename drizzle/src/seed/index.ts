@@ -2,3 +2,4 @@ export * from './hetu';
 export * from './random';
 export * from './demo-world';
 export * from './partner-token';
+export * from './demo-log-history';

@@ -1,12 +1,11 @@
 import { assertCan, type AuditTarget, badInput, forbidden, isUuid, rolesOf } from '@vartija/kit';
 import type { Context } from './context';
 
-
 /**
  * The access-log entry of an auditor's own query (DESIGN.md §5: auditors' queries are logged): the
  * log itself is the entity, the query its id, and the client when the query is about one.
  */
-function auditLogTarget(query: string, clientId: string | null | undefined): AuditTarget {
+export function auditLogTarget(query: string, clientId: string | null | undefined): AuditTarget {
   return { entityType: 'AuditLog', entityId: query, clientId: clientId && isUuid(clientId) ? clientId.toLowerCase() : null };
 }
 

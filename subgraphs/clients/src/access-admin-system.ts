@@ -11,6 +11,8 @@ export interface SystemOperator {
   operator: string;
   /** The command, named in the log as the operation. */
   command: string;
+  /** The command line tool, named in the log's operation (default `npm run users`). */
+  tool?: string;
 }
 
 /**
@@ -23,7 +25,8 @@ export function runAsSystem<T>(db: Db, operator: SystemOperator, work: (service:
   return systemWrite(db, operator, (w) => work(new AccessAdminService(w)));
 }
 
-function systemWrite<T>(db: Db, operator: SystemOperator, work: (w: AuditedWrite) => Promise<T>): Promise<T> {
+/** One audited write as the SYSTEM actor of `operator` (also the partner-token CLI's path, api-token-system.ts). */
+export function systemWrite<T>(db: Db, operator: SystemOperator, work: (w: AuditedWrite) => Promise<T>): Promise<T> {
   const actor: Actor = {
     // Not a signed-in user or a partner: the log and the history name it SYSTEM.
     kind: 'SYSTEM' as Actor['kind'],
@@ -46,7 +49,7 @@ function systemWrite<T>(db: Db, operator: SystemOperator, work: (w: AuditedWrite
     emergency: false,
     intent: 'VIEW',
     requestId: randomUUID(),
-    operationName: `npm run users -- ${operator.command}`,
+    operationName: `${operator.tool ?? 'npm run users'} -- ${operator.command}`,
     callerAddress: null,
   };
   const ctx: RequestContext<undefined> = {

@@ -7,7 +7,9 @@ import { type ApiTokenRow, ApiTokenStore } from './api-token-store';
 const DAY_MS = 86_400_000;
 
 export const issueInput = z.object({
-  organisationId: z.string().uuid('must be the id of an organisation'),
+  // The partner by id (the `organisations` query) or by its code (e.g. majakka): exactly one.
+  organisationId: z.string().uuid('must be the id of an organisation').nullish(),
+  organisationCode: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters').nullish(),
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
   scopes: z
     .array(z.enum(PARTNER_SCOPES, { message: `must be one of ${PARTNER_SCOPES.join(', ')}` }))
@@ -15,6 +17,12 @@ export const issueInput = z.object({
   expiresInDays: z.number().int().min(1, 'must be at least 1').max(730, 'must be at most 730 (two years)'),
   allowedOperations: z.array(z.string().min(1)).max(200).nullish(),
   rateLimitPerMinute: z.number().int().min(1).max(100_000).nullish(),
+}).superRefine((input, ctx) => {
+  if (input.organisationId && input.organisationCode) {
+    ctx.addIssue({ code: 'custom', path: ['organisationCode'], message: 'give the partner organisation by organisationId or by organisationCode, not both' });
+  } else if (!input.organisationId && !input.organisationCode) {
+    ctx.addIssue({ code: 'custom', path: ['organisationId'], message: 'give the partner organisation: organisationId, or organisationCode (e.g. majakka)' });
+  }
 });
 
 export interface IssuedToken {
@@ -39,9 +47,13 @@ export class ApiTokenService {
   async issue(input: unknown, createdBy: string | null, issuerOrganisationId: string): Promise<IssuedToken> {
     const values = parseInput(issueInput, input);
     const store = new ApiTokenStore(this.db);
-    const organisation = await store.organisation(values.organisationId);
-    if (!organisation) throw notFound('Organisation', values.organisationId);
-    if (organisation.kind !== 'SERVICE_PROVIDER') throw badInput('input.organisationId', 'tokens are issued to partner organisations (service providers) only');
+    const organisation = values.organisationId ? await store.organisation(values.organisationId) : await store.organisationByCode(values.organisationCode!);
+    const field = values.organisationId ? 'input.organisationId' : 'input.organisationCode';
+    if (!organisation) {
+      if (values.organisationId) throw notFound('Organisation', values.organisationId);
+      throw badInput(field, 'no organisation has this code (the organisations query lists the partners)');
+    }
+    if (organisation.kind !== 'SERVICE_PROVIDER') throw badInput(field, 'tokens are issued to partner organisations (service providers) only');
     return insertWithNewSecret(store, {
       organisationId: organisation.id,
       issuerOrganisationId,

@@ -1,7 +1,8 @@
-import { apiTokens, organisations, type Queryable } from '@vartija/db';
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { apiTokens, organisations, persistedOperations, type Queryable } from '@vartija/db';
+import { and, asc, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type PersistedOperationRow = typeof persistedOperations.$inferSelect;
 
 /** SQL for partner tokens; secrets never reach this table, only their hashes. */
 export class ApiTokenStore {
@@ -25,6 +26,23 @@ export class ApiTokenStore {
     return row;
   }
 
+  async organisationByCode(code: string) {
+    const [row] = await this.db.select().from(organisations).where(eq(organisations.code, code));
+    return row;
+  }
+
+  /**
+   * The organisations a registrar names when issuing tokens: its own and the partners (service
+   * providers). Other welfare regions are other registers and are not listed.
+   */
+  organisationsFor(organisationId: string, kind?: 'WELFARE_REGION' | 'SERVICE_PROVIDER' | null) {
+    return this.db
+      .select()
+      .from(organisations)
+      .where(and(or(eq(organisations.id, organisationId), eq(organisations.kind, 'SERVICE_PROVIDER')), kind ? eq(organisations.kind, kind) : undefined))
+      .orderBy(asc(organisations.code));
+  }
+
   async insert(values: typeof apiTokens.$inferInsert): Promise<ApiTokenRow> {
     const [row] = await this.db.insert(apiTokens).values(values).returning();
     return row!;
@@ -32,6 +50,35 @@ export class ApiTokenStore {
 
   async revoke(id: string, at: Date): Promise<ApiTokenRow | undefined> {
     const [row] = await this.db.update(apiTokens).set({ revokedAt: at }).where(eq(apiTokens.id, id)).returning();
+    return row;
+  }
+
+  /** Persisted operations (shared by every region's partners), oldest first. */
+  persistedOperations() {
+    return this.db.select().from(persistedOperations).orderBy(asc(persistedOperations.createdAt), asc(persistedOperations.id));
+  }
+
+  async persistedOperation(idOrSha256: string): Promise<PersistedOperationRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(persistedOperations)
+      .where(or(eq(persistedOperations.id, idOrSha256), eq(persistedOperations.sha256, idOrSha256)));
+    return row;
+  }
+
+  persistedOperationsBySha256(hashes: readonly string[]) {
+    if (hashes.length === 0) return Promise.resolve([]);
+    return this.db.select().from(persistedOperations).where(inArray(persistedOperations.sha256, [...hashes]));
+  }
+
+  /** Undefined when the id or the document is registered already (operations are immutable). */
+  async insertPersistedOperation(values: typeof persistedOperations.$inferInsert): Promise<PersistedOperationRow | undefined> {
+    const [row] = await this.db.insert(persistedOperations).values(values).onConflictDoNothing().returning();
+    return row;
+  }
+
+  async deletePersistedOperation(id: string): Promise<PersistedOperationRow | undefined> {
+    const [row] = await this.db.delete(persistedOperations).where(eq(persistedOperations.id, id)).returning();
     return row;
   }
 

@@ -21,6 +21,9 @@ import type { ExtractRedactionsInput } from './extract-input';
 import { type ExtractEntityType, type ExtractRedactionRow, type ExtractRow, ExtractStore } from './extract-store';
 import type { Loaders } from './loaders';
 
+/** Keys the register keeps about a record, not data about the person: the statistics key links kept facts (issue 13). */
+const INTERNAL_COLUMNS: ReadonlySet<string> = new Set(['statisticsKey']);
+
 type Ctx = RequestContext<Loaders>;
 type Disclosure = 'SHOWN' | 'WITHHELD' | 'AWAITING_REDACTION_DECISION';
 
@@ -205,7 +208,7 @@ export class ExtractService {
           const disclosure = disclosureOf(entityType, row);
           const left = disclosure === 'SHOWN' ? [] : (WITHHELD_COLUMNS[entityType] ?? []);
           const fields = Object.entries(row)
-            .filter(([name]) => name !== 'id' && !left.includes(name))
+            .filter(([name]) => name !== 'id' && !INTERNAL_COLUMNS.has(name) && !left.includes(name))
             .map(([name, value]) => ({ name, category: categoryOf(entityType, name), value: asText(value) }));
           const id = String(row['id']);
           const logged = this.logTarget({ entityType: entityType as AuditEntityType, entityId: id, clientId: client.id, unitId }, grant);

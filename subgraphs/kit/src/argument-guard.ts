@@ -30,11 +30,14 @@ export const ID_REASON = 'must be an id returned by this API (a UUID)';
  * `InputType.field` for an input field), with the format they must have instead. Every other `ID`
  * argument names a row keyed by a UUID.
  *
- * Empty today: the ids that are not UUIDs are typed `String` (persisted-operation ids
+ * Apart from the access-log entry ids, the ids that are not UUIDs are typed `String` (persisted-operation ids
  * `registerPersistedOperation(id:)` and `allowedOperations`, checked by their resolver; actor ids
  * in `AuditFilter.actorId`; request ids), so only the text rules apply to them.
  */
-export const NON_UUID_IDS: Readonly<Record<string, { pattern: RegExp; reason: string }>> = {};
+export const NON_UUID_IDS: Readonly<Record<string, { pattern: RegExp; reason: string }>> = {
+  // An access-log entry's id is its place in the hash chain (AuditEntry.id = seq).
+  'Mutation.markReviewed(entryId:)': { pattern: /^[1-9]\d{0,15}$/, reason: 'must be the id of an access-log entry (AuditEntry.id, a positive whole number)' },
+};
 
 // C0 controls other than tab, line feed and carriage return; DEL.
 // eslint-disable-next-line no-control-regex -- finding them is the point

@@ -1,4 +1,5 @@
 import { HeaderMap } from '@apollo/server';
+import { processLogger } from './observability/request-log';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -118,19 +119,14 @@ export function installProcessGuards(service: string): ProcessGuardCounts {
   guards = counts;
   process.on('unhandledRejection', (reason) => {
     counts.unhandledRejections += 1;
-    console.error(JSON.stringify({ level: 'error', service, msg: 'unhandled rejection (kept running)', ...errorSummary(reason) }));
+    processLogger().error({ service, ...errorSummary(reason) }, 'unhandled rejection (kept running)');
   });
   process.on('uncaughtException', (error) => {
     counts.uncaughtExceptions += 1;
     const connectionLost = unavailableDependency(error, 'database') !== null;
-    console.error(
-      JSON.stringify({
-        level: connectionLost ? 'error' : 'fatal',
-        service,
-        msg: connectionLost ? 'uncaught connection error (kept running)' : 'uncaught exception: exiting',
-        ...errorSummary(error),
-      }),
-    );
+    const entry = { service, ...errorSummary(error) };
+    if (connectionLost) processLogger().error(entry, 'uncaught connection error (kept running)');
+    else processLogger().fatal(entry, 'uncaught exception: exiting');
     if (!connectionLost) process.exit(1);
   });
   return counts;

@@ -4,6 +4,7 @@ import { type ApolloServer, type ApolloServerPlugin, type BaseContext, HeaderMap
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, Kind } from 'graphql';
 import { RETRY_AFTER_SECONDS, unavailableDependency } from './failures';
+import { currentObservation } from './observability/observation';
 
 /** Largest accepted request body (the documents' 500,000-character `body` fits, with room). */
 export const MAX_BODY_BYTES = 1_000_000;
@@ -17,13 +18,12 @@ export interface HttpOptions<Context extends BaseContext> {
   server: ApolloServer<Context>;
   /** The request's context; `body` is the raw request body, exactly as received (empty for a GET). */
   context: (req: http.IncomingMessage, body: string) => Promise<Context>;
-  /** Readiness: true only when the service's dependencies (its database) answer. */
-  ready: () => Promise<boolean>;
   graphqlPath?: string;
 }
 
 /** A GraphQL-shaped error response outside Apollo Server (body limit, content type, malformed JSON). */
 function sendError(res: http.ServerResponse, status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  noteOutcome(code);
   if (res.headersSent) return void res.end();
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify({ errors: [{ message, extensions: { code, ...extra } }] }));
@@ -40,9 +40,23 @@ export const SERVER_KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 const TOO_LARGE_REASON = `the request body exceeds the limit of ${MAX_BODY_BYTES.toLocaleString('en-US')} bytes`;
 
+/** The request's outcome for the request log and metrics, unless the GraphQL layer set it. */
+function noteOutcome(code: string): void {
+  const observation = currentObservation();
+  if (observation && observation.outcome === undefined) observation.outcome = code;
+}
+
+/** The operation name a request states (body or query string), before the document is parsed. */
+function statedOperationName(parsed: unknown, search: URLSearchParams): string | undefined {
+  const fromBody = (parsed as { operationName?: unknown } | null | undefined)?.operationName;
+  const name = typeof fromBody === 'string' ? fromBody : search.get('operationName');
+  return name || undefined;
+}
+
 /**
- * A small Node http integration for Apollo Server: GraphQL on /graphql, readiness on /health.
- * Kept in-house so that body limits, caller address and health are under our control.
+ * A small Node http integration for Apollo Server: GraphQL on /graphql (probes, CORS and the request
+ * log are the service server's: observability/service-server.ts). Kept in-house so that body limits
+ * and caller address are under our control.
  */
 export function createRequestListener<Context extends BaseContext>(options: HttpOptions<Context>): http.RequestListener {
   const graphqlPath = options.graphqlPath ?? '/graphql';
@@ -61,17 +75,14 @@ export function createRequestListener<Context extends BaseContext>(options: Http
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/health') {
-      const ok = await options.ready().catch(() => false);
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
-      return;
-    }
     if (url.pathname !== graphqlPath) {
+      noteOutcome('NOT_FOUND');
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errors: [{ message: `not found; GraphQL is served at ${graphqlPath}` }] }));
       return;
     }
+    const observation = currentObservation();
+    if (observation) observation.route = 'graphql';
     const method = (req.method ?? 'GET').toUpperCase();
     const body = await readBody(req);
     if (body === TOO_LARGE || body === TOO_LARGE_ABORTED) {
@@ -106,6 +117,7 @@ export function createRequestListener<Context extends BaseContext>(options: Http
         }
       }
     }
+    if (observation) observation.operationName = statedOperationName(parsed, url.searchParams);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -117,11 +129,24 @@ export function createRequestListener<Context extends BaseContext>(options: Http
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      // Refused before any plugin ran (the context failed: UNAUTHENTICATED, RATE_LIMITED): the code is in the body.
+      if (observation && !observation.graphqlOutcome && observation.outcome === undefined && res.statusCode >= 400 && response.body.string.length < 65_536) {
+        noteOutcome(firstErrorCode(response.body.string) ?? 'ERROR');
+      }
       res.end(response.body.string);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
+  }
+}
+
+function firstErrorCode(body: string): string | undefined {
+  try {
+    const code = (JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] }).errors?.[0]?.extensions?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
   }
 }
 

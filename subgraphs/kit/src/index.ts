@@ -26,8 +26,12 @@ export { runSubgraph } from './main';
 export * from './api-token';
 export * from './ids';
 export * from './argument-guard';
+// The operator commands' help, arguments and exit codes (issue 14).
+export * from './cli-args';
 export * from './policy/field-scope';
 export * from './write-service';
 export { changedFields, historyValue } from './revisions';
 export * from './read-channels';
 export * from './policy/subject-columns';
+// Metrics, request log, tracing, probes and drain: every server's (kit/src/observability).
+export * from './observability';

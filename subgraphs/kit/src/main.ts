@@ -1,18 +1,31 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { openDatabase, readDbConfig } from '@vartija/db';
+import { migratesOnStart, openDatabase, readDbConfig } from '@vartija/db';
 import type { JWK } from 'jose';
 import { z } from 'zod';
 import { ActorContextVerifier, MemoryReplayCache, RedisReplayCache } from './actor-context';
 import { parseCursorSecret, setCursorSecret } from './cursor';
 import { installProcessGuards } from './failures';
+import { onShutdownSignals } from './observability/lifecycle';
+import { redisReadiness } from './observability/readiness';
+import { configureLogging, observabilityConfigShape } from './observability/request-log';
+import { metricsEndpointOf } from './observability/service-server';
+import { tracingFromConfig } from './observability/tracing';
 import { connectRedis } from './redis';
 import type { Subgraph, SubgraphRuntime } from './subgraph-server';
 
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Address to listen on; 0.0.0.0 in a container. */
   HOST: z.string().default('127.0.0.1'),
+  /**
+   * Port of this subgraph (GraphQL on /graphql, probes on /live and /ready, Prometheus on /metrics unless
+   * METRICS_PORT gives it a port of its own).
+   * Default: clients 4001, services 4002, documents 4003, audit 4004 — the gateway's CLIENTS_URL,
+   * SERVICES_URL, DOCUMENTS_URL and AUDIT_URL default to these on 127.0.0.1.
+   */
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  ...observabilityConfigShape,
   /** Public Ed25519 JWK (JSON) of the gateway's actor-context key. */
   ACTOR_CONTEXT_PUBLIC_JWK: z.string().optional(),
   /** Seals page cursors (at least 32 random bytes, base64url or hex); every replica of a subgraph shares it. */
@@ -31,6 +44,8 @@ const configSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   // Shared with the gateway and `npm run token`, wherever the process is started from.
   DEV_KEYS_PATH: z.string().default(path.join(__dirname, '..', '..', '..', '.data', 'dev-keys.json')),
+  /** 1: unexpected errors are also printed whole (development only: database messages quote values). */
+  VARTIJA_DEBUG_ERRORS: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).optional(),
 }).superRefine((env, ctx) => {
   if (env.NODE_ENV === 'production' && !env.CURSOR_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['CURSOR_SECRET'], message: 'is required when NODE_ENV=production' });
@@ -65,6 +80,8 @@ export function runSubgraph(name: string, defaultPort: number, create: (runtime:
     const parsed = configSchema.safeParse(process.env);
     if (!parsed.success) throw new Error(`Invalid ${name} configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const config = parsed.data;
+    const logger = configureLogging({ ...(config.LOG_LEVEL ? { level: config.LOG_LEVEL } : {}), pseudonymKey: config.LOG_PSEUDONYM_KEY });
+    const tracing = tracingFromConfig(config.OTEL_TRACES);
     const secret = cursorSecret(config);
     if (secret) setCursorSecret(secret);
     const dbConfig = readDbConfig();
@@ -72,20 +89,32 @@ export function runSubgraph(name: string, defaultPort: number, create: (runtime:
       throw new Error(`DATABASE_URL is required to run the ${name} subgraph on its own (the embedded database serves one process: use npm start).`);
     }
     const database = await openDatabase({ url: dbConfig.DATABASE_URL, poolSize: dbConfig.DATABASE_POOL_SIZE });
-    await database.migrate();
-    const replay = config.REDIS_URL ? new RedisReplayCache(connectRedis(config.REDIS_URL, `${name} actor-context replay check`)) : new MemoryReplayCache();
+    // Production migrates once, with `npm run db:migrate` as the schema owner, before the services start.
+    if (migratesOnStart(dbConfig)) await database.migrate();
+    const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, `${name} actor-context replay check`) : null;
+    const replay = redis ? new RedisReplayCache(redis) : new MemoryReplayCache();
     const verifier = await ActorContextVerifier.fromJwk(actorContextKey(config), replay);
-    const subgraph = await create({ database, verifier });
+    // Behind the NetworkPolicy (only the gateway reaches the subgraph's port): /metrics stays there unless METRICS_PORT is set.
+    const { endpoint } = metricsEndpointOf(config, false);
+    const subgraph = await create({
+      database,
+      verifier,
+      logger,
+      processMetrics: true,
+      metricsEndpoint: endpoint,
+      knownOperationNames: config.KNOWN_OPERATION_NAMES,
+      ...(redis ? { readiness: { redis: redisReadiness(redis) } } : {}),
+    });
     const url = await subgraph.listen(config.PORT ?? defaultPort, config.HOST);
-    console.log(`${name} subgraph listening on ${url}/graphql`);
-    const stop = async () => {
+    logger.info({ service: name, url: `${url}/graphql`, metrics: subgraph.metricsUrl() }, `${name} subgraph listening`);
+    // SIGTERM: new requests 503, those in flight finish (up to DRAIN_TIMEOUT_MS), then exit 0.
+    onShutdownSignals(async () => {
+      await subgraph.drain(config.DRAIN_TIMEOUT_MS);
       await subgraph.stop();
       await verifier.close();
       await database.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+      await tracing?.shutdown();
+    }, logger.child({ service: name }));
   };
   start().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);

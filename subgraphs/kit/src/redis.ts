@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { errorSummary } from './failures';
+import { processLogger } from './observability/request-log';
 
 /**
  * A Redis client that fails fast and is never an unhandled error: a command waits at most a couple
@@ -14,12 +15,12 @@ export function connectRedis(url: string, purpose: string): Redis {
   redis.on('error', (error: unknown) => {
     if (down) return;
     down = true;
-    console.error(JSON.stringify({ level: 'error', msg: `Redis unavailable (${purpose}); refusing what needs it until it is back`, ...errorSummary(error) }));
+    processLogger().error(errorSummary(error), `Redis unavailable (${purpose}); refusing what needs it until it is back`);
   });
   redis.on('ready', () => {
     if (!down) return;
     down = false;
-    console.error(JSON.stringify({ level: 'info', msg: `Redis available again (${purpose})` }));
+    processLogger().info(`Redis available again (${purpose})`);
   });
   return redis;
 }

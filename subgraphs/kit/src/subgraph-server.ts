@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -20,10 +20,17 @@ import type { RequestContext } from './context';
 import { forbidden, unauthenticated } from './errors';
 import { errorSummary, serviceUnavailable, unavailableDependency } from './failures';
 import { closeServer, createRequestListener, edgePlugins, edgeServerOptions, listen } from './http';
+import { ServiceMetrics } from './observability/metrics';
+import { observabilityPlugin, requestLogger } from './observability/observation';
+import { KnownOperationNames, persistedOperationNames, shippedOperationNames } from './observability/operation-names';
+import { databaseReadiness, type ReadinessChecks } from './observability/readiness';
+import { type Logger, processLogger } from './observability/request-log';
+import { createServiceServer, type MetricsEndpoint } from './observability/service-server';
 import { type AppAbility, defineAbilityFor, grantKeyOfRule } from './policy/ability';
 import { RowGrants } from './policy/row-grants';
 import { DateScalar, DateTimeScalar } from './scalars';
 import { guardSensitiveFields, type SensitiveField } from './sensitive';
+
 
 const sharedTypeDefs = readFileSync(path.join(__dirname, 'shared.graphql'), 'utf8');
 
@@ -65,6 +72,19 @@ export interface SubgraphRuntime {
    * Only time-controlled tests set it; the product runs on the system clock.
    */
   clock?: () => Date;
+  /** What `/ready` checks besides the database (Redis of the replay check, when configured). */
+  readiness?: ReadinessChecks;
+  /** The request and error log; the process's logger without it. */
+  logger?: Logger;
+  /** Node's process metrics on this subgraph's `/metrics` (a process of its own; not in a shared stack). */
+  processMetrics?: boolean;
+  /** Where `/metrics` is served (METRICS_PORT); on the subgraph's own port without it. */
+  metricsEndpoint?: MetricsEndpoint;
+  /**
+   * Operation names that may be recorded besides the persisted operations' and the shipped documents'
+   * (KNOWN_OPERATION_NAMES); any other is `(unlisted)`.
+   */
+  knownOperationNames?: readonly string[];
 }
 
 export interface Subgraph {
@@ -72,7 +92,13 @@ export interface Subgraph {
   server: ApolloServer<RequestContext<unknown>>;
   httpServer: http.Server;
   sensitiveFields: SensitiveField[];
+  /** This subgraph's Prometheus registry (`GET /metrics`). */
+  metrics: ServiceMetrics;
+  /** Where its `/metrics` is served once listening: on the main port, or on the metrics port (METRICS_PORT); null for none. */
+  metricsUrl(): string | null;
   listen(port: number, host?: string): Promise<string>;
+  /** Refuses new requests (503) and waits up to `timeoutMs` for those in flight: true when all finished. */
+  drain(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -83,6 +109,11 @@ export async function createSubgraph<Loaders>(
   type Context = RequestContext<Loaders>;
   const { db } = runtime.database;
   const sink = runtime.auditSink ?? new GroupCommitAuditSink(new DbAuditSink(db));
+  const metrics = new ServiceMetrics(definition.name, { processMetrics: runtime.processMetrics ?? false });
+  const operationNames = new KnownOperationNames({
+    names: [...shippedOperationNames(), ...(runtime.knownOperationNames ?? [])],
+    persisted: persistedOperationNames(db),
+  });
 
   const schema = buildSubgraphSchema({
     typeDefs: definition.typeDefs,
@@ -109,14 +140,25 @@ export async function createSubgraph<Loaders>(
     formatError: safeError,
     ...edgeServerOptions(),
     // Inline traces would copy error details into every response to the gateway.
-    plugins: [...edgePlugins<Context>(), failClosedAudit<Context>(), ApolloServerPluginInlineTraceDisabled()],
+    // Observed last: the outcome after the access log's fail-closed answer. The request id is the gateway's, from the signed actor context.
+    plugins: [
+      ...edgePlugins<Context>(),
+      failClosedAudit<Context>(),
+      ApolloServerPluginInlineTraceDisabled(),
+      observabilityPlugin<Context>({ operationNames, subgraph: definition.name, takeRequestId: true }),
+    ],
   });
   await server.start();
 
-  const httpServer = http.createServer(
-    createRequestListener<Context>({
+  const service = createServiceServer({
+    service: definition.name,
+    metrics,
+    logger: runtime.logger,
+    edge: 'internal',
+    ...(runtime.metricsEndpoint ? { metricsEndpoint: runtime.metricsEndpoint } : {}),
+    readiness: { database: databaseReadiness(runtime.database), ...runtime.readiness },
+    handler: createRequestListener<Context>({
       server,
-      ready: () => runtime.database.ping(),
       async context(req, body) {
         const header = req.headers[ACTOR_CONTEXT_HEADER];
         let actor: Actor;
@@ -137,20 +179,33 @@ export async function createSubgraph<Loaders>(
           db,
           now,
           loaders: definition.createLoaders({ db, actor, ability, grants }),
-          audit: new AuditRecorder(actor, definition.name, sink),
+          audit: new AuditRecorder(actor, definition.name, sink, metrics),
         };
       },
     }),
-  );
+  });
+  const { httpServer, metricsServer } = service;
+  let metricsUrl: string | null = null;
 
   return {
     name: definition.name,
     server: server as unknown as ApolloServer<RequestContext<unknown>>,
     httpServer,
     sensitiveFields,
-    listen: (port, host) => listen(httpServer, port, host),
+    metrics,
+    // A method, not a getter: the audit subgraph spreads this object into its own.
+    metricsUrl: () => metricsUrl,
+    async listen(port, host) {
+      const url = await listen(httpServer, port, host);
+      const endpoint = runtime.metricsEndpoint ?? 'main';
+      if (metricsServer && typeof endpoint === 'object') metricsUrl = `${await listen(metricsServer, endpoint.port, endpoint.host ?? host)}/metrics`;
+      else if (endpoint === 'main') metricsUrl = `${url}/metrics`;
+      return url;
+    },
+    drain: (timeoutMs) => service.drain(timeoutMs),
     async stop() {
       await closeServer(httpServer);
+      if (metricsServer?.listening) await closeServer(metricsServer);
       await server.stop();
     },
   };
@@ -206,5 +261,6 @@ export function safeError(formatted: GraphQLFormattedError, error?: unknown): Gr
 function logUnexpected(error: unknown, msg = 'unexpected error'): void {
   if (process.env['VARTIJA_DEBUG_ERRORS'] === '1') console.error(error);
   const { name, code, frames } = errorSummary(error);
-  console.error(JSON.stringify({ level: 'error', msg, name, sqlState: code, frames }));
+  // The request's own logger: the line carries the service and the request id the client was told.
+  requestLogger(processLogger()).error({ err: { name, sqlState: code, frames } }, msg);
 }

@@ -257,7 +257,10 @@ export type IssueApiTokenInput = {
   allowedOperations?: InputMaybe<Array<Scalars['String']['input']>>;
   expiresInDays: Scalars['Int']['input'];
   name: Scalars['String']['input'];
-  organisationId: Scalars['ID']['input'];
+  /** The partner organisation by its code, e.g. majakka (see the organisations query). */
+  organisationCode?: InputMaybe<Scalars['String']['input']>;
+  /** The partner organisation (a service provider) by id; or give organisationCode instead (exactly one of the two). */
+  organisationId?: InputMaybe<Scalars['ID']['input']>;
   rateLimitPerMinute?: InputMaybe<Scalars['Int']['input']>;
   /** Any of clients:read, services:read, documents:read, documents:write. */
   scopes: Array<Scalars['String']['input']>;
@@ -576,6 +579,11 @@ export type Query = {
   clients: ClientConnection;
   /** The signed-in actor: identity, current grants, partner scopes and what it may do per type. */
   me: Me;
+  /**
+   * The organisations a registrar names when issuing partner tokens, by code: its own and the partner
+   * organisations (service providers); other welfare regions' registers are not listed. REGISTRAR only.
+   */
+  organisations: Array<Organisation>;
   /** Units of the actor's organisation. */
   units: Array<Unit>;
   /**
@@ -605,6 +613,11 @@ export type QueryClientsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ClientFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryOrganisationsArgs = {
+  kind?: InputMaybe<OrganisationKind>;
 };
 
 
@@ -1163,6 +1176,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   clientByPersonalIdentityCode?: Resolver<Maybe<ResolversTypes['Client']>, ParentType, ContextType, RequireFields<QueryClientByPersonalIdentityCodeArgs, 'code'>>;
   clients?: Resolver<ResolversTypes['ClientConnection'], ParentType, ContextType, Partial<QueryClientsArgs>>;
   me?: Resolver<ResolversTypes['Me'], ParentType, ContextType>;
+  organisations?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, Partial<QueryOrganisationsArgs>>;
   units?: Resolver<Array<ResolversTypes['Unit']>, ParentType, ContextType>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, Partial<QueryUsersArgs>>;
 }>;

@@ -19,6 +19,7 @@ import { clientByPersonalIdentityCode } from './query-client-by-personal-identit
 import { clients } from './query-clients';
 import { me } from './query-me';
 import { apiTokens } from './query-api-tokens';
+import { organisations } from './query-organisations';
 import { issueApiToken } from './mutation-issue-api-token';
 import { revokeApiToken } from './mutation-revoke-api-token';
 import { rotateApiToken } from './mutation-rotate-api-token';
@@ -46,7 +47,7 @@ import { startCommission } from './mutation-start-commission';
 import { endCommission } from './mutation-end-commission';
 
 export const resolvers: Resolvers = {
-  Query: { me, client, clients, clientByPersonalIdentityCode, units, apiTokens, users },
+  Query: { me, client, clients, clientByPersonalIdentityCode, units, apiTokens, organisations, users },
   Mutation: {
     createClient,
     updateClient,

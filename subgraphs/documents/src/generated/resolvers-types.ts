@@ -611,8 +611,18 @@ export type Query = {
   history: Array<Revision>;
   /**
    * A pseudonymised export under a research permit (seed 001; tutkimuslupa): only the permit's fields, service
-   * tasks and period, before it expires; pseudonyms stable within the permit and unlinkable across permits.
-   * REGISTRAR only. Logged as EXPORT, one entry per client included, the reason naming the permit.
+   * tasks and period, before it expires. REGISTRAR only; anyone else is refused (FORBIDDEN) whatever the id, and
+   * an unknown id or another organisation's permit is NOT_FOUND. Logged as EXPORT, one entry per client included,
+   * the reason naming the permit and the entry the fields given.
+   *
+   * What is promised: no name, identity code, address, contact detail or id; the pseudonym (HMAC with the
+   * permit's own secret key) is stable within the permit and unlinkable across permits; no exact day anywhere
+   * (BIRTH_YEAR is a year, RELATIONSHIP_PERIOD months `YYYY-MM–YYYY-MM` clipped to the permit's period,
+   * DECISION_TYPES and PLACEMENT_KINDS only types and kinds, CARE_DAYS a count); MUNICIPALITY empty for a client
+   * with address non-disclosure. What is not promised: anonymity. The permit decides the fields, so a
+   * combination of them (e.g. birth year, municipality and months) may still single out a person, and rows of
+   * two extracts may be matched on such combinations; the permit's data protection impact assessment covers
+   * that risk, not this API.
    */
   researchExtract: ResearchExtract;
   /** The organisation's research permits (REGISTRAR, AUDITOR). */
@@ -629,10 +639,16 @@ export type Query = {
    */
   retentionDue: Array<RetentionItem>;
   /**
-   * A statistics report without identifiers (issue 13 item 4) over whole months `from`–`to` (from: the first
-   * day of a month, to: the last day of a month), computed in SQL over the organisation's records, those
-   * disposed of included. Counts below 5 are shown as "<5". MANAGER, AUDITOR and REGISTRAR of the
-   * organisation. CSV: GET /exports/statistics/{report}.csv?from=…&to=… (logged as EXPORT).
+   * A statistics report without identifiers (issue 13 item 4) over one calendar period: a month, a calendar
+   * quarter, a half-year or a calendar year (`from` its first day, `to` its last; anything else is
+   * BAD_USER_INPUT), computed in SQL over the organisation's records, those disposed of included. The figures
+   * are exact. Counts of 1–4 are shown as "<5", care days from fewer than 5 persons as ".."; where a group of
+   * cells (the same service task or request kind, or the whole column of a one-dimension report) holds exactly
+   * one such cell, its next-smallest cell is shown as ".." too, so that a total from another report does not
+   * give the small cell back. Known limit: exact figures add up over periods, so a small cell of a month can
+   * still be worked out from its quarter (or half-year, year) minus the other months when those are shown.
+   * MANAGER, AUDITOR and REGISTRAR of the organisation. CSV: GET /exports/statistics/{report}.csv?from=…&to=…
+   * (logged as EXPORT).
    */
   statistics: StatisticsTable;
 };
@@ -940,7 +956,11 @@ export type StatisticsTable = {
   columns: Array<Scalars['String']['output']>;
   from: Scalars['Date']['output'];
   report: StatisticsReport;
-  /** One row per combination of dimensions; figures below the threshold are "<5". */
+  /**
+   * One row per combination of dimensions. A count of 1–4 persons or records is "<5"; a sum (care days) to
+   * which fewer than 5 persons contribute, and the second cell hidden so that a lone hidden cell cannot be
+   * recomputed from a total, are ".." (the official-statistics mark for a confidential figure). No totals rows.
+   */
   rows: Array<Array<Scalars['String']['output']>>;
   suppressionThreshold: Scalars['Int']['output'];
   to: Scalars['Date']['output'];

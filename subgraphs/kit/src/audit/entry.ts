@@ -49,6 +49,12 @@ export const AUDIT_ENTITY_TYPES = [
   'AuditEntry',
   'AuditLog',
   'AuditCheckpoint',
+  // Log monitoring (issue 15): a review of an entry, a random-sample monitoring run; the directory of
+  // names and the review queues are policy subjects (monitoring-rules.ts), so loggable too.
+  'AuditReview',
+  'MonitoringRun',
+  'AuditDirectory',
+  'AuditReviewQueue',
 ] as const;
 
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];

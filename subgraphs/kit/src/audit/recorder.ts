@@ -21,6 +21,11 @@ interface Pending {
   reason: string | null;
 }
 
+/** Metrics of access-log writes (observability/metrics.ts): batch size, latency, failures, DENIED entries. */
+export interface AuditWriteObserver {
+  observeAuditWrite(batch: readonly AuditEntryInput[], seconds: number, failed: boolean): void;
+}
+
 /**
  * Collects what a subgraph request touches, one entry per entity × action × outcome, and writes
  * them all in one batch before the response leaves (failClosedAudit, plugin.ts).
@@ -32,6 +37,7 @@ export class AuditRecorder {
     private readonly actor: Actor,
     private readonly subgraph: string,
     private readonly sink: AuditSink,
+    private readonly observer?: AuditWriteObserver,
   ) {}
 
   get size(): number {
@@ -107,12 +113,15 @@ export class AuditRecorder {
       reason: p.reason,
     }));
     this.pending.clear();
+    const started = performance.now();
     try {
       await this.sink.write(batch, via);
     } catch {
+      this.observer?.observeAuditWrite(batch, (performance.now() - started) / 1000, true);
       // Inside a mutation this rolls the write back; the caller learns why in a word it can act on.
       throw appError('AUDIT_UNAVAILABLE', 'The access log could not be written, so nothing was done. Try again shortly.');
     }
+    this.observer?.observeAuditWrite(batch, (performance.now() - started) / 1000, false);
     return batch.length;
   }
 }

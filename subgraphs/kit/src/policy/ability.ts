@@ -42,7 +42,12 @@ export type Subject =
   | 'StatisticsReport'
   | 'Handover'
   | 'ResearchPermit'
-  | 'ResearchExtract';
+  | 'ResearchExtract'
+  // Log monitoring (issue 15; monitoring-rules.ts).
+  | 'AuditDirectory'
+  | 'AuditReviewQueue'
+  | 'AuditReview'
+  | 'MonitoringRun';
 
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>], MongoQuery>;
 export type Builder = AbilityBuilder<AppAbility>;

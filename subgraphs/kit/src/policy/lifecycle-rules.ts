@@ -41,13 +41,14 @@ export function unitHandovers(g: GrantRules) {
 
 /**
  * A partner hands over its records under a commission that is still active and lets it write
- * (token scope and the commission's partnerScopes: documents:write); it reads its own packages.
- * Confirming receipt is the region's.
+ * (token scope and the commission's partnerScopes: documents:write); it reads its own packages while the
+ * commission is active. Confirming receipt is the region's and ends the commission: after it the partner
+ * reaches nothing of the client, its package (client id, record ids, kinds, hashes) included.
  */
 export function partnerHandovers(g: GrantRules) {
   const { b, actor } = g;
   if (!actor.issuerOrganisationId || !actor.scopes.includes('documents:write')) return;
   const own = { organisationId: actor.issuerOrganisationId, partnerOrganisationId: actor.organisationId };
   b.can('create', 'Handover', { ...own, commissionActive: true, commissionScopes: 'documents:write' });
-  b.can('read', 'Handover', own);
+  b.can('read', 'Handover', { ...own, commissionActive: true });
 }

@@ -28,9 +28,11 @@ export function permissionsOf(ability: AppAbility): Permission[] {
  * revoking a grant is `Grant: update`, recording a commitment `UserCommitment: create`).
  */
 const ADMINISTRATION_SUBJECTS: Subject[] = ['Grant', 'Unit', 'User', 'UserCommitment'];
+/** Log monitoring (issue 15): e.g. `AuditReview: create` = show "mark reviewed", `AuditReviewQueue: read` = show the queues. */
+const MONITORING_SUBJECTS: Subject[] = ['AuditDirectory', 'AuditReviewQueue', 'AuditReview', 'MonitoringRun'];
 
 function administrationPermissions(ability: AppAbility): Permission[] {
-  return ADMINISTRATION_SUBJECTS.map((subject) => ({
+  return [...ADMINISTRATION_SUBJECTS, ...MONITORING_SUBJECTS].map((subject) => ({
     subject,
     actions: ACTIONS.filter((action) => ability.can(action, subject)),
     readableFields: [],

@@ -5,6 +5,7 @@ import type { Action, Builder, PolicyClock, Subject } from './ability';
 import { activeCommissionOf, clientVisibleIn, cutoffDate, relationshipVisibleIn, through, windowOf } from './conditions';
 import { fieldsOf, RESTRICTED_DOCUMENT_TYPES, typesWith, WRITABLE_CLIENT_FIELDS } from './fields';
 import { auditorLifecycle, managerLifecycle, partnerHandovers, registrarLifecycle, unitHandovers } from './lifecycle-rules';
+import { auditorMonitoring, registrarMonitoring } from './monitoring-rules';
 
 const DEFAULT_WINDOW_MONTHS = 12;
 const ALL_CATEGORIES: SensitiveCategory[] = [...SENSITIVE_CATEGORIES];
@@ -309,6 +310,7 @@ export function auditor(g: GrantRules) {
   organisationDataSubjectRequests(g, false);
   clientRecordExtracts(g, false);
   auditorLifecycle(g);
+  auditorMonitoring(g);
 }
 
 export function registrar(g: GrantRules) {
@@ -326,6 +328,7 @@ export function registrar(g: GrantRules) {
   organisationDataSubjectRequests(g, true);
   clientRecordExtracts(g, true);
   registrarLifecycle(g);
+  registrarMonitoring(g);
 }
 
 /**
