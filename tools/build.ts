@@ -157,6 +157,8 @@ export async function buildAll(options: { quiet?: boolean } = {}): Promise<Build
     // drizzle-kit's snapshots are for generating migrations; applying them needs the SQL and the journal.
     cpSync(path.join(ROOT, asset), path.join(staging, asset), { recursive: true, filter: (file) => !file.endsWith('_snapshot.json') });
   }
+  // The auditor's console, when built (`npm run build` builds it first): the gateway serves dist/console/dist.
+  if (existsSync(path.join(ROOT, 'console/dist/index.html'))) cpSync(path.join(ROOT, 'console/dist'), path.join(staging, 'console/dist'), { recursive: true });
   const info = describe(result.metafile);
   writeFileSync(path.join(staging, BUILD_INFO), `${JSON.stringify(info, null, 2)}\n`);
   rmSync(DIST, { recursive: true, force: true });

@@ -102,6 +102,14 @@ describeOnPostgres('database roles (deploy/sql/roles.sql, grants.sql)', () => {
     expect(actual).toEqual(expected);
   });
 
+  it.each(SERVICE_ROLES)("%s reads the persisted operations' names (the known operation names of metrics and logs), not their documents", async (role) => {
+    // The statement every service's KnownOperationNames runs (kit observability/operation-names.ts).
+    expect(await refusal(role, 'SELECT DISTINCT operation_name AS name FROM access.persisted_operations WHERE operation_name IS NOT NULL')).toBe('');
+    const documents = await refusal(role, 'SELECT document FROM access.persisted_operations');
+    // The gateway runs the documents; the clients subgraph registers and removes them.
+    expect({ role, documents: documents === '' ? 'allowed' : documents.split(':')[0] }).toEqual({ role, documents: ['gateway', 'clients'].includes(role) ? 'allowed' : '42501' });
+  });
+
   it('the gateway may write only last_used_at of an API token', async () => {
     const column = async (name: string) =>
       (await as('admin')`SELECT has_column_privilege(${roleDb.roleName('gateway')}, 'access.api_tokens', ${name}, 'UPDATE') AS ok`)[0]!['ok'];

@@ -165,6 +165,9 @@ export function buildDemoLogHistory(rows: DemoWorldRows, now: Date): { entries: 
     const id = user(login).id;
     return [...new Set(rows.clientRelationships.filter((r) => r.unitId === unitId && r.endedOn == null && r.responsibleWorkerId === id).map((r) => r.clientId))];
   };
+  // The personas work for the demo region: its billing reads only its own clients' placements (never region-b's).
+  const regionClients = new Set(rows.clients.filter((c) => c.organisationId === DEMO.organisations.region.id).map((c) => c.id));
+  const regionPlacements = rows.placements.filter((p) => regionClients.has(p.clientId));
   const openInUnit = (unitId: string): string[] => [...new Set(rows.clientRelationships.filter((r) => r.unitId === unitId && r.endedOn == null).map((r) => r.clientId))];
 
   const push = (request: Request & { requestId: string }, subgraph: string, part: Partial<DemoAuditEntry> & Pick<DemoAuditEntry, 'entityType' | 'entityId' | 'clientId'>) => {
@@ -252,7 +255,7 @@ export function buildDemoLogHistory(rows: DemoWorldRows, now: Date): { entries: 
     }
     // Billing: care days and invoices of placements.
     for (let i = rng.int(1, 3); i > 0; i -= 1) {
-      const placement = rng.pick(rows.placements);
+      const placement = rng.pick(regionPlacements);
       const r = begin({ at: at(day, minuteIn(8, 16)), login: 'billing', operationName: 'PlacementCosts', purpose: 'BILLING' });
       push(r, 'services', { entityType: 'Placement', entityId: placement.id!, clientId: placement.clientId, unitId: null, fields: ['kind', 'providerName', 'startsOn'], categories: ['WELFARE'] });
       const careDays = rows.careDays.filter((c) => c.placementId === placement.id);

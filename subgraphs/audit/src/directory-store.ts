@@ -38,6 +38,20 @@ export class DirectoryStore {
     return [...people.map((u) => ({ ...u, kind: 'USER' as const })), ...tokens];
   }
 
+  /** One actor by id, only if it can appear in the organisation's part of the log (its users, tokens it issued or owns). */
+  async actorOf(organisationId: string, id: string): Promise<NamedActor | undefined> {
+    if (!isUuid(id)) return undefined;
+    const key = id.toLowerCase();
+    const [people, tokens] = await Promise.all([
+      this.db
+        .select({ id: users.id, name: users.displayName, login: users.login })
+        .from(users)
+        .where(and(eq(users.id, key), eq(users.organisationId, organisationId))),
+      this.tokens(and(eq(apiTokens.id, key), or(eq(apiTokens.issuerOrganisationId, organisationId), eq(apiTokens.organisationId, organisationId)))!),
+    ]);
+    return [...people.map((u) => ({ ...u, kind: 'USER' as const })), ...tokens][0];
+  }
+
   units(ids: readonly string[]): Promise<NamedUnit[]> {
     const valid = ids.filter(isUuid).map((id) => id.toLowerCase());
     if (valid.length === 0) return Promise.resolve([]);
