@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { configureLogging, createLogger } from './observability/request-log';
 import { asServiceUnavailable, errorSummary, serviceUnavailable, unavailableDependency } from './failures';
 import { safeError } from './subgraph-server';
 
@@ -53,7 +54,10 @@ describe('answers', () => {
   });
 
   it('safeError answers a lost database at the field path, without the database message, and logs no message', () => {
-    const log = jest.spyOn(console, 'error').mockImplementation(() => {});
+    // The server log is the process's pino logger (kit/src/observability): capture its lines.
+    const lines: string[] = [];
+    configureLogging({ logger: createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } }) });
+    const log = { mock: { calls: lines } };
     try {
       const original = new GraphQLError('Failed query … 010101-999A', { path: ['client', 'phone'], originalError: wrapped(postgresError('57P01', 'FATAL')) });
       const formatted = safeError({ message: original.message, path: ['client', 'phone'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }, original);
@@ -65,7 +69,7 @@ describe('answers', () => {
       expect(JSON.stringify(log.mock.calls)).not.toContain('010101-999A');
       expect(JSON.stringify(log.mock.calls)).toContain('57P01');
     } finally {
-      log.mockRestore();
+      configureLogging({ logger: createLogger() });
     }
   });
 
