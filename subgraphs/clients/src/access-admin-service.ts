@@ -1,8 +1,19 @@
 import { grants, type Queryable, units, users } from '@vartija/db';
-import { type AuditedWrite, badInput, changedFields, conflict, forbidden, isUuid, notFound, type Role, ROLES_A_MANAGER_GRANTS, todayInFinland } from '@vartija/kit';
+import {
+  type AuditedWrite,
+  badInput,
+  changedFields,
+  conflict,
+  forbidden,
+  isUniqueViolation,
+  isUuid,
+  notFound,
+  type Role,
+  ROLES_A_MANAGER_GRANTS,
+  todayInFinland,
+} from '@vartija/kit';
 import type { CreateUnitValues, CreateUserValues, GrantRoleValues, RecordCommitmentValues, UpdateUnitValues, UpdateUserValues } from './access-admin-input';
 import { AccessAdminStore, type GrantRow, type UnitRow, type UserCommitmentRow, type UserRow } from './access-admin-store';
-import { isUniqueViolation } from './pg-errors';
 
 /** Roles held in a unit; the others are organisation-wide (the database checks the same). */
 const UNIT_ROLES: readonly Role[] = ['SOCIAL_WORKER', 'MANAGER', 'STUDENT'];

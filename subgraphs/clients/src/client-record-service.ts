@@ -1,12 +1,13 @@
 import { commissions, consents, guardians } from '@vartija/db';
 import {
+  audited,
   type AuditedWrite,
   type AuditTarget,
-  audited,
   badInput,
   changedFields,
   type ClientSubject,
   conflict,
+  isUniqueViolation,
   isUuid,
   notFound,
   type RequestContext,
@@ -15,7 +16,6 @@ import {
 import { ClientRecordStore } from './client-record-store';
 import { type GuardianInput, guardianFieldsOf, type StartCommissionInput, toGuardianColumns } from './client-record-input';
 import type { Loaders } from './loaders';
-import { isUniqueViolation } from './pg-errors';
 
 type Ctx = RequestContext<Loaders>;
 const today = () => new Date().toISOString().slice(0, 10);

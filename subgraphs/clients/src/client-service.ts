@@ -1,11 +1,23 @@
 import { clientRelationships, clients, grants, type Queryable } from '@vartija/db';
-import { type AuditedWrite, type AuditTarget, audited, badInput, changedFields as changedFieldsOf, conflict, isUuid, notFound, type PolicyGrant, type RequestContext, todayInFinland } from '@vartija/kit';
+import {
+  audited,
+  type AuditedWrite,
+  type AuditTarget,
+  badInput,
+  changedFields as changedFieldsOf,
+  conflict,
+  isUniqueViolation,
+  isUuid,
+  notFound,
+  type PolicyGrant,
+  type RequestContext,
+  todayInFinland,
+} from '@vartija/kit';
 import { and, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { changedFields } from './changed-fields';
 import { ClientWriteStore } from './client-write-store';
 import { toClientColumns } from './client-input';
 import type { Loaders } from './loaders';
-import { isUniqueViolation } from './pg-errors';
 
 type Ctx = RequestContext<Loaders>;
 const today = () => new Date().toISOString().slice(0, 10);

@@ -35,3 +35,4 @@ export * from './read-channels';
 export * from './policy/subject-columns';
 // Metrics, request log, tracing, probes and drain: every server's (kit/src/observability).
 export * from './observability';
+export { isUniqueViolation } from './pg-errors';

@@ -2,13 +2,14 @@ import { subject as asSubject } from '@casl/ability';
 import { commissions, handovers } from '@vartija/db';
 import {
   type AuditAction,
+  audited,
   type AuditedWrite,
   type AuditTarget,
-  audited,
   type ClientSubject,
   conflict,
   finnishDateOf,
   grantKeyOfRule,
+  isUniqueViolation,
   isUuid,
   notFound,
   type PolicyGrant,
@@ -230,10 +231,3 @@ export class HandoverService {
   }
 }
 
-/** postgres.js and PGlite both expose the SQLSTATE as `code`; drizzle may wrap it in `cause`. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-}

@@ -1,11 +1,12 @@
 import { subject as asSubject } from '@casl/ability';
 import {
-  type AuditTarget,
   audited,
+  type AuditTarget,
   conflict,
   finnishDateOf,
   forbidden,
   grantKeyOfRule,
+  isUniqueViolation,
   isUuid,
   notFound,
   type PolicyGrant,
@@ -163,10 +164,3 @@ export class ResearchService {
   }
 }
 
-/** postgres.js and PGlite both expose the SQLSTATE as `code`; drizzle may wrap it in `cause`. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-}
