@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { type AppAbility, auditTargetOf, defineAbilityFor, SENSITIVE_FIELDS, type Subject } from '@vartija/kit';
+import { type AppAbility, auditTargetOf, cachedAbilityFor, SENSITIVE_FIELDS, type Subject } from '@vartija/kit';
 import {
   type DocumentNode,
   type FieldNode,
@@ -121,7 +121,7 @@ export function fieldGuardPlugin(): ApolloServerPlugin<GatewayContext> {
       return {
         async didResolveOperation(requestContext) {
           const { contextValue, schema } = requestContext;
-          const ability = defineAbilityFor(contextValue.actor);
+          const ability = cachedAbilityFor(contextValue.actor);
           contextValue.ability = ability;
           const result = removeForbiddenFields(requestContext.document, schema, ability);
           removed = result.removed;

@@ -1,5 +1,5 @@
 import type { Database } from '@vartija/db';
-import { ActorContextSigner, type AuditSink, databaseReadiness, DbAuditSink, GroupCommitAuditSink, type Logger, metricsEndpointOf } from '@vartija/kit';
+import { ActorContextSigner, databaseReadiness, DbAuditSink, GroupCommitAuditSink, type Logger, metricsEndpointOf, testingSeamsOf } from '@vartija/kit';
 import type { JWK } from 'jose';
 import { AccessStore } from './access-store';
 import { consoleSettingsOf } from './console-route';
@@ -51,8 +51,6 @@ export interface GatewayRuntime {
    * signed with the development key unless ACTOR_CONTEXT_PRIVATE_JWK is set.
    */
   devKeys?: DevKeys;
-  /** The access log; group commit into the database without it. */
-  auditSink?: AuditSink;
   logger?: Logger;
   processMetrics?: boolean;
 }
@@ -101,7 +99,8 @@ export async function gatewayOptionsFrom(settings: GatewaySettings, runtime: Gat
       authenticator,
       signer: await ActorContextSigner.fromJwk(actorKey),
       readiness: { database: databaseReadiness(runtime.database) },
-      auditSink: runtime.auditSink ?? new GroupCommitAuditSink(new DbAuditSink(runtime.database.db)),
+      // The access log, group-committed; tests may replace it (kit/testing), no configuration can.
+      auditSink: testingSeamsOf(runtime).auditSink ?? new GroupCommitAuditSink(new DbAuditSink(runtime.database.db)),
       rateLimiter,
       persistedOperations: new PersistedOperationStore(runtime.database.db),
       // A staff limit of 0 is no limit.

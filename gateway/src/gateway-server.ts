@@ -7,8 +7,11 @@ import {
   type Actor,
   type ActorContextSigner,
   type AppAbility,
+  type AuditEntryInput,
   AuditRecorder,
   type AuditSink,
+  RETURNED_AUDIT_EXTENSION,
+  returnedAuditEntries,
   closeServer,
   corsPolicy,
   createRequestListener,
@@ -150,10 +153,29 @@ export class ActorContextDataSource extends RemoteGraphQLDataSource<GatewayConte
     if (!context.actor) throw new Error('no actor for a subgraph fetch');
     // The body exactly as RemoteGraphQLDataSource serialises it (query first, then the rest, no http; APQ is off).
     const { query, http: _http, ...rest } = request;
-    request.http?.headers.set(ACTOR_CONTEXT_HEADER, await this.signer.sign(context.actor, JSON.stringify({ query, ...rest })));
+    // With a recorder here, the subgraph returns its log entries and this request appends them all at once.
+    const returnAudit = context.audit !== undefined;
+    request.http?.headers.set(ACTOR_CONTEXT_HEADER, await this.signer.sign(context.actor, JSON.stringify({ query, ...rest }), { returnAudit }));
     request.http?.headers.set('x-request-id', context.actor.requestId);
     // W3C traceparent of the active span (@apollo/gateway's fetch span) when tracing is on.
     if (request.http) injectTraceContext(request.http.headers);
+  }
+
+  /** The subgraph's returned log entries go to this request's recorder, never to the client. */
+  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
+    const returned = response.extensions?.[RETURNED_AUDIT_EXTENSION];
+    if (returned === undefined) return response;
+    const { [RETURNED_AUDIT_EXTENSION]: _taken, ...extensions } = response.extensions!;
+    let entries: AuditEntryInput[] | null;
+    try {
+      entries = returnedAuditEntries(returned);
+    } catch {
+      entries = null; // fails the request closed at the flush
+    }
+    // Entries with no recorder to take them cannot be logged: the fetch fails and its data is dropped.
+    if (!context.audit) throw new Error('a subgraph returned access-log entries to a request without a recorder');
+    context.audit.adopt(entries);
+    return { ...response, extensions };
   }
 }
 

@@ -78,22 +78,25 @@ describe('metrics after known requests', () => {
     expect(valueOf(await subgraph('documents'), REQUESTS)).toBe(0);
   });
 
-  it('measures access-log batches and counts DENIED entries as the log holds them', async () => {
-    const clients = await subgraph('clients');
-    expect(valueOf(clients, 'vartija_access_log_batch_entries_count', { service: 'clients', outcome: 'ok' })).toBe(6);
-    expect(valueOf(clients, 'vartija_access_log_write_duration_seconds_count', { outcome: 'ok' })).toBe(6);
-    const [logged] = await t.database.db.select({ n: count() }).from(entries).where(eq(entries.subgraph, 'clients'));
-    expect(valueOf(clients, 'vartija_access_log_batch_entries_sum', { outcome: 'ok' })).toBe(logged!.n);
+  it('measures access-log batches (one append per request, at the gateway) and counts DENIED entries where they were recorded', async () => {
+    const samples = await gateway();
+    // Five lists and the student's client: six requests, each logged in one batch holding the subgraphs' entries too.
+    expect(valueOf(samples, 'vartija_access_log_batch_entries_count', { service: 'gateway', outcome: 'ok' })).toBe(6);
+    expect(valueOf(samples, 'vartija_access_log_write_duration_seconds_count', { outcome: 'ok' })).toBe(6);
+    const [logged] = await t.database.db.select({ n: count() }).from(entries);
+    expect(valueOf(samples, 'vartija_access_log_batch_entries_sum', { outcome: 'ok' })).toBe(logged!.n);
+    // The subgraphs return their entries instead of writing them.
+    expect(valueOf(await subgraph('clients'), 'vartija_access_log_batch_entries_count')).toBe(0);
     const [denied] = await t.database.db
       .select({ n: count() })
       .from(entries)
       .where(and(eq(entries.subgraph, 'gateway'), eq(entries.outcome, 'DENIED')));
     expect(denied!.n).toBeGreaterThan(0);
-    expect(valueOf(await gateway(), 'vartija_access_denied_total', { service: 'gateway', action: 'READ' })).toBe(denied!.n);
+    expect(valueOf(samples, 'vartija_access_denied_total', { service: 'gateway', action: 'READ' })).toBe(denied!.n);
   });
 
   it('counts access-log write failures', async () => {
-    const before = valueOf(await subgraph('clients'), 'vartija_access_log_write_failures_total');
+    const before = valueOf(await gateway(), 'vartija_access_log_write_failures_total');
     sink.failing = true;
     try {
       const body = (await (await t.post({ query: LIST }, { as: 'sw-child' })).json()) as { errors?: { extensions?: { code?: string } }[] };
@@ -101,10 +104,10 @@ describe('metrics after known requests', () => {
     } finally {
       sink.failing = false;
     }
-    await eventually(async () => valueOf(await subgraph('clients'), 'vartija_access_log_write_failures_total') === before + 1, 'one failure counted');
-    const clients = await subgraph('clients');
-    expect(valueOf(clients, 'vartija_access_log_batch_entries_count', { outcome: 'failed' })).toBe(1);
-    expect(valueOf(clients, REQUESTS, { outcome: 'AUDIT_UNAVAILABLE' })).toBe(1);
+    await eventually(async () => valueOf(await gateway(), 'vartija_access_log_write_failures_total') === before + 1, 'one failure counted');
+    const samples = await gateway();
+    expect(valueOf(samples, 'vartija_access_log_batch_entries_count', { outcome: 'failed' })).toBe(1);
+    expect(valueOf(samples, REQUESTS, { operation: 'ClientList', outcome: 'AUDIT_UNAVAILABLE' })).toBe(1);
   });
 
   it("labels a persisted operation's name, in the gateway and in the subgraph it fetched from; any other name is (unlisted)", async () => {

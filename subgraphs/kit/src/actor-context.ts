@@ -37,10 +37,11 @@ export class ActorContextSigner {
 
   /**
    * A context for one subgraph request: `body` is the exact JSON body that will be sent with it. Each
-   * call has its own `jti`, so that a subgraph can refuse a second use.
+   * call has its own `jti`, so that a subgraph can refuse a second use. With `returnAudit` the subgraph
+   * returns its access-log entries to the gateway, which appends them with its own before it answers.
    */
-  sign(actor: Actor, body: string): Promise<string> {
-    return new SignJWT({ act: actor, bdy: requestBodyDigest(body) })
+  sign(actor: Actor, body: string, options: { returnAudit?: boolean } = {}): Promise<string> {
+    return new SignJWT({ act: actor, bdy: requestBodyDigest(body), ...(options.returnAudit ? { rla: true } : {}) })
       .setProtectedHeader({ alg: ALG, ...(this.kid ? { kid: this.kid } : {}) })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
@@ -111,6 +112,12 @@ export interface PresentedRequest {
   body: string;
 }
 
+/** A verified context: the actor, and whether the gateway appends this request's log entries (`rla`). */
+export interface VerifiedContext {
+  actor: Actor;
+  returnAudit: boolean;
+}
+
 export class ActorContextVerifier {
   private constructor(
     private readonly key: KeyLike,
@@ -126,6 +133,11 @@ export class ActorContextVerifier {
    * not used before. Throws ActorContextError with a reason safe to show otherwise.
    */
   async verify(token: string | undefined, request: PresentedRequest): Promise<Actor> {
+    return (await this.verifyRequest(token, request)).actor;
+  }
+
+  /** As `verify`, with the gateway's signed instruction where this request's access-log entries go. */
+  async verifyRequest(token: string | undefined, request: PresentedRequest): Promise<VerifiedContext> {
     if (!token) throw new ActorContextError('missing actor context: subgraphs are reached only through the gateway');
     let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
     try {
@@ -143,7 +155,7 @@ export class ActorContextVerifier {
       }
       throw new ActorContextError('actor context signature is not valid');
     }
-    const { jti, iat, exp, bdy } = payload as { jti: string; iat: number; exp: number; bdy: unknown };
+    const { jti, iat, exp, bdy, rla } = payload as { jti: string; iat: number; exp: number; bdy: unknown; rla?: unknown };
     if (exp - iat > MAX_LIFETIME_SECONDS) throw new ActorContextError('actor context lives too long');
     // The gateway sends POST; with GET a query would come from the URL, which the digest does not cover.
     if (request.method !== 'POST' || typeof bdy !== 'string' || bdy !== requestBodyDigest(request.body)) {
@@ -154,7 +166,7 @@ export class ActorContextVerifier {
     if (!(await this.replay.firstUse(jti, (exp + CLOCK_TOLERANCE_SECONDS) * 1000))) {
       throw new ActorContextError('actor context has already been used');
     }
-    return parsed.data;
+    return { actor: parsed.data, returnAudit: rla === true };
   }
 
   close(): Promise<void> {

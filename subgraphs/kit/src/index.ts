@@ -36,3 +36,5 @@ export * from './policy/subject-columns';
 // Metrics, request log, tracing, probes and drain: every server's (kit/src/observability).
 export * from './observability';
 export { isUniqueViolation } from './pg-errors';
+// Reads the seams tests and the benchmark attach (kit/testing); attaching them is only there.
+export { testingSeamsOf } from './testing-seams';

@@ -26,10 +26,11 @@ import { KnownOperationNames, persistedOperationNames, shippedOperationNames } f
 import { databaseReadiness, type ReadinessChecks } from './observability/readiness';
 import { type Logger, processLogger } from './observability/request-log';
 import { createServiceServer, type MetricsEndpoint } from './observability/service-server';
-import { type AppAbility, defineAbilityFor, grantKeyOfRule } from './policy/ability';
+import { type AppAbility, cachedAbilityFor, grantKeyOfRule } from './policy/ability';
 import { RowGrants } from './policy/row-grants';
 import { DateScalar, DateTimeScalar } from './scalars';
 import { guardSensitiveFields, type SensitiveField } from './sensitive';
+import { testingSeamsOf } from './testing-seams';
 
 
 const sharedTypeDefs = readFileSync(path.join(__dirname, 'shared.graphql'), 'utf8');
@@ -57,16 +58,9 @@ export interface SubgraphDefinition<Loaders> {
 
 export interface SubgraphRuntime {
   database: Database;
-  verifier: Pick<ActorContextVerifier, 'verify'>;
-  /** Where access-log batches go; the database chain unless a benchmark baseline says otherwise. */
-  auditSink?: AuditSink;
+  verifier: Pick<ActorContextVerifier, 'verifyRequest'>;
   /** Signed checkpoints of the access-log chain (the audit subgraph makes and checks them); none without. */
   auditCheckpoints?: AuditCheckpoints;
-  /**
-   * Replaces the policy. Only the benchmark's no-security baseline sets it (test/bench); no
-   * configuration or entry point of the product does.
-   */
-  abilityFor?: (actor: Actor) => AppAbility;
   /**
    * The time the policy and the lifecycle services count days from (visibility windows, retention).
    * Only time-controlled tests set it; the product runs on the system clock.
@@ -108,7 +102,9 @@ export async function createSubgraph<Loaders>(
 ): Promise<Subgraph> {
   type Context = RequestContext<Loaders>;
   const { db } = runtime.database;
-  const sink = runtime.auditSink ?? new GroupCommitAuditSink(new DbAuditSink(db));
+  // Tests and the benchmark may replace the sink and the policy (kit/testing); no product configuration can.
+  const seams = testingSeamsOf(runtime);
+  const sink = seams.auditSink ?? new GroupCommitAuditSink(new DbAuditSink(db));
   const metrics = new ServiceMetrics(definition.name, { processMetrics: runtime.processMetrics ?? false });
   const operationNames = new KnownOperationNames({
     names: [...shippedOperationNames(), ...(runtime.knownOperationNames ?? [])],
@@ -162,15 +158,16 @@ export async function createSubgraph<Loaders>(
       async context(req, body) {
         const header = req.headers[ACTOR_CONTEXT_HEADER];
         let actor: Actor;
+        let returnAudit: boolean;
         try {
           // Bound to this exact request and good once: a captured context cannot be replayed.
-          actor = await runtime.verifier.verify(Array.isArray(header) ? header[0] : header, { method: req.method, body });
+          ({ actor, returnAudit } = await runtime.verifier.verifyRequest(Array.isArray(header) ? header[0] : header, { method: req.method, body }));
         } catch (error) {
           if (error instanceof GraphQLError) throw error; // the replay cache is unavailable: 503, not 401
           throw unauthenticated(error instanceof ActorContextError ? error.message : 'actor context rejected');
         }
         const now = runtime.clock ?? (() => new Date());
-        const ability = runtime.abilityFor ? runtime.abilityFor(actor) : defineAbilityFor(actor, { today: now().toISOString().slice(0, 10) });
+        const ability = seams.abilityFor ? seams.abilityFor(actor) : cachedAbilityFor(actor, { today: now().toISOString().slice(0, 10) });
         const grants = new RowGrants(db, actor);
         return {
           actor,
@@ -179,7 +176,7 @@ export async function createSubgraph<Loaders>(
           db,
           now,
           loaders: definition.createLoaders({ db, actor, ability, grants }),
-          audit: new AuditRecorder(actor, definition.name, sink, metrics),
+          audit: new AuditRecorder(actor, definition.name, sink, metrics, returnAudit),
         };
       },
     }),

@@ -21,6 +21,7 @@ import {
   type Subgraph,
   type SubgraphRuntime,
 } from '@vartija/kit';
+import { withTestingSeams } from '@vartija/kit/testing';
 import { createServicesSubgraph } from '@vartija/services';
 
 export const SUBGRAPH_FACTORIES: Record<SubgraphName, (runtime: SubgraphRuntime) => Promise<Subgraph>> = {
@@ -99,15 +100,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // One process: the subgraphs seal cursors with the stack's secret.
   setCursorSecret(options.keys.cursorSecret);
   const verifier = await ActorContextVerifier.fromJwk(options.keys.actorContext.publicJwk);
-  const runtime: SubgraphRuntime = {
+  const plain: SubgraphRuntime = {
     database: options.database,
     verifier,
-    ...(options.auditSink ? { auditSink: options.auditSink } : {}),
     ...(options.auditCheckpoints ? { auditCheckpoints: options.auditCheckpoints } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     knownOperationNames: knownOperationNamesOf(options),
   };
+  const runtime = options.auditSink ? withTestingSeams(plain, { auditSink: options.auditSink }) : plain;
   const subgraphs: Subgraph[] = [];
   const subgraphUrls = {} as Record<SubgraphName, string>;
   for (const { name, defaultPort } of SUBGRAPHS) {
@@ -152,14 +153,17 @@ export async function startGateway(
   subgraphUrls: Record<SubgraphName, string>,
   port = 0,
 ): Promise<GatewayReplica> {
-  const setup = await gatewayOptionsFrom(gatewaySettingsOf(options), {
+  const gatewayRuntime = {
     database: options.database,
     supergraphSdl: options.supergraphSdl,
     subgraphUrls,
     devKeys: options.keys,
-    ...(options.auditSink ? { auditSink: options.auditSink } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
-  });
+  };
+  const setup = await gatewayOptionsFrom(
+    gatewaySettingsOf(options),
+    options.auditSink ? withTestingSeams(gatewayRuntime, { auditSink: options.auditSink }) : gatewayRuntime,
+  );
   const gateway = await createGateway(setup.options).catch(async (error: unknown) => {
     await setup.close();
     throw error;

@@ -4,6 +4,7 @@ export * from './columns';
 export * from './entry';
 export * from './plugin';
 export * from './recorder';
+export * from './returned';
 export * from './sink';
 export * from './stored-form';
 export * from './target';

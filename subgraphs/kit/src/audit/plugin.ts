@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { AuditRecorder } from './recorder';
+import { RETURNED_AUDIT_EXTENSION } from './returned';
 
 /**
  * Writes the request's access-log batch before the response leaves, in the gateway and in every
@@ -13,6 +14,17 @@ export function failClosedAudit<Context extends BaseContext & { audit?: AuditRec
       return {
         async willSendResponse({ contextValue, response }) {
           if (!contextValue?.audit) return;
+          // Called by the gateway with returnAudit: the entries go back with the answer, which the gateway
+          // holds until it has appended them. An HTTP error answer's body is not read there: write those here.
+          const status = response.http.status;
+          if (contextValue.audit.returnsEntries && response.body.kind === 'single' && (status === undefined || status === 200)) {
+            const entries = contextValue.audit.take();
+            if (entries.length > 0) {
+              const result = response.body.singleResult;
+              result.extensions = { ...result.extensions, [RETURNED_AUDIT_EXTENSION]: entries };
+            }
+            return;
+          }
           try {
             await contextValue.audit.flush();
           } catch {

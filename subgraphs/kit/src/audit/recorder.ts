@@ -21,9 +21,10 @@ interface Pending {
   reason: string | null;
 }
 
-/** Metrics of access-log writes (observability/metrics.ts): batch size, latency, failures, DENIED entries. */
+/** Metrics of access-log writes (observability/metrics.ts): batch size, latency, failures; DENIED entries recorded. */
 export interface AuditWriteObserver {
   observeAuditWrite(batch: readonly AuditEntryInput[], seconds: number, failed: boolean): void;
+  observeRecorded(entries: readonly AuditEntryInput[]): void;
 }
 
 /**
@@ -32,16 +33,30 @@ export interface AuditWriteObserver {
  */
 export class AuditRecorder {
   private readonly pending = new Map<string, Pending>();
+  /** Entries other services returned for this request (the gateway's recorder): appended with its own. */
+  private readonly adopted: AuditEntryInput[] = [];
+  private adoptionFailed = false;
 
   constructor(
     private readonly actor: Actor,
     private readonly subgraph: string,
     private readonly sink: AuditSink,
     private readonly observer?: AuditWriteObserver,
+    /** The gateway appends this request's entries (signed `returnAudit`): `take` them into the response. */
+    readonly returnsEntries = false,
   ) {}
 
   get size(): number {
-    return this.pending.size;
+    return this.pending.size + this.adopted.length;
+  }
+
+  /**
+   * Entries a subgraph returned for this request: written with this recorder's own in one append.
+   * Entries of another request, or a malformed batch (`null`), fail the flush: the request fails closed.
+   */
+  adopt(entries: readonly AuditEntryInput[] | null): void {
+    if (!entries || entries.some((e) => e.requestId !== this.actor.requestId)) this.adoptionFailed = true;
+    else this.adopted.push(...entries);
   }
 
   record(
@@ -88,7 +103,27 @@ export class AuditRecorder {
 
   /** Writes and forgets everything pending; throws when the log cannot be written. */
   async flush(via?: Queryable): Promise<number> {
-    if (this.pending.size === 0) return 0;
+    if (this.adoptionFailed) {
+      this.observer?.observeAuditWrite([], 0, true);
+      throw appError('AUDIT_UNAVAILABLE', 'The access log could not be written, so nothing was done. Try again shortly.');
+    }
+    if (this.pending.size === 0 && this.adopted.length === 0) return 0;
+    const batch = [...this.take(), ...this.adopted.splice(0)];
+    const started = performance.now();
+    try {
+      await this.sink.write(batch, via);
+    } catch {
+      this.observer?.observeAuditWrite(batch, (performance.now() - started) / 1000, true);
+      // Inside a mutation this rolls the write back; the caller learns why in a word it can act on.
+      throw appError('AUDIT_UNAVAILABLE', 'The access log could not be written, so nothing was done. Try again shortly.');
+    }
+    this.observer?.observeAuditWrite(batch, (performance.now() - started) / 1000, false);
+    return batch.length;
+  }
+
+  /** Everything pending as entries, forgotten here: for the gateway to append (`returnsEntries`). */
+  take(): AuditEntryInput[] {
+    if (this.pending.size === 0) return [];
     const at = new Date();
     const batch: AuditEntryInput[] = [...this.pending.values()].map((p) => ({
       at,
@@ -113,16 +148,8 @@ export class AuditRecorder {
       reason: p.reason,
     }));
     this.pending.clear();
-    const started = performance.now();
-    try {
-      await this.sink.write(batch, via);
-    } catch {
-      this.observer?.observeAuditWrite(batch, (performance.now() - started) / 1000, true);
-      // Inside a mutation this rolls the write back; the caller learns why in a word it can act on.
-      throw appError('AUDIT_UNAVAILABLE', 'The access log could not be written, so nothing was done. Try again shortly.');
-    }
-    this.observer?.observeAuditWrite(batch, (performance.now() - started) / 1000, false);
-    return batch.length;
+    this.observer?.observeRecorded(batch);
+    return batch;
   }
 }
 

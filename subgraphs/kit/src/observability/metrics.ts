@@ -132,7 +132,11 @@ export class ServiceMetrics {
     this.auditBatchSize.observe({ outcome }, batch.length);
     this.auditWriteDuration.observe({ outcome }, seconds);
     if (failed) this.auditWriteFailures.inc();
-    for (const entry of batch) if (entry.outcome === 'DENIED') this.denied.inc({ action: entry.action });
+  }
+
+  /** DENIED entries by the service that recorded them (whether it writes them or returns them to the gateway). */
+  observeRecorded(entries: readonly AuditEntryInput[]): void {
+    for (const entry of entries) if (entry.outcome === 'DENIED') this.denied.inc({ action: entry.action });
   }
 
   rateLimited(limit: RateLimitKind): void {

@@ -117,6 +117,17 @@ const TRUE = sql`TRUE`;
  * rules turned into drizzle conditions, relations as EXISTS sub-queries. No rule means no rows.
  */
 export function rowScope(ability: AppAbility, subject: Subject): SQL {
+  // Abilities are shared by an actor's requests (cachedAbilityFor) and immutable: so is their scope.
+  let scopes = scopesOf.get(ability);
+  if (!scopes) scopesOf.set(ability, (scopes = new Map()));
+  let scope = scopes.get(subject);
+  if (!scope) scopes.set(subject, (scope = translateScope(ability, subject)));
+  return scope;
+}
+
+const scopesOf = new WeakMap<AppAbility, Map<Subject, SQL>>();
+
+function translateScope(ability: AppAbility, subject: Subject): SQL {
   const ast = rulesToAST(ability, 'access', subject);
   if (!ast) return FALSE;
   const mapping = TABLES[subject];
