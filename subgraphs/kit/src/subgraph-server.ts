@@ -14,7 +14,7 @@ import type { Actor } from './actor';
 import type { AuditCheckpoints } from './audit/checkpoint';
 import { failClosedAudit } from './audit/plugin';
 import { AuditRecorder } from './audit/recorder';
-import { type AuditSink, DbAuditSink, GroupCommitAuditSink } from './audit/sink';
+import { DbAuditSink, GroupCommitAuditSink } from './audit/sink';
 import { auditTargetOf } from './audit/target';
 import type { RequestContext } from './context';
 import { forbidden, unauthenticated } from './errors';
