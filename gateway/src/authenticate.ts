@@ -56,11 +56,13 @@ type Verify = (token: string) => Promise<{ payload: JWTPayload; via: 'dev' | 'oi
 
 /** Verified staff tokens kept at most (oldest dropped first): one per signed-in user is the usual need. */
 const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+/** How long a verified token is trusted without checking its signature again (never past its exp). */
+const VERIFIED_TOKEN_CACHE_MS = 5 * 60_000;
 
 /** Turns a bearer token into the actor with its current grants, or a 401/403 a person can act on. */
 export class Authenticator {
   private readonly cache = new Map<string, { user: UserWithGrants | null; until: number }>();
-  /** Verified tokens until their `exp` (the signature check costs ~0.3 ms per request; measured in bench/). */
+  /** Verified tokens until their `exp`, at most five minutes (the signature check costs ~0.3 ms per request; bench/). */
   private readonly verified = new Map<string, { result: Awaited<ReturnType<Verify>>; expMs: number }>();
   /** Last use per session (token), for the idle limit. */
   private readonly sessions: SessionActivity;
@@ -186,7 +188,8 @@ export class Authenticator {
       const result = await this.verify(token);
       if (typeof result.payload.exp === 'number') {
         if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
-        this.verified.set(token, { result, expMs: result.payload.exp * 1000 });
+        // At most a few minutes: a key the identity provider withdraws stops working soon, not only at exp.
+        this.verified.set(token, { result, expMs: Math.min(result.payload.exp * 1000, Date.now() + VERIFIED_TOKEN_CACHE_MS) });
       }
       return result;
     } catch (error) {

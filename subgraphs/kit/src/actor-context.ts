@@ -54,6 +54,20 @@ export class ActorContextSigner {
 
 export class ActorContextError extends Error {}
 
+/**
+ * A genuine context presented a second time: either a replay, or the gateway's own use after someone
+ * who captured it used it first. Carries the actor so the subgraph can log the refusal under it.
+ */
+export class ReplayedActorContextError extends ActorContextError {
+  constructor(
+    readonly actor: Actor,
+    readonly returnAudit: boolean,
+    readonly jti: string,
+  ) {
+    super('actor context has already been used');
+  }
+}
+
 /** Remembers the `jti` of every context used, until the context expires. */
 export interface ActorContextReplayCache {
   /** True the first time `jti` is presented; false for every later use before `expiresAtMs`. */
@@ -164,7 +178,7 @@ export class ActorContextVerifier {
     const parsed = actorSchema.safeParse(payload['act']);
     if (!parsed.success) throw new ActorContextError('actor context has an invalid shape');
     if (!(await this.replay.firstUse(jti, (exp + CLOCK_TOLERANCE_SECONDS) * 1000))) {
-      throw new ActorContextError('actor context has already been used');
+      throw new ReplayedActorContextError(parsed.data, rla === true, jti);
     }
     return { actor: parsed.data, returnAudit: rla === true };
   }

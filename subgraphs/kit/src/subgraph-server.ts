@@ -8,13 +8,13 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { subject } from '@casl/ability';
 import type { Database, Db } from '@vartija/db';
 import { type DocumentNode, GraphQLError, type GraphQLFormattedError, parse } from 'graphql';
-import { ACTOR_CONTEXT_HEADER, ActorContextError, type ActorContextVerifier } from './actor-context';
+import { ACTOR_CONTEXT_HEADER, ActorContextError, type ActorContextVerifier, ReplayedActorContextError } from './actor-context';
 import { guardArguments } from './argument-guard';
 import type { Actor } from './actor';
 import type { AuditCheckpoints } from './audit/checkpoint';
 import { failClosedAudit } from './audit/plugin';
 import { AuditRecorder } from './audit/recorder';
-import { DbAuditSink, GroupCommitAuditSink } from './audit/sink';
+import { type AuditSink, DbAuditSink, GroupCommitAuditSink } from './audit/sink';
 import { auditTargetOf } from './audit/target';
 import type { RequestContext } from './context';
 import { forbidden, unauthenticated } from './errors';
@@ -164,6 +164,7 @@ export async function createSubgraph<Loaders>(
           ({ actor, returnAudit } = await runtime.verifier.verifyRequest(Array.isArray(header) ? header[0] : header, { method: req.method, body }));
         } catch (error) {
           if (error instanceof GraphQLError) throw error; // the replay cache is unavailable: 503, not 401
+          if (error instanceof ReplayedActorContextError) await logReplay(error, definition.name, sink, metrics);
           throw unauthenticated(error instanceof ActorContextError ? error.message : 'actor context rejected');
         }
         const now = runtime.clock ?? (() => new Date());
@@ -206,6 +207,26 @@ export async function createSubgraph<Loaders>(
       await server.stop();
     },
   };
+}
+
+const replaysLogged = new Set<string>();
+
+/**
+ * A context used twice leaves a DENIED entry under its actor and request. With `returnAudit` the first
+ * use's entries went back to whoever sent it: if that was not the gateway (someone who captured the
+ * context on the internal link and used it first), this entry is the trace that its reads are missing.
+ */
+async function logReplay(error: ReplayedActorContextError, subgraph: string, sink: AuditSink, metrics: ServiceMetrics): Promise<void> {
+  // Once per context: replaying one context in a loop must not turn into a stream of log writes.
+  if (replaysLogged.has(error.jti)) return;
+  if (replaysLogged.size >= 10_000) replaysLogged.clear();
+  replaysLogged.add(error.jti);
+  const recorder = new AuditRecorder(error.actor, subgraph, sink, metrics);
+  const reason = error.returnAudit
+    ? 'actor context used a second time: its first use was answered to a caller other than this request, whose reads may be missing from the log'
+    : 'actor context used a second time (replay refused)';
+  recorder.deny({ entityType: 'AuditLog', entityId: null, clientId: null }, null, 'READ', reason);
+  await recorder.flush().catch(() => undefined); // refused either way; the log's failure is counted in metrics
 }
 
 const KNOWN_CODES = new Set([
