@@ -5,7 +5,7 @@ import { type GatewayReplica, startGateway } from '@vartija/tools';
 import { count } from 'drizzle-orm';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { CLIENT_LIST, CLIENT_PAGE } from '../bench/scenarios';
+import { CLIENT_LIST, CLIENT_PAGE } from '../../bench/src/scenarios';
 import { codesOf, type ExecuteResult, startTestStack, type TestStack } from '../testkit';
 
 type ListPage = { clients: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: unknown[] } };

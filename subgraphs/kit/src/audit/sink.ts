@@ -14,7 +14,7 @@ export interface AuditSink {
  * Appends a batch to the chain in one transaction: the row lock on the chain head serialises
  * writers across processes, so seq stays gapless and each hash covers its predecessor. The batch
  * travels as one jsonb parameter and one statement inserts it and moves the head: the lock is held
- * for two round trips (measured in test/bench: building a multi-row INSERT cost ~85 µs per entry).
+ * for two round trips (measured in bench/: building a multi-row INSERT cost ~85 µs per entry).
  */
 export class DbAuditSink implements AuditSink {
   constructor(private readonly db: Db) {}

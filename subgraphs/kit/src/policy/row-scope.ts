@@ -177,7 +177,7 @@ class Translator {
       if (conditions.length === 0) return operator === 'and' ? TRUE : FALSE;
       if (operator === 'and') return and(...conditions.map((c) => this.translate(c, subject, table)))!;
       // Alternatives through the same relation become one EXISTS with the OR inside: PostgreSQL
-      // can turn that into a semi-join, but not an OR of several EXISTS (measured in test/bench).
+      // can turn that into a semi-join, but not an OR of several EXISTS (measured in bench/).
       const parts: SQL[] = [];
       const viaRelation = new Map<string, Condition[]>();
       for (const c of conditions) {

@@ -79,6 +79,13 @@ export interface PageCursors {
   list: (string | null)[];
   /** majakka's commissioned clients, pages of 20. */
   partner: (string | null)[];
+  /**
+   * The same lists on the baselines, collected from a baseline configuration: cursors are sealed
+   * and bound to the actor they were issued to, so the Vartija stack's cursors are not valid there
+   * (the baselines' fixed actor is another, and they see every client).
+   */
+  baselineList: (string | null)[];
+  baselinePartner: (string | null)[];
 }
 
 export const persistedBody = (variables: Record<string, unknown>) =>
@@ -87,6 +94,7 @@ export const persistedBody = (variables: Record<string, unknown>) =>
 export function buildScenarios(world: WorldFacts, cursors: PageCursors): Scenario[] {
   const clientPages = world.clientPageIds.map((id) => body(CLIENT_PAGE, { id }, 'ClientPage'));
   const lists = cursors.list.map((after) => body(CLIENT_LIST, { first: 50, after }, 'ClientList'));
+  const baselineLists = cursors.baselineList.map((after) => body(CLIENT_LIST, { first: 50, after }, 'ClientList'));
   const reports = world.busyClientIds.map((clientId) => body(ACCESS_REPORT, { clientId }, 'ClientAccessReport'));
   const day = 86_400_000;
   // The actor's days: the one the world names and the 13 before it (two working weeks).
@@ -116,7 +124,7 @@ export function buildScenarios(world: WorldFacts, cursors: PageCursors): Scenari
       title: '50 clients with identity codes and addresses (mgr-child)',
       as: 'mgr-child',
       bodies: lists,
-      baselineBodies: lists,
+      baselineBodies: baselineLists,
       check: (data) => {
         const nodes = path(data, 'clients', 'nodes') as { personalIdentityCode?: unknown; address?: unknown }[] | undefined;
         if (nodes?.length !== 50) return `expected 50 clients, got ${nodes?.length}`;
@@ -152,7 +160,7 @@ export function buildScenarios(world: WorldFacts, cursors: PageCursors): Scenari
       as: 'majakka',
       partnerToken: DEMO_PARTNER_TOKEN,
       bodies: partnerVariables.map(persistedBody),
-      baselineBodies: partnerVariables.map((variables) => body(PARTNER_OPERATION, variables, 'PartnerCommissionedClients')),
+      baselineBodies: cursors.baselinePartner.map((after) => body(PARTNER_OPERATION, { first: 20, after }, 'PartnerCommissionedClients')),
       check: (data) => {
         const nodes = path(data, 'clients', 'nodes') as unknown[] | undefined;
         return nodes && nodes.length > 0 ? null : 'no commissioned clients';

@@ -20,6 +20,17 @@ export interface BenchConfig {
   whatIf: boolean;
   profile: boolean;
   profileSeconds: number;
+  /** Rounds: every configuration is measured once per scenario per round, in turn; cells report the median. */
+  rounds: number;
+  /** `single`: gateway + four subgraphs in one process per configuration; `processes`: each service in its own process. */
+  topology: 'single' | 'processes';
+  /** BENCH_TOPOLOGY=processes: database connections of each service process. */
+  processPoolSize: number;
+  /** Seconds of the access-log chain head measurement (0 = skip). */
+  chainSeconds: number;
+  /** Concurrent writers of the chain head measurement. */
+  chainWriters: number;
+  /** Results directory: <outDir>/<YYYY-MM-DD>/results.{md,json} and <outDir>/latest.{md,json}. */
   outDir: string;
 }
 
@@ -55,6 +66,9 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
   if (db === 'postgres' && !/^postgres(ql)?:\/\//.test(adminUrl)) problems.push(`DATABASE_URL: must be a postgres:// URL`);
   // PGlite (single-threaded WASM in this process) gets a tenth of the log by default: see README.
   const scale = number('BENCH_SCALE', 1, 0.01, 10);
+  const topologyRaw = env['BENCH_TOPOLOGY'] || 'single';
+  if (topologyRaw !== 'single' && topologyRaw !== 'processes') problems.push(`BENCH_TOPOLOGY: "single" or "processes", got "${topologyRaw}"`);
+  if (topologyRaw === 'processes' && dbRaw === 'pglite') problems.push('BENCH_TOPOLOGY=processes needs BENCH_DB=postgres (PGlite is embedded in one process)');
   const config: BenchConfig = {
     db,
     adminUrl,
@@ -71,7 +85,12 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     whatIf: flag('BENCH_WHAT_IF', true),
     profile: flag('BENCH_PROFILE', true),
     profileSeconds: number('BENCH_PROFILE_DURATION', 8, 1, 120),
-    outDir: env['BENCH_OUT'] || path.join(__dirname, 'results'),
+    rounds: number('BENCH_ROUNDS', 3, 1, 20),
+    topology: topologyRaw === 'processes' ? 'processes' : 'single',
+    processPoolSize: number('BENCH_PROCESS_POOL_SIZE', 4, 1, 50),
+    chainSeconds: number('BENCH_CHAIN_DURATION', 5, 0, 120),
+    chainWriters: number('BENCH_CHAIN_WRITERS', 64, 1, 1000),
+    outDir: env['BENCH_OUT'] || path.join(__dirname, '..', 'results'),
   };
   if (problems.length) throw new Error(`Invalid benchmark configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -8,6 +8,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
+/** A statement that appends to the access log (the issue-16 target: at most one per request). */
+export const LOG_WRITE = /INSERT\s+INTO\s+"?audit"?\."?entries"?/i;
+
 export function memoryOf(pid: number): { rssBytes: number; peakBytes: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');

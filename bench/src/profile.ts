@@ -51,7 +51,7 @@ export function bucketOf(url: string, functionName: string): string {
   if (url.includes('/subgraphs/')) return 'Vartija subgraphs (resolvers, stores, loaders)';
   if (url.includes('/gateway/src/')) return 'Vartija gateway';
   if (url.includes('/drizzle/src/')) return 'Vartija db package';
-  if (url.includes('/test/bench/')) return 'benchmark instrumentation';
+  if (url.includes('/bench/src/')) return 'benchmark instrumentation';
   if (url.startsWith('node:') || !url.includes('/')) return 'Node.js core (http, net, streams, crypto)';
   return 'other';
 }

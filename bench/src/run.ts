@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: seeds a large deterministic world, runs Vartija's gateway and two baselines side by
- * side under load, profiles the hottest path and writes test/bench/results/latest.{md,json}.
+ * side under load, profiles the hottest path and writes bench/results/<date>/results.{md,json} and bench/results/latest.{md,json}.
  * Settings: see config.ts (BENCH_* variables, DATABASE_URL). The README's "Benchmarks" section explains.
  */
 // Libraries (graphql-js among them) pick their production code paths from NODE_ENV when loaded, so
