@@ -327,7 +327,7 @@ export function renderMarkdown(results: BenchResults): string {
 
   push('## Targets', '', 'The targets of issue 16, measured on this run (medians over the rounds), not asserted.', '', '| target | measured | result |', '| --- | --- | --- |');
   for (const t of evaluateTargets(results)) push(`| ${t.target} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'MET' : '**MISSED**'} |`);
-  push('');
+  push('', 'Why a target is missed, and what each change paid: `bench/FINDINGS.md`, written from a run like this one.', '');
 
   if (results.chainHead.length) {
     push(
