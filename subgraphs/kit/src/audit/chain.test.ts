@@ -1,5 +1,5 @@
 import { chainHead, type Database, entries, openDatabase } from '@vartija/db';
-import { asc } from 'drizzle-orm';
+import { asc, inArray } from 'drizzle-orm';
 import {
   AUDIT_TEXT_LIMITS,
   type AuditEntryInput,
@@ -192,12 +192,41 @@ describe('GroupCommitAuditSink on the database', () => {
     const sink = new GroupCommitAuditSink(new DbAuditSink(database.db));
     let start = database.statements.count;
     await sink.write([entry('count-a')]);
+    // The first write reads the head under its lock (two statements); then the sink knows the head it wrote.
+    expect(database.statements.count - start).toBe(2);
+    start = database.statements.count;
+    await sink.write([entry('count-a2')]);
     const single = database.statements.count - start;
+    expect(single).toBe(1);
     start = database.statements.count;
     // One write in flight; three more queue behind it and go as one group.
     const inFlight = sink.write([entry('count-b')]);
     await Promise.all([inFlight, sink.write([entry('count-c')]), sink.write([entry('count-d')]), sink.write([entry('count-e')])]);
     expect(database.statements.count - start).toBe(2 * single);
+    expect((await verifyStoredChain()).ok).toBe(true);
+  });
+
+  it('chains from the head it last wrote in one statement, and falls back to the lock when another writer moved it', async () => {
+    const mine = new DbAuditSink(database.db);
+    const other = new DbAuditSink(database.db);
+    await mine.write([entry('opt-1')]); // locked: learns the head
+    await other.write([entry('opt-2'), entry('opt-3')]); // moves the head behind mine's back
+    const start = database.statements.count;
+    await mine.write([entry('opt-4')]); // its one statement fails as a whole, then the locked path
+    expect(database.statements.count - start).toBe(3);
+    const before = database.statements.count;
+    await mine.write([entry('opt-5')]);
+    expect(database.statements.count - before).toBe(1);
+    const chain = await verifyStoredChain();
+    expect(chain.ok).toBe(true);
+    const rows = await database.db.select({ entityId: entries.entityId, seq: entries.seq }).from(entries).where(inArray(entries.entityId, ['opt-1', 'opt-2', 'opt-3', 'opt-4', 'opt-5'])).orderBy(entries.seq);
+    expect(rows.map((r) => r.entityId)).toEqual(['opt-1', 'opt-2', 'opt-3', 'opt-4', 'opt-5']);
+  });
+
+  it('many sinks racing on the single-statement path keep the chain gapless and valid', async () => {
+    const sinks = Array.from({ length: 4 }, () => new DbAuditSink(database.db));
+    for (const [i, sink] of sinks.entries()) await sink.write([entry(`race-warm-${i}`)]);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => sinks[i % 4]!.write([entry(`race-${i}`), entry(`race-${i}-b`)])));
     expect((await verifyStoredChain()).ok).toBe(true);
   });
 });
