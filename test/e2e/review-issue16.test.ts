@@ -37,7 +37,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const codes = (r: { errors?: readonly { extensions?: Record<string, unknown> }[] | undefined }) => (r.errors ?? []).map((e) => e.extensions?.['code']);
 const logOf = (requestId: string) => t.database.db.select().from(entries).where(eq(entries.requestId, requestId));
 const idOf = async (login: string) => (await t.database.db.select({ id: users.id }).from(users).where(eq(users.login, login)))[0]!.id;
-const PI_CODE = /\d{6}[-+A-F]\d{3}[0-9A-Y]/;
+// An identity code standing alone (not six digits inside a request id's UUID, which may look like one).
+const PI_CODE = /(?<![0-9a-f])\d{6}[-+A-F]\d{3}[0-9A-Y](?![0-9a-f])/i;
 
 const CLIENT_PAGE = /* GraphQL */ `query ClientPage($id: ID!) {
   client(id: $id) {
