@@ -105,7 +105,7 @@ export class AuditRecorder {
   async flush(via?: Queryable): Promise<number> {
     if (this.adoptionFailed) {
       this.observer?.observeAuditWrite([], 0, true);
-      throw appError('AUDIT_UNAVAILABLE', 'The access log could not be written, so nothing was done. Try again shortly.');
+      throw auditUnavailable();
     }
     if (this.pending.size === 0 && this.adopted.length === 0) return 0;
     const batch = [...this.take(), ...this.adopted.splice(0)];
@@ -115,7 +115,7 @@ export class AuditRecorder {
     } catch {
       this.observer?.observeAuditWrite(batch, (performance.now() - started) / 1000, true);
       // Inside a mutation this rolls the write back; the caller learns why in a word it can act on.
-      throw appError('AUDIT_UNAVAILABLE', 'The access log could not be written, so nothing was done. Try again shortly.');
+      throw auditUnavailable();
     }
     this.observer?.observeAuditWrite(batch, (performance.now() - started) / 1000, false);
     return batch.length;
@@ -165,4 +165,9 @@ function roleFor(actor: Actor, unitId: string | null): string | null {
     return ofUnit.length === 1 ? ofUnit[0]!.role : null;
   }
   return actor.grants.length === 1 ? actor.grants[0]!.role : null;
+}
+
+/** Why a write that could not be logged did nothing, in words the caller can act on (one wording for every path). */
+function auditUnavailable() {
+  return appError('AUDIT_UNAVAILABLE', 'The access log could not be written, so nothing was done. Try again shortly.');
 }
