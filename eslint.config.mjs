@@ -12,6 +12,16 @@ export default tseslint.config(
     },
   },
   {
+    // Stores pass lists whose length varies per call: padded, so that they share prepared statements.
+    files: ['**/*-store.ts', 'subgraphs/kit/src/loaders.ts', 'subgraphs/kit/src/policy/row-grants.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'drizzle-orm', importNames: ['inArray'], message: "Use inList from '@vartija/db' (IN lists padded to a few lengths)." }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { globals: { module: 'writable', require: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

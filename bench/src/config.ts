@@ -20,6 +20,8 @@ export interface BenchConfig {
   whatIf: boolean;
   profile: boolean;
   profileSeconds: number;
+  /** The scenario the V8 profiles are taken on (default a). */
+  profileScenario: string;
   /** Rounds: every configuration is measured once per scenario per round, in turn; cells report the median. */
   rounds: number;
   /** `single`: gateway + four subgraphs in one process per configuration; `processes`: each service in its own process. */
@@ -85,6 +87,7 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     whatIf: flag('BENCH_WHAT_IF', true),
     profile: flag('BENCH_PROFILE', true),
     profileSeconds: number('BENCH_PROFILE_DURATION', 8, 1, 120),
+    profileScenario: list('BENCH_PROFILE_SCENARIO', SCENARIOS)[0] ?? 'a',
     rounds: number('BENCH_ROUNDS', 3, 1, 20),
     topology: topologyRaw === 'processes' ? 'processes' : 'single',
     processPoolSize: number('BENCH_PROCESS_POOL_SIZE', 4, 1, 50),

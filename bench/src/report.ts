@@ -91,7 +91,7 @@ export interface BenchResults {
   chainHead: ChainHeadResult[];
   growth: GrowthProbe[];
   memory: { gateway: HostKind; rssAtStartMb: number; rssAtEndMb: number; peakRssMb: number; heapUsedAtEndMb: number; inProcess: boolean }[];
-  profiles: { kind: HostKind; requests: number; rps: number; profile: ProfileSummary | null; instrumentation: Instrumentation | null }[];
+  profiles: { kind: HostKind; scenario?: string; requests: number; rps: number; profile: ProfileSummary | null; instrumentation: Instrumentation | null }[];
 }
 
 function versionOf(pkg: string): string {
@@ -374,7 +374,7 @@ export function renderMarkdown(results: BenchResults): string {
   );
 
   for (const p of results.profiles) {
-    push(`## Profile: ${GATEWAY_LABEL[p.kind]}, scenario (a), ${p.requests} requests (${f(p.rps, 0)} req/s)`, '');
+    push(`## Profile: ${GATEWAY_LABEL[p.kind]}, scenario (${p.scenario ?? 'a'}), ${p.requests} requests (${f(p.rps, 0)} req/s)`, '');
     if (p.instrumentation && p.requests > 0) {
       push('Per-phase timings (prototype wrappers in the configuration\'s process; wall time, async phases include waiting):', '', '| phase | calls/req | ms/call | ms/req | items/call |', '| --- | ---: | ---: | ---: | ---: |');
       for (const [name, s] of Object.entries(p.instrumentation)) {

@@ -768,12 +768,12 @@ export async function main(): Promise<void> {
     const cells = medianCells(perRound);
 
     const profiles: BenchResults['profiles'] = [];
-    const profileScenario = scenarios.find((s) => s.id === 'a');
+    const profileScenario = scenarios.find((s) => s.id === config.profileScenario);
     if (config.profile && profileScenario) {
       for (const kind of ['vartija', 'apollo', 'hive'] as const) {
         if (!config.gateways.includes(kind)) continue;
-        log(`profile: ${kind} on scenario a for ${config.profileSeconds} s (V8 sampling profiler)`);
-        profiles.push(await profileRun(kind, profileScenario, config, bench, { kind, supergraphSdl, keys }, tokens));
+        log(`profile: ${kind} on scenario ${config.profileScenario} for ${config.profileSeconds} s (V8 sampling profiler)`);
+        profiles.push({ scenario: profileScenario.id, ...(await profileRun(kind, profileScenario, config, bench, { kind, supergraphSdl, keys }, tokens)) });
       }
     }
 

@@ -79,6 +79,8 @@ export interface OpenOptions {
   /** PGlite data directory, or 'memory://' for a throwaway database. */
   dataDir?: string;
   poolSize?: number;
+  /** PostgreSQL: named prepared statements (default true); see DATABASE_PREPARED_STATEMENTS. */
+  preparedStatements?: boolean;
 }
 
 /**
@@ -92,6 +94,9 @@ export interface OpenOptions {
  */
 const CONNECTION_OPTIONS = {
   onnotice: () => {},
+  // A connection is replaced after 10–20 minutes (spread so that the pool does not reconnect at once):
+  // this also bounds the prepared statements it holds.
+  max_lifetime: 60 * (10 + Math.random() * 10),
   connection: { application_name: 'vartija' },
   // A database that does not answer is reported within seconds, not after postgres.js' 30 s.
   connect_timeout: 5,
@@ -117,6 +122,37 @@ export function postgresDriverRepaired(): boolean {
   }
 }
 
+/**
+ * drizzle sends every statement unnamed (`prepare: false` unless a query is given a name), so
+ * PostgreSQL parses and plans it on every call; a statement with row scopes costs more to plan than to
+ * run. This client names them instead: postgres.js prepares each distinct statement once per
+ * connection, and PostgreSQL reuses its plan. The statements a connection keeps are bounded by the
+ * distinct SQL texts (IN lists are padded to a few lengths: `inList` in ./in-list) and by the
+ * connection's lifetime (`max_lifetime`). Transactions and savepoints are wrapped alike.
+ */
+export function preparedStatements<T extends postgres.Sql | postgres.TransactionSql>(client: T): T {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (property === 'unsafe') {
+        return (query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          (value as postgres.Sql['unsafe']).call(target, query, params as never, { ...options, prepare: true });
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        // (options?, callback): the callback gets the transaction's own client, wrapped the same way.
+        return (...args: unknown[]) => {
+          const last = args.length - 1;
+          const callback = args[last] as (tx: postgres.TransactionSql) => unknown;
+          args[last] = (tx: postgres.TransactionSql) => callback(preparedStatements(tx));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return value;
+    },
+  }) as T;
+}
+
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const statements = new StatementCounter();
   if (options.url) {
@@ -130,7 +166,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     }
     driverChecked = true;
     const client = postgres(options.url, { max: options.poolSize ?? 10, ...CONNECTION_OPTIONS });
-    const db = drizzlePostgres(client, { schema, logger: statements, casing: 'snake_case' }) as unknown as Db;
+    const db = drizzlePostgres(options.preparedStatements === false ? client : preparedStatements(client), { schema, logger: statements, casing: 'snake_case' }) as unknown as Db;
     return {
       db,
       kind: 'postgres',

@@ -29,3 +29,15 @@ describe('DATABASE_URL', () => {
     expect(readDbConfig({}).PGLITE_DATA_DIR).toBe('.data/pglite');
   });
 });
+
+describe('DATABASE_PREPARED_STATEMENTS', () => {
+  it('is on unless set to false', () => {
+    expect(readDbConfig({}).DATABASE_PREPARED_STATEMENTS).toBe(true);
+    expect(readDbConfig({ DATABASE_PREPARED_STATEMENTS: 'true' }).DATABASE_PREPARED_STATEMENTS).toBe(true);
+    expect(readDbConfig({ DATABASE_PREPARED_STATEMENTS: 'false' }).DATABASE_PREPARED_STATEMENTS).toBe(false);
+  });
+
+  it('refuses anything but true or false, naming the variable', () => {
+    expect(() => readDbConfig({ DATABASE_PREPARED_STATEMENTS: 'yes' })).toThrow(/DATABASE_PREPARED_STATEMENTS: DATABASE_PREPARED_STATEMENTS must be true or false/);
+  });
+});

@@ -15,6 +15,15 @@ const schema = z.object({
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /**
+   * Named prepared statements on PostgreSQL: each connection plans a statement once and reuses the plan
+   * (row scopes make statements costly to plan). `false` behind a pooler in transaction mode that does
+   * not carry prepared statements between clients (PgBouncer before 1.21).
+   */
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['true', 'false'], { message: 'DATABASE_PREPARED_STATEMENTS must be true or false' })
+    .default('true')
+    .transform((value) => value === 'true'),
+  /**
    * Whether a service or command applies the migrations when it starts. Unset: only on the embedded
    * database (development); on PostgreSQL `npm run db:migrate`, run as the schema owner, is the one
    * schema changer, and the services' own roles could not change the schema anyway.

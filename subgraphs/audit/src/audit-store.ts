@@ -1,4 +1,4 @@
-import { entries, mulberry32, type Queryable, retentionRuns } from '@vartija/db';
+import { entries, mulberry32, type Queryable, retentionRuns, inList } from '@vartija/db';
 import {
   type AuditCheckpoint,
   CHAIN_ID,
@@ -12,7 +12,7 @@ import {
   verifyChain,
   verifyChainEnd,
 } from '@vartija/kit';
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, isNotNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { CheckpointCheck, type CheckpointProblem, type CheckpointSummary, type InvalidCheckpoint, invalidCheckpointsReason } from './checkpoint-check';
 import type { AuditEntryModel } from './models';
 
@@ -336,7 +336,7 @@ export class AuditStore {
     const drawn = await this.db
       .select({ ...getTableColumns(entries), own: sql<boolean>`(${this.scope()})` })
       .from(entries)
-      .where(and(inArray(entries.seq, seqs), ...inRange))
+      .where(and(inList(entries.seq, seqs), ...inRange))
       .orderBy(asc(entries.seq));
     if (drawn.length === seqs.length && drawn.every((row) => row.own === true)) return drawn.map(withoutOwn);
 
@@ -352,7 +352,7 @@ export class AuditStore {
       .from(entries)
       .where(population)
       .as('ranked');
-    const rows = await this.db.select().from(ranked).where(inArray(ranked.rank, ranks)).orderBy(asc(ranked.seq));
+    const rows = await this.db.select().from(ranked).where(inList(ranked.rank, ranks)).orderBy(asc(ranked.seq));
     return rows.map(({ rank: _rank, ...row }) => row);
   }
 

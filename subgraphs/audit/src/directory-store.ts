@@ -1,6 +1,6 @@
-import { apiTokens, organisations, type Queryable, units, users } from '@vartija/db';
+import { apiTokens, organisations, type Queryable, units, users, inList } from '@vartija/db';
 import { isUuid } from '@vartija/kit';
-import { and, asc, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, or, type SQL } from 'drizzle-orm';
 
 /** An actor of the log by name: a user, or a partner organisation's API token. */
 export interface NamedActor {
@@ -32,8 +32,8 @@ export class DirectoryStore {
     const valid = ids.filter(isUuid).map((id) => id.toLowerCase());
     if (valid.length === 0) return [];
     const [people, tokens] = await Promise.all([
-      this.db.select({ id: users.id, name: users.displayName, login: users.login }).from(users).where(inArray(users.id, valid)),
-      this.tokens(inArray(apiTokens.id, valid)),
+      this.db.select({ id: users.id, name: users.displayName, login: users.login }).from(users).where(inList(users.id, valid)),
+      this.tokens(inList(apiTokens.id, valid)),
     ]);
     return [...people.map((u) => ({ ...u, kind: 'USER' as const })), ...tokens];
   }
@@ -55,13 +55,13 @@ export class DirectoryStore {
   units(ids: readonly string[]): Promise<NamedUnit[]> {
     const valid = ids.filter(isUuid).map((id) => id.toLowerCase());
     if (valid.length === 0) return Promise.resolve([]);
-    return this.unitQuery(inArray(units.id, valid));
+    return this.unitQuery(inList(units.id, valid));
   }
 
   organisations(ids: readonly string[]): Promise<{ id: string; name: string }[]> {
     const valid = ids.filter(isUuid).map((id) => id.toLowerCase());
     if (valid.length === 0) return Promise.resolve([]);
-    return this.db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, valid));
+    return this.db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inList(organisations.id, valid));
   }
 
   /** The organisation's units, by name. */

@@ -1,6 +1,6 @@
-import { entries, type Queryable } from '@vartija/db';
+import { entries, type Queryable, inList } from '@vartija/db';
 import { rowsOf } from '@vartija/kit';
-import { and, asc, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, type SQL, sql } from 'drizzle-orm';
 import { REPORT_TIME_ZONE } from './audit-store';
 import type { AuditEntryModel } from './models';
 
@@ -65,7 +65,7 @@ export class MonitoringStore {
     return this.db
       .select()
       .from(entries)
-      .where(and(inArray(entries.seq, [...seqs]), this.scope()))
+      .where(and(inList(entries.seq, [...seqs]), this.scope()))
       .orderBy(asc(entries.seq));
   }
 

@@ -1,5 +1,5 @@
-import { monitoringRuns, type Queryable, reviews } from '@vartija/db';
-import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { monitoringRuns, type Queryable, reviews, inList } from '@vartija/db';
+import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { AuditReviewModel, MonitoringRunModel } from './models';
 
 export interface NewReview {
@@ -42,7 +42,7 @@ export class ReviewStore {
     return this.db
       .select()
       .from(reviews)
-      .where(and(this.own(), inArray(reviews.entrySeq, [...seqs])))
+      .where(and(this.own(), inList(reviews.entrySeq, [...seqs])))
       .orderBy(asc(reviews.reviewedAt), asc(reviews.id));
   }
 
@@ -52,7 +52,7 @@ export class ReviewStore {
     return this.db
       .select({ id: sql<string>`${reviews.monitoringRunId}`, count: sql<number>`count(DISTINCT ${reviews.entrySeq})::int` })
       .from(reviews)
-      .where(and(this.own(), inArray(reviews.monitoringRunId, [...runIds])))
+      .where(and(this.own(), inList(reviews.monitoringRunId, [...runIds])))
       .groupBy(reviews.monitoringRunId);
   }
 

@@ -1,5 +1,5 @@
-import { grants, organisations, type Queryable, units, userCommitments, users } from '@vartija/db';
-import { and, asc, count, desc, eq, gt, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { grants, organisations, type Queryable, units, userCommitments, users, inList } from '@vartija/db';
+import { and, asc, count, desc, eq, gt, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
 
 export type UserRow = typeof users.$inferSelect;
 export type GrantRow = typeof grants.$inferSelect;
@@ -84,7 +84,7 @@ export class AccessAdminStore {
     return this.db
       .select()
       .from(userCommitments)
-      .where(inArray(userCommitments.userId, [...userIds]))
+      .where(inList(userCommitments.userId, [...userIds]))
       .orderBy(desc(userCommitments.signedOn), desc(userCommitments.createdAt));
   }
 
@@ -94,7 +94,7 @@ export class AccessAdminStore {
     return this.db
       .select()
       .from(grants)
-      .where(and(inArray(grants.userId, [...userIds]), scope))
+      .where(and(inList(grants.userId, [...userIds]), scope))
       .orderBy(desc(grants.createdAt), asc(grants.id));
   }
 

@@ -1,5 +1,5 @@
-import { apiTokens, organisations, persistedOperations, type Queryable } from '@vartija/db';
-import { and, asc, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
+import { apiTokens, organisations, persistedOperations, type Queryable, inList } from '@vartija/db';
+import { and, asc, desc, eq, or, type SQL } from 'drizzle-orm';
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type PersistedOperationRow = typeof persistedOperations.$inferSelect;
@@ -68,7 +68,7 @@ export class ApiTokenStore {
 
   persistedOperationsBySha256(hashes: readonly string[]) {
     if (hashes.length === 0) return Promise.resolve([]);
-    return this.db.select().from(persistedOperations).where(inArray(persistedOperations.sha256, [...hashes]));
+    return this.db.select().from(persistedOperations).where(inList(persistedOperations.sha256, [...hashes]));
   }
 
   /** Undefined when the id or the document is registered already (operations are immutable). */

@@ -8,9 +8,10 @@ import {
   type Queryable,
   units,
   users,
+  inList,
 } from '@vartija/db';
 import { type Cursor, guardianSubjectColumns, type PartnerCommission, partnerCommissionsOf, responsibleWorkerIdsOf } from '@vartija/kit';
-import { and, asc, eq, getTableColumns, ilike, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, ilike, isNull, type SQL, sql } from 'drizzle-orm';
 
 /** A client row as the policy sees it: the columns plus what its rules test (kit policy/subject-columns.ts). */
 const clientColumns = {
@@ -85,7 +86,7 @@ export class ClientStore {
   }
 
   byIds(ids: readonly string[], scope: SQL): Promise<ClientRow[]> {
-    return this.db.select(this.columns).from(clients).where(and(inArray(clients.id, [...ids]), scope));
+    return this.db.select(this.columns).from(clients).where(and(inList(clients.id, [...ids]), scope));
   }
 
   async byPersonalIdentityCode(code: string, scope: SQL, readable: SQL | null): Promise<ClientRow | undefined> {
@@ -144,7 +145,7 @@ export class ClientStore {
       })
       .from(guardians)
       .innerJoin(clients, eq(clients.id, guardians.clientId))
-      .where(inArray(guardians.clientId, [...clientIds]))
+      .where(inList(guardians.clientId, [...clientIds]))
       .orderBy(asc(guardians.lastName), asc(guardians.firstName));
   }
 
@@ -152,7 +153,7 @@ export class ClientStore {
     return this.db
       .select()
       .from(clientRelationships)
-      .where(and(inArray(clientRelationships.clientId, [...clientIds]), scope))
+      .where(and(inList(clientRelationships.clientId, [...clientIds]), scope))
       .orderBy(asc(clientRelationships.startedOn));
   }
 
@@ -160,7 +161,7 @@ export class ClientStore {
     return this.db
       .select()
       .from(commissions)
-      .where(and(inArray(commissions.clientId, [...clientIds]), scope))
+      .where(and(inList(commissions.clientId, [...clientIds]), scope))
       .orderBy(asc(commissions.startsOn));
   }
 
@@ -168,12 +169,12 @@ export class ClientStore {
     return this.db
       .select()
       .from(consents)
-      .where(and(inArray(consents.clientId, [...clientIds]), scope))
+      .where(and(inList(consents.clientId, [...clientIds]), scope))
       .orderBy(asc(consents.givenOn));
   }
 
   units(ids: readonly string[]) {
-    return this.db.select().from(units).where(inArray(units.id, [...ids]));
+    return this.db.select().from(units).where(inList(units.id, [...ids]));
   }
 
   unitsOfOrganisation(organisationId: string) {
@@ -181,13 +182,13 @@ export class ClientStore {
   }
 
   organisations(ids: readonly string[]) {
-    return this.db.select().from(organisations).where(inArray(organisations.id, [...ids]));
+    return this.db.select().from(organisations).where(inList(organisations.id, [...ids]));
   }
 
   userNames(ids: readonly string[]) {
     return this.db
       .select({ id: users.id, displayName: users.displayName })
       .from(users)
-      .where(inArray(users.id, [...ids]));
+      .where(inList(users.id, [...ids]));
   }
 }

@@ -1,6 +1,6 @@
-import { clientRelationships, dataSubjectRequests, organisations, type Queryable, revisions } from '@vartija/db';
+import { clientRelationships, dataSubjectRequests, organisations, type Queryable, revisions, inList } from '@vartija/db';
 import { type Cursor, isUuid, normaliseRecipientName } from '@vartija/kit';
-import { and, asc, count, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ne, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 
 export type DataSubjectRequestRow = typeof dataSubjectRequests.$inferSelect;
@@ -79,7 +79,7 @@ export class DataSubjectRequestStore {
     return this.db
       .select()
       .from(t)
-      .where(and(inArray(t.id, [...ids]), scope));
+      .where(and(inList(t.id, [...ids]), scope));
   }
 
   /** Whether the request is within the actor's row scope (read inside the write's transaction). */

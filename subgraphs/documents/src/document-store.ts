@@ -7,8 +7,9 @@ import {
   organisations,
   type Queryable,
   users,
+  inList,
 } from '@vartija/db';
-import { and, asc, desc, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { DocumentModel, DocumentRevisionModel } from './models';
 
 /**
@@ -19,7 +20,7 @@ export class DocumentStore {
   constructor(private readonly db: Queryable) {}
 
   documentsByIds(ids: readonly string[], scope: SQL) {
-    return this.db.select().from(documents).where(and(inArray(documents.id, [...ids]), scope));
+    return this.db.select().from(documents).where(and(inList(documents.id, [...ids]), scope));
   }
 
   /** Newest first. */
@@ -27,7 +28,7 @@ export class DocumentStore {
     return this.db
       .select()
       .from(documents)
-      .where(and(inArray(documents.clientId, [...clientIds]), scope))
+      .where(and(inList(documents.clientId, [...clientIds]), scope))
       .orderBy(desc(documents.recordedAt), desc(documents.id));
   }
 
@@ -37,7 +38,7 @@ export class DocumentStore {
       .select({ ...getTableColumns(documents), disclosureId: disclosureDocuments.disclosureId })
       .from(disclosureDocuments)
       .innerJoin(documents, eq(documents.id, disclosureDocuments.documentId))
-      .where(and(inArray(disclosureDocuments.disclosureId, [...disclosureIds]), scope))
+      .where(and(inList(disclosureDocuments.disclosureId, [...disclosureIds]), scope))
       .orderBy(desc(documents.recordedAt), desc(documents.id));
   }
 
@@ -57,12 +58,12 @@ export class DocumentStore {
       .innerJoin(documents, eq(documents.id, documentRevisions.documentId))
       .leftJoin(users, eq(users.id, documentRevisions.authorId))
       .leftJoin(organisations, eq(organisations.id, documents.authorOrganisationId))
-      .where(and(inArray(documentRevisions.documentId, [...documentIds]), scope))
+      .where(and(inList(documentRevisions.documentId, [...documentIds]), scope))
       .orderBy(asc(documentRevisions.documentId), asc(documentRevisions.revision));
   }
 
   disclosuresByIds(ids: readonly string[], scope: SQL) {
-    return this.db.select().from(disclosures).where(and(inArray(disclosures.id, [...ids]), scope));
+    return this.db.select().from(disclosures).where(and(inList(disclosures.id, [...ids]), scope));
   }
 
   /** Newest first. */
@@ -70,7 +71,7 @@ export class DocumentStore {
     return this.db
       .select()
       .from(disclosures)
-      .where(and(inArray(disclosures.clientId, [...clientIds]), scope))
+      .where(and(inList(disclosures.clientId, [...clientIds]), scope))
       .orderBy(desc(disclosures.disclosedAt), desc(disclosures.id));
   }
 
@@ -79,7 +80,7 @@ export class DocumentStore {
     return this.db
       .select()
       .from(dataSubjectRequests)
-      .where(and(inArray(dataSubjectRequests.clientId, [...clientIds]), scope))
+      .where(and(inList(dataSubjectRequests.clientId, [...clientIds]), scope))
       .orderBy(desc(dataSubjectRequests.receivedOn), desc(dataSubjectRequests.id));
   }
 
@@ -87,13 +88,13 @@ export class DocumentStore {
     return this.db
       .select({ id: users.id, displayName: users.displayName })
       .from(users)
-      .where(inArray(users.id, [...ids]));
+      .where(inList(users.id, [...ids]));
   }
 
   organisationNames(ids: readonly string[]) {
     return this.db
       .select({ id: organisations.id, name: organisations.name })
       .from(organisations)
-      .where(inArray(organisations.id, [...ids]));
+      .where(inList(organisations.id, [...ids]));
   }
 }

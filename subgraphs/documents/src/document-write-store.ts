@@ -8,9 +8,10 @@ import {
   documents,
   organisations,
   type Queryable,
+  inList,
 } from '@vartija/db';
 import { activeCommissionOf, matchingSql } from '@vartija/kit';
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 
 type DocumentRow = typeof documents.$inferSelect;
 type RelationshipRow = typeof clientRelationships.$inferSelect;
@@ -97,7 +98,7 @@ export class DocumentWriteStore {
     return this.db
       .select()
       .from(documents)
-      .where(and(inArray(documents.id, [...ids]), scope));
+      .where(and(inList(documents.id, [...ids]), scope));
   }
 
   /** A consent within the actor's row scope (`scope`), read inside the write's transaction. */

@@ -22,8 +22,9 @@ import {
   revisions,
   units,
   users,
+  inList,
 } from '@vartija/db';
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 
 /** One stored row of the client's register: its columns, and the unit it belongs to (its own or its parent's). */
@@ -164,7 +165,7 @@ export class ExtractStore {
       .select({ id: units.id, name: units.name, organisationName: organisations.name })
       .from(units)
       .innerJoin(organisations, eq(organisations.id, units.organisationId))
-      .where(inArray(units.id, [...ids]))
+      .where(inList(units.id, [...ids]))
       .orderBy(asc(units.name));
   }
 
@@ -193,7 +194,7 @@ export class ExtractStore {
     return this.db
       .select()
       .from(documents)
-      .where(and(inArray(documents.id, [...ids]), scope))
+      .where(and(inList(documents.id, [...ids]), scope))
       .then((rows) => rows.filter((r) => r.clientId === clientId));
   }
 

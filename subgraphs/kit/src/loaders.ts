@@ -1,6 +1,6 @@
-import { clients, type Queryable } from '@vartija/db';
+import { clients, type Queryable, inList } from '@vartija/db';
 import DataLoader from 'dataloader';
-import { and, inArray } from 'drizzle-orm';
+import { and } from 'drizzle-orm';
 import { isUuid } from './ids';
 import type { AppAbility } from './policy/ability';
 import { type RowGrants, type WithVia } from './policy/row-grants';
@@ -32,7 +32,7 @@ export function visibleClientLoader(db: Queryable, ability: AppAbility, grants: 
     const scope = rowScope(ability, 'Client');
     const valid = ids.filter(isUuid);
     const rows = valid.length
-      ? await db.select({ id: clients.id }).from(clients).where(and(inArray(clients.id, valid), scope)).then(grants.of('Client'))
+      ? await db.select({ id: clients.id }).from(clients).where(and(inList(clients.id, valid), scope)).then(grants.of('Client'))
       : [];
     const visible = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => visible.get(id) ?? null);

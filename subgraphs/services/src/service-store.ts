@@ -8,8 +8,9 @@ import {
   placements,
   type Queryable,
   restrictions,
+  inList,
 } from '@vartija/db';
-import { and, asc, desc, eq, getTableColumns, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, type SQL } from 'drizzle-orm';
 import type { CareDayModel, InvoiceModel } from './models';
 
 /**
@@ -20,27 +21,27 @@ export class ServiceStore {
   constructor(private readonly db: Queryable) {}
 
   decisionsByIds(ids: readonly string[], scope: SQL) {
-    return this.db.select().from(decisions).where(and(inArray(decisions.id, [...ids]), scope));
+    return this.db.select().from(decisions).where(and(inList(decisions.id, [...ids]), scope));
   }
 
   placementsByIds(ids: readonly string[], scope: SQL) {
-    return this.db.select().from(placements).where(and(inArray(placements.id, [...ids]), scope));
+    return this.db.select().from(placements).where(and(inList(placements.id, [...ids]), scope));
   }
 
   restrictionsByIds(ids: readonly string[], scope: SQL) {
-    return this.db.select().from(restrictions).where(and(inArray(restrictions.id, [...ids]), scope));
+    return this.db.select().from(restrictions).where(and(inList(restrictions.id, [...ids]), scope));
   }
 
   assistanceRequestsByIds(ids: readonly string[], scope: SQL) {
-    return this.db.select().from(assistanceRequests).where(and(inArray(assistanceRequests.id, [...ids]), scope));
+    return this.db.select().from(assistanceRequests).where(and(inList(assistanceRequests.id, [...ids]), scope));
   }
 
   medicationsByIds(ids: readonly string[], scope: SQL) {
-    return this.db.select().from(medications).where(and(inArray(medications.id, [...ids]), scope));
+    return this.db.select().from(medications).where(and(inList(medications.id, [...ids]), scope));
   }
 
   paymentCommitmentsByIds(ids: readonly string[], scope: SQL) {
-    return this.db.select().from(paymentCommitments).where(and(inArray(paymentCommitments.id, [...ids]), scope));
+    return this.db.select().from(paymentCommitments).where(and(inList(paymentCommitments.id, [...ids]), scope));
   }
 
   careDaysByIds(ids: readonly string[], scope: SQL): Promise<CareDayModel[]> {
@@ -48,7 +49,7 @@ export class ServiceStore {
       .select({ ...getTableColumns(careDays), clientId: placements.clientId, unitId: placements.unitId })
       .from(careDays)
       .innerJoin(placements, eq(placements.id, careDays.placementId))
-      .where(and(inArray(careDays.id, [...ids]), scope))
+      .where(and(inList(careDays.id, [...ids]), scope))
       .orderBy(asc(careDays.day));
   }
 
@@ -57,14 +58,14 @@ export class ServiceStore {
       .select({ ...getTableColumns(invoices), clientId: paymentCommitments.clientId, unitId: paymentCommitments.unitId })
       .from(invoices)
       .innerJoin(paymentCommitments, eq(paymentCommitments.id, invoices.paymentCommitmentId))
-      .where(and(inArray(invoices.id, [...ids]), scope));
+      .where(and(inList(invoices.id, [...ids]), scope));
   }
 
   decisionsOf(clientIds: readonly string[], scope: SQL) {
     return this.db
       .select()
       .from(decisions)
-      .where(and(inArray(decisions.clientId, [...clientIds]), scope))
+      .where(and(inList(decisions.clientId, [...clientIds]), scope))
       .orderBy(desc(decisions.decidedAt), desc(decisions.id));
   }
 
@@ -72,7 +73,7 @@ export class ServiceStore {
     return this.db
       .select()
       .from(placements)
-      .where(and(inArray(placements.clientId, [...clientIds]), scope))
+      .where(and(inList(placements.clientId, [...clientIds]), scope))
       .orderBy(desc(placements.startsOn), desc(placements.id));
   }
 
@@ -80,7 +81,7 @@ export class ServiceStore {
     return this.db
       .select()
       .from(restrictions)
-      .where(and(inArray(restrictions.clientId, [...clientIds]), scope))
+      .where(and(inList(restrictions.clientId, [...clientIds]), scope))
       .orderBy(desc(restrictions.startsAt), desc(restrictions.id));
   }
 
@@ -88,7 +89,7 @@ export class ServiceStore {
     return this.db
       .select()
       .from(assistanceRequests)
-      .where(and(inArray(assistanceRequests.clientId, [...clientIds]), scope))
+      .where(and(inList(assistanceRequests.clientId, [...clientIds]), scope))
       .orderBy(desc(assistanceRequests.requestedAt), desc(assistanceRequests.id));
   }
 
@@ -96,7 +97,7 @@ export class ServiceStore {
     return this.db
       .select()
       .from(medications)
-      .where(and(inArray(medications.clientId, [...clientIds]), scope))
+      .where(and(inList(medications.clientId, [...clientIds]), scope))
       .orderBy(desc(medications.givenAt), desc(medications.id));
   }
 
@@ -104,7 +105,7 @@ export class ServiceStore {
     return this.db
       .select()
       .from(paymentCommitments)
-      .where(and(inArray(paymentCommitments.clientId, [...clientIds]), scope))
+      .where(and(inList(paymentCommitments.clientId, [...clientIds]), scope))
       .orderBy(desc(paymentCommitments.validFrom), desc(paymentCommitments.id));
   }
 
@@ -114,7 +115,7 @@ export class ServiceStore {
       .select({ ...getTableColumns(careDays), clientId: placements.clientId, unitId: placements.unitId })
       .from(careDays)
       .innerJoin(placements, eq(placements.id, careDays.placementId))
-      .where(and(inArray(careDays.placementId, [...placementIds]), scope))
+      .where(and(inList(careDays.placementId, [...placementIds]), scope))
       .orderBy(asc(careDays.day));
   }
 
@@ -124,7 +125,7 @@ export class ServiceStore {
       .select({ ...getTableColumns(invoices), clientId: paymentCommitments.clientId, unitId: paymentCommitments.unitId })
       .from(invoices)
       .innerJoin(paymentCommitments, eq(paymentCommitments.id, invoices.paymentCommitmentId))
-      .where(and(inArray(invoices.paymentCommitmentId, [...commitmentIds]), scope))
+      .where(and(inList(invoices.paymentCommitmentId, [...commitmentIds]), scope))
       .orderBy(desc(invoices.periodStart), desc(invoices.id));
   }
 }

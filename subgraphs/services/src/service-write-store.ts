@@ -10,8 +10,9 @@ import {
   placements,
   type Queryable,
   restrictions,
+  inList,
 } from '@vartija/db';
-import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
 
 type DecisionRow = typeof decisions.$inferSelect;
 type PlacementRow = typeof placements.$inferSelect;
@@ -80,7 +81,7 @@ export class ServiceWriteStore {
     return this.db
       .select({ day: careDays.day })
       .from(careDays)
-      .where(and(eq(careDays.placementId, placementId), inArray(careDays.day, [...days])))
+      .where(and(eq(careDays.placementId, placementId), inList(careDays.day, [...days])))
       .orderBy(asc(careDays.day))
       .then((rows) => rows.map((r) => r.day));
   }

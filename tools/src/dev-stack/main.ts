@@ -21,6 +21,7 @@ async function main() {
     url: dbConfig.DATABASE_URL,
     dataDir: dbConfig.PGLITE_DATA_DIR,
     poolSize: dbConfig.DATABASE_POOL_SIZE,
+    preparedStatements: dbConfig.DATABASE_PREPARED_STATEMENTS,
   });
   await database.migrate();
   if (!(await isSeeded(database.db))) {

@@ -1,6 +1,7 @@
+import { inList } from '@vartija/db';
 import type { MongoQuery } from '@casl/ability';
 import type { Queryable } from '@vartija/db';
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Actor } from '../actor';
 import { type AppAbility, defineGrantAbility, type PolicyGrant, policyGrantsOf, type Subject } from './ability';
@@ -54,7 +55,7 @@ export class RowGrants {
     const found = await via
       .select({ id, via: sql<string[]>`array_remove(ARRAY[${sql.join(cases, sql`, `)}]::text[], NULL)` })
       .from(table)
-      .where(inArray(id, [...new Set(rows.map((r) => r.id))]));
+      .where(inList(id, [...new Set(rows.map((r) => r.id))]));
     const viaOf = new Map(found.map((f) => [String(f.id), f.via]));
     for (const row of out) row.via = viaOf.get(row.id) ?? [];
     return out;
