@@ -144,7 +144,8 @@ export const clientRelationships = clientsSchema.table(
   },
   (t) => [
     index('client_relationships_client_idx').on(t.clientId),
-    index('client_relationships_unit_idx').on(t.unitId, t.endedOn),
+    // With client_id in the key a unit's row scope (EXISTS … unit_id = …) is answered from the index alone.
+    index('client_relationships_unit_idx').on(t.unitId, t.clientId, t.endedOn),
     check('client_relationships_period_check', sql`${t.endedOn} IS NULL OR ${t.endedOn} >= ${t.startedOn}`),
   ],
 );

@@ -1,6 +1,6 @@
 import type { AuditEntryInput, ChainedEntry, ChainLink } from './entry';
 
-/** A column's value as it is hashed, sent in the INSERT's jsonb and written by COPY. */
+/** A column's value as it is hashed, sent in the INSERT's json and written by COPY. */
 export type AuditValue = string | number | boolean | null | readonly string[];
 
 export interface AuditColumn {
@@ -8,7 +8,7 @@ export interface AuditColumn {
   key: keyof ChainedEntry;
   /** The SQL column. */
   name: string;
-  /** Its SQL type, as jsonb_to_recordset must be told. */
+  /** Its SQL type, as json_to_recordset must be told. */
   type: string;
   /** Whether the entry's hash covers it: everything but the links themselves. */
   hashed: boolean;
@@ -74,10 +74,10 @@ export function hashedValues(entry: AuditEntryInput, seq: number): AuditValue[] 
 /** `seq, at, …, hash`: the column list of the INSERT and of COPY. */
 export const AUDIT_COLUMN_LIST = AUDIT_COLUMNS.map((c) => c.name).join(', ');
 
-/** `seq bigint, at timestamptz, …`: the record type of the INSERT's jsonb_to_recordset. */
+/** `seq bigint, at timestamptz, …`: the record type of the INSERT's json_to_recordset. */
 export const AUDIT_RECORD_TYPE = AUDIT_COLUMNS.map((c) => `${c.name} ${c.type}`).join(', ');
 
-/** One row of the INSERT's jsonb batch, keyed by column name. */
+/** One row of the INSERT's json batch, keyed by column name. */
 export function auditJsonRow(entry: AuditEntryInput, at: ChainLink): Record<string, AuditValue> {
   return Object.fromEntries(AUDIT_COLUMNS.map((c) => [c.name, c.read(entry, at)]));
 }

@@ -117,7 +117,7 @@ function chained(batch: AuditEntryInput[], from: ChainHead): { rows: Record<stri
 function insertRows(rows: Record<string, unknown>[], where = sql``) {
   const columns = sql.raw(AUDIT_COLUMN_LIST);
   return sql`INSERT INTO audit.entries (${columns})
-    SELECT ${columns} FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(${sql.raw(AUDIT_RECORD_TYPE)}) ${where}
+    SELECT ${columns} FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(${sql.raw(AUDIT_RECORD_TYPE)}) ${where}
     RETURNING 1`;
 }
 

@@ -1,0 +1,2 @@
+DROP INDEX "clients"."client_relationships_unit_idx";--> statement-breakpoint
+CREATE INDEX "client_relationships_unit_idx" ON "clients"."client_relationships" USING btree ("unit_id","client_id","ended_on");
