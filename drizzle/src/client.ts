@@ -94,9 +94,10 @@ export interface OpenOptions {
  */
 const CONNECTION_OPTIONS = {
   onnotice: () => {},
-  // A connection is replaced after 10–20 minutes (spread so that the pool does not reconnect at once):
-  // this also bounds the prepared statements it holds.
-  max_lifetime: 60 * (10 + Math.random() * 10),
+  // A connection is replaced after 10–20 minutes, drawn for each connection as it opens (postgres.js calls
+  // a function here per connection), so that a pool does not reconnect at once: this also bounds the
+  // prepared statements each connection holds.
+  max_lifetime: (() => 60 * (10 + Math.random() * 10)) as unknown as number,
   connection: { application_name: 'vartija' },
   // A database that does not answer is reported within seconds, not after postgres.js' 30 s.
   connect_timeout: 5,
@@ -165,14 +166,17 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       );
     }
     driverChecked = true;
-    const client = postgres(options.url, { max: options.poolSize ?? 10, ...CONNECTION_OPTIONS });
-    const db = drizzlePostgres(options.preparedStatements === false ? client : preparedStatements(client), { schema, logger: statements, casing: 'snake_case' }) as unknown as Db;
+    const prepare = options.preparedStatements ?? true;
+    // Off, postgres.js's own statements (ping, the migration lock) go unnamed too: a pooler in transaction mode keeps none.
+    const driverOptions = { ...CONNECTION_OPTIONS, prepare };
+    const client = postgres(options.url, { max: options.poolSize ?? 10, ...driverOptions });
+    const db = drizzlePostgres(prepare ? preparedStatements(client) : client, { schema, logger: statements, casing: 'snake_case' }) as unknown as Db;
     return {
       db,
       kind: 'postgres',
       statements,
       async migrate() {
-        const lockClient = postgres(options.url!, { max: 1, ...CONNECTION_OPTIONS });
+        const lockClient = postgres(options.url!, { max: 1, ...driverOptions });
         try {
           await lockClient`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
           await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { OpenOptions } from './client';
 
 const POSTGRES_URL = 'a postgres:// or postgresql:// URL, e.g. postgres://vartija_app@127.0.0.1:5432/vartija';
 
@@ -36,6 +37,19 @@ export type DbConfig = z.infer<typeof schema>;
 /** Whether this process migrates at start (see MIGRATE_ON_START). */
 export function migratesOnStart(config: DbConfig): boolean {
   return config.MIGRATE_ON_START === undefined ? !config.DATABASE_URL : config.MIGRATE_ON_START === 'true';
+}
+
+/**
+ * What openDatabase takes from the configuration: every service and command opens its database through
+ * this, so that none of them forgets a setting (such as DATABASE_PREPARED_STATEMENTS behind a pooler).
+ */
+export function databaseOptions(config: DbConfig, overrides: { poolSize?: number } = {}): OpenOptions {
+  return {
+    ...(config.DATABASE_URL ? { url: config.DATABASE_URL } : {}),
+    dataDir: config.PGLITE_DATA_DIR,
+    poolSize: overrides.poolSize ?? config.DATABASE_POOL_SIZE,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+  };
 }
 
 export function readDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {

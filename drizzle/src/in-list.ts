@@ -2,13 +2,15 @@ import { type Column, inArray, type SQL, type SQLWrapper } from 'drizzle-orm';
 
 /**
  * The length an IN list of `n` values is padded to: exact up to 4, then the next power of two, then a
- * multiple of 256. A list of 37 ids and one of 60 then share one SQL text, and so one prepared
- * statement and plan per connection (`preparedStatements` in ./client), instead of one per length.
+ * multiple of 256 up to 4,096, then exact (such lists are rare, and padding must never push one past
+ * the protocol's 65,535 parameters). A list of 37 ids and one of 60 then share one SQL text, and so one
+ * prepared statement and plan per connection (`preparedStatements` in ./client), instead of one per length.
  */
 export function paddedLength(n: number): number {
   if (n <= 4) return n;
   if (n <= 256) return 2 ** Math.ceil(Math.log2(n));
-  return Math.ceil(n / 256) * 256;
+  if (n <= 4096) return Math.ceil(n / 256) * 256;
+  return n;
 }
 
 /**

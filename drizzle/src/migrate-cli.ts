@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { type Database, openDatabase } from './client';
-import { readDbConfig } from './config';
+import { readDbConfig, databaseOptions } from './config';
 
 const USAGE = `Usage: npm run db:migrate   (in a built image: node dist/migrate.js)
 
@@ -38,7 +38,7 @@ async function main() {
   }
   const config = readDbConfig();
   const { entries } = JSON.parse(readFileSync(journal, 'utf8')) as { entries: { tag: string }[] };
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR, poolSize: 1 });
+  const database = await openDatabase(databaseOptions(config, { poolSize: 1 }));
   try {
     const before = await appliedCount(database);
     await database.migrate();

@@ -3,7 +3,7 @@
  * be parsed and planned again), and IN lists are padded so that the lists of a DataLoader share them.
  */
 import { randomBytes } from 'node:crypto';
-import { type Database, clients, inList, openDatabase, organisations, units } from '@vartija/db';
+import { type Database, clients, databaseOptions, inList, openDatabase, organisations, paddedLength, readDbConfig, units } from '@vartija/db';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createTestDatabase, type TestDatabase } from '../testkit/database';
@@ -38,6 +38,11 @@ describe('inList: IN lists padded to a few lengths', () => {
     expect(new Set([5, 6, 7, 8].map(text)).size).toBe(1);
     expect(text(9)).not.toBe(text(8));
     expect(text(4)).not.toBe(text(3));
+  });
+
+  it('pads to few lengths, and never a long list (the protocol allows 65,535 parameters)', () => {
+    expect([1, 2, 3, 4, 5, 8, 9, 100, 129, 257, 4000, 4097, 60000].map(paddedLength)).toEqual([1, 2, 3, 4, 8, 8, 16, 128, 256, 512, 4096, 4097, 60000]);
+    expect(new Set(Array.from({ length: 4096 }, (_, k) => paddedLength(k + 1))).size).toBeLessThan(30);
   });
 
   it('matches nothing for an empty list', async () => {
@@ -93,9 +98,25 @@ const adminUrl = process.env['DATABASE_URL'];
     expect(await preparedLike(database, '"clients"."units"."code" = $1')).toHaveLength(1);
   });
 
-  it('sends statements unnamed with DATABASE_PREPARED_STATEMENTS=false (a pooler in transaction mode)', async () => {
-    const database = await open(false);
+  it('prepares the statements of a savepoint (a nested transaction)', async () => {
+    const database = await open();
+    await database.db.transaction(async (tx) => {
+      await tx.transaction(async (nested) => {
+        await nested.select({ id: units.id }).from(units).where(and(eq(units.name, 'nested'), eq(units.code, 'savepoint')));
+      });
+    });
+    expect(await preparedLike(database, '"clients"."units"."name" = $1 and "clients"."units"."code" = $2')).toHaveLength(1);
+  });
+
+  it('sends every statement unnamed with DATABASE_PREPARED_STATEMENTS=false (a pooler in transaction mode): drizzle\'s, and the driver\'s own', async () => {
+    const database = await openDatabase(databaseOptions(readDbConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '1', DATABASE_PREPARED_STATEMENTS: 'false' })));
+    opened.push(database);
     await database.db.select({ id: units.id }).from(units).where(inList(units.id, ids(3)));
-    expect(await preparedLike(database, '"clients"."units"')).toEqual([]);
+    await database.db.transaction(async (tx) => {
+      await tx.select({ id: units.id }).from(units).where(eq(units.code, 'unnamed'));
+    });
+    expect(await database.ping()).toBe(true);
+    const all = (await database.db.execute(sql`SELECT statement FROM pg_prepared_statements`)) as unknown as { statement: string }[];
+    expect(all.map((r) => r.statement)).toEqual([]);
   });
 });

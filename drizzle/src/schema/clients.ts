@@ -145,7 +145,7 @@ export const clientRelationships = clientsSchema.table(
   (t) => [
     index('client_relationships_client_idx').on(t.clientId),
     // With client_id in the key a unit's row scope (EXISTS … unit_id = …) is answered from the index alone.
-    index('client_relationships_unit_idx').on(t.unitId, t.clientId, t.endedOn),
+    index('client_relationships_unit_client_idx').on(t.unitId, t.clientId, t.endedOn),
     check('client_relationships_period_check', sql`${t.endedOn} IS NULL OR ${t.endedOn} >= ${t.startedOn}`),
   ],
 );

@@ -1,4 +1,4 @@
-import { migratesOnStart, openDatabase, readDbConfig } from '@vartija/db';
+import { migratesOnStart, openDatabase, readDbConfig, databaseOptions } from '@vartija/db';
 import { type CliIo, consoleIo, EXIT_FAILED, EXIT_OK, generateCheckpointKey, helpText, parseCliArgs, runCli, UsageError } from '@vartija/kit';
 import { sql } from 'drizzle-orm';
 import { AuditStore } from './audit-store';
@@ -49,7 +49,7 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
   }
   const checkpoints = await auditCheckpointsFromEnv();
   const dbConfig = readDbConfig();
-  const database = await openDatabase({ url: dbConfig.DATABASE_URL, dataDir: dbConfig.PGLITE_DATA_DIR, poolSize: 1 });
+  const database = await openDatabase(databaseOptions(dbConfig, { poolSize: 1 }));
   try {
     if (migratesOnStart(dbConfig)) await database.migrate();
     if (values.verify) {

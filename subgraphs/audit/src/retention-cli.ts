@@ -1,4 +1,4 @@
-import { migratesOnStart, openDatabase, readDbConfig } from '@vartija/db';
+import { migratesOnStart, openDatabase, readDbConfig, databaseOptions } from '@vartija/db';
 import { type CliIo, CliRefusal, consoleIo, EXIT_OK, helpText, parseCliArgs, runCli } from '@vartija/kit';
 import { z } from 'zod';
 import { applyRetention, DEFAULT_RETENTION_YEARS } from './retention';
@@ -36,7 +36,7 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
     throw new CliRefusal(`Invalid retention configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const dbConfig = readDbConfig();
-  const database = await openDatabase({ url: dbConfig.DATABASE_URL, dataDir: dbConfig.PGLITE_DATA_DIR, poolSize: 1 });
+  const database = await openDatabase(databaseOptions(dbConfig, { poolSize: 1 }));
   try {
     if (migratesOnStart(dbConfig)) await database.migrate();
     const years = parsed.data.AUDIT_RETENTION_YEARS;

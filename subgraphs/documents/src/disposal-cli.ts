@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { type Database, type Db, migratesOnStart, openDatabase, organisations, readDbConfig, retentionClasses } from '@vartija/db';
+import { type Database, type Db, migratesOnStart, openDatabase, organisations, readDbConfig, retentionClasses, databaseOptions } from '@vartija/db';
 import { type Actor, AuditRecorder, DbAuditSink, defineAbilityFor, finnishDateOf, type RequestContext, RowGrants } from '@vartija/kit';
 import { asc, eq } from 'drizzle-orm';
 import { type DisposalRunModel, DisposalService } from './lifecycle/disposal-service';
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     return;
   }
   const config = readDbConfig();
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR, poolSize: 1 });
+  const database = await openDatabase(databaseOptions(config, { poolSize: 1 }));
   try {
     if (migratesOnStart(config)) await database.migrate();
     process.exitCode = await runDisposalCommand(argv, database);

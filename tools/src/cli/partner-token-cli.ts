@@ -7,7 +7,7 @@ import {
   revokeTokenAsSystem,
   rotateTokenAsSystem,
 } from '@vartija/clients';
-import { type Database, type Db, migratesOnStart, openDatabase, readDbConfig } from '@vartija/db';
+import { type Database, type Db, migratesOnStart, openDatabase, readDbConfig, databaseOptions } from '@vartija/db';
 // The module alone, not the gateway's index: the command loads no gateway runtime (nor does its bundle).
 import { normaliseSha256, operationsOfManifest } from '@vartija/gateway/src/persisted-operations';
 import {
@@ -249,7 +249,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError(`Give a command.\n\n${PARTNER_TOKEN_HELP}`);
   const config = readDbConfig();
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
+  const database = await openDatabase(databaseOptions(config));
   try {
     // On PostgreSQL npm run db:migrate, as the schemas' owner, changes the schema (MIGRATE_ON_START).
     if (migratesOnStart(config)) await database.migrate();

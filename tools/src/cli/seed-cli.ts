@@ -1,4 +1,4 @@
-import { isSeeded, LOG_HISTORY_DAYS, migratesOnStart, openDatabase, readDbConfig, seedDemoWorld } from '@vartija/db';
+import { isSeeded, LOG_HISTORY_DAYS, migratesOnStart, openDatabase, readDbConfig, seedDemoWorld, databaseOptions } from '@vartija/db';
 import { type CliIo, CliRefusal, consoleIo, DbAuditSink, EXIT_OK, helpText, parseCliArgs, runCli } from '@vartija/kit';
 
 export const SEED_HELP = helpText({
@@ -22,7 +22,7 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
     return EXIT_OK;
   }
   const config = readDbConfig();
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
+  const database = await openDatabase(databaseOptions(config));
   try {
     // On PostgreSQL npm run db:migrate, as the schemas' owner, changes the schema (MIGRATE_ON_START).
     if (migratesOnStart(config)) await database.migrate();

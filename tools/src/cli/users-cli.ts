@@ -12,7 +12,7 @@ import {
   recordCommitmentInput,
   runAsSystem,
 } from '@vartija/clients';
-import { type Database, migratesOnStart, openDatabase, readDbConfig } from '@vartija/db';
+import { type Database, migratesOnStart, openDatabase, readDbConfig, databaseOptions } from '@vartija/db';
 
 export const USERS_USAGE = `Access administration from the command line (the first registrar of a new deployment).
 
@@ -217,7 +217,7 @@ async function main(): Promise<void> {
         `without closing it: remove ${path.join(config.PGLITE_DATA_DIR, 'postmaster.pid')}.`,
     );
   }
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
+  const database = await openDatabase(databaseOptions(config));
   try {
     if (migratesOnStart(config)) await database.migrate();
     await runUsersCommand(argv, database);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { auditCheckpointsFromEnv } from '@vartija/audit';
-import { DEMO_PARTNER_TOKEN, isSeeded, LOG_HISTORY_DAYS, openDatabase, PERSONAS, readDbConfig, seedDemoWorld } from '@vartija/db';
+import { DEMO_PARTNER_TOKEN, isSeeded, LOG_HISTORY_DAYS, openDatabase, PERSONAS, readDbConfig, seedDemoWorld, databaseOptions } from '@vartija/db';
 import { DEFAULT_SUPERGRAPH_PATH, loadOrCreateDevKeys, readGatewayConfig, type SubgraphName } from '@vartija/gateway';
 import { configureLogging, DbAuditSink, installProcessGuards, onShutdownSignals, tracingFromConfig } from '@vartija/kit';
 import { ensureConsoleBuilt } from './console-build';
@@ -17,12 +17,7 @@ async function main() {
   }
   const logger = configureLogging({ ...(config.LOG_LEVEL ? { level: config.LOG_LEVEL } : {}), pseudonymKey: config.LOG_PSEUDONYM_KEY });
   const tracing = tracingFromConfig(config.OTEL_TRACES);
-  const database = await openDatabase({
-    url: dbConfig.DATABASE_URL,
-    dataDir: dbConfig.PGLITE_DATA_DIR,
-    poolSize: dbConfig.DATABASE_POOL_SIZE,
-    preparedStatements: dbConfig.DATABASE_PREPARED_STATEMENTS,
-  });
+  const database = await openDatabase(databaseOptions(dbConfig));
   await database.migrate();
   if (!(await isSeeded(database.db))) {
     // With a few weeks of access-log history, written through the log's own chained writer (issue 15).
