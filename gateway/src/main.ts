@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { openDatabase, readDbConfig } from '@vartija/db';
+import { databaseOptions, openDatabase, readDbConfig } from '@vartija/db';
 import { configureLogging, installProcessGuards, onShutdownSignals, tracingFromConfig } from '@vartija/kit';
 import { readGatewayConfig } from './config';
 import { loadOrCreateDevKeys } from './dev-keys';
@@ -16,7 +16,7 @@ async function main() {
   const tracing = tracingFromConfig(config.OTEL_TRACES);
   const dbConfig = readDbConfig();
   if (!dbConfig.DATABASE_URL) throw new Error('DATABASE_URL is required to run the gateway on its own (use npm start for the embedded stack).');
-  const database = await openDatabase({ url: dbConfig.DATABASE_URL, poolSize: dbConfig.DATABASE_POOL_SIZE, preparedStatements: dbConfig.DATABASE_PREPARED_STATEMENTS });
+  const database = await openDatabase(databaseOptions(dbConfig));
   const production = config.NODE_ENV === 'production';
   const devKeys = production ? undefined : await loadOrCreateDevKeys(config.DEV_KEYS_PATH);
   const setup = await gatewayOptionsFrom(config, {

@@ -3,7 +3,7 @@
  * be parsed and planned again), and IN lists are padded so that the lists of a DataLoader share them.
  */
 import { randomBytes } from 'node:crypto';
-import { type Database, clients, databaseOptions, inList, openDatabase, organisations, paddedLength, readDbConfig, units } from '@vartija/db';
+import { type Database, clients, databaseOptions, inList, openDatabase, organisations, paddedLength, preparedStatements, readDbConfig, units } from '@vartija/db';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createTestDatabase, type TestDatabase } from '../testkit/database';
@@ -96,6 +96,18 @@ const adminUrl = process.env['DATABASE_URL'];
     });
     expect(await preparedLike(database, 'in-a-transaction')).toEqual([]);
     expect(await preparedLike(database, '"clients"."units"."code" = $1')).toHaveLength(1);
+  });
+
+  it("keeps postgres.js's unsafe(query, options) form apart from unsafe(query, params, options)", async () => {
+    const raw = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      const wrapped = preparedStatements(raw);
+      expect(await wrapped.unsafe('SELECT $1::int AS n', [7])).toEqual([{ n: 7 }]);
+      expect(await wrapped.unsafe('SELECT 8 AS n', {})).toEqual([{ n: 8 }]);
+      expect(await wrapped.unsafe('SELECT 9 AS n')).toEqual([{ n: 9 }]);
+    } finally {
+      await raw.end();
+    }
   });
 
   it('prepares the statements of a savepoint (a nested transaction)', async () => {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { migratesOnStart, openDatabase, readDbConfig } from '@vartija/db';
+import { databaseOptions, migratesOnStart, openDatabase, readDbConfig } from '@vartija/db';
 import type { JWK } from 'jose';
 import { z } from 'zod';
 import { ActorContextVerifier, MemoryReplayCache, RedisReplayCache } from './actor-context';
@@ -88,7 +88,7 @@ export function runSubgraph(name: string, defaultPort: number, create: (runtime:
     if (!dbConfig.DATABASE_URL) {
       throw new Error(`DATABASE_URL is required to run the ${name} subgraph on its own (the embedded database serves one process: use npm start).`);
     }
-    const database = await openDatabase({ url: dbConfig.DATABASE_URL, poolSize: dbConfig.DATABASE_POOL_SIZE, preparedStatements: dbConfig.DATABASE_PREPARED_STATEMENTS });
+    const database = await openDatabase(databaseOptions(dbConfig));
     // Production migrates once, with `npm run db:migrate` as the schema owner, before the services start.
     if (migratesOnStart(dbConfig)) await database.migrate();
     const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, `${name} actor-context replay check`) : null;

@@ -1,6 +1,5 @@
-import { inList } from '@vartija/db';
 import type { MongoQuery } from '@casl/ability';
-import type { Queryable } from '@vartija/db';
+import { inList, type Queryable } from '@vartija/db';
 import { sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Actor } from '../actor';
