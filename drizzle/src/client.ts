@@ -138,11 +138,8 @@ export function preparedStatements<T extends postgres.Sql | postgres.Transaction
       if (typeof value !== 'function') return value;
       if (property === 'unsafe') {
         // drizzle passes prepare: false for every unnamed query, so it is overridden, not defaulted.
-        // unsafe(query, options) is a form of its own: keep it apart from unsafe(query, params, options).
-        return (query: string, params?: unknown[] | postgres.UnsafeQueryOptions, options?: postgres.UnsafeQueryOptions) =>
-          Array.isArray(params) || params === undefined
-            ? (value as postgres.Sql['unsafe']).call(target, query, params as never, { ...options, prepare: true })
-            : (value as postgres.Sql['unsafe']).call(target, query, [], { ...params, prepare: true });
+        return (query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          (value as postgres.Sql['unsafe']).call(target, query, params as never, { ...options, prepare: true });
       }
       if (property === 'begin' || property === 'savepoint') {
         // (options?, callback): the callback gets the transaction's own client, wrapped the same way.
