@@ -168,7 +168,8 @@ export class ActorContextDataSource extends RemoteGraphQLDataSource<GatewayConte
     const { [RETURNED_AUDIT_EXTENSION]: _taken, ...extensions } = response.extensions!;
     let entries: AuditEntryInput[] | null;
     try {
-      entries = returnedAuditEntries(returned);
+      // The request's own columns are the gateway's: its actor, and the service that answered.
+      entries = context.actor ? returnedAuditEntries(returned, { actor: context.actor, subgraph: this.serviceName }) : null;
     } catch {
       entries = null; // fails the request closed at the flush
     }

@@ -215,30 +215,47 @@ describe('A. returned access-log entries', () => {
     expect(json.data?.client ? logged.length : 1).toBeGreaterThan(0);
   });
 
-  it('A10: a returned batch of another request, or a malformed one, fails the flush closed', async () => {
+  it('A10: a malformed returned batch fails the flush closed', async () => {
     const written: AuditEntryInput[][] = [];
     const recording: AuditSink = { write: async (b) => void written.push(b) };
     const actor = { requestId: 'r-1' } as Actor;
-    const other = returnedAuditEntries([{ at: new Date().toISOString(), requestId: 'r-2', operationName: null, subgraph: 'clients', actorKind: 'USER', actorId: 'u', actorRole: null, organisationId: null, unitId: null, clientId: null, entityType: 'Client', entityId: null, action: 'READ', outcome: 'ALLOWED', fields: [], categories: [], purpose: null, emergency: false, callerAddress: null, reason: null }]);
-    const r1 = new AuditRecorder(actor, 'gateway', recording);
-    r1.adopt(other);
-    await expect(r1.flush()).rejects.toThrow();
     const r2 = new AuditRecorder(actor, 'gateway', recording);
     r2.adopt(null);
     await expect(r2.flush()).rejects.toThrow();
     expect(written).toHaveLength(0);
-    expect(() => returnedAuditEntries([{ requestId: 'r-1' }])).toThrow();
-    expect(() => returnedAuditEntries({})).toThrow();
+    const origin = { actor, subgraph: 'clients' };
+    const at = new Date().toISOString();
+    const good = [null, null, null, 'Client', null, 'READ', 'ALLOWED', [], [], null];
+    expect(returnedAuditEntries({ at, entries: [good] }, origin)).toHaveLength(1);
+    // Not a batch, no time, a bad time, entries in the old keyed form, a wrong arity, a bad action or outcome, a non-text field name.
+    for (const bad of [
+      {},
+      [good],
+      { entries: [good] },
+      { at: 'yesterday', entries: [good] },
+      { at, entries: [{ requestId: 'r-1' }] },
+      { at, entries: [good.slice(0, 9)] },
+      { at, entries: [[...good, 'extra']] },
+      { at, entries: [good.map((v, i) => (i === 5 ? 'ERASE' : v))] },
+      { at, entries: [good.map((v, i) => (i === 6 ? 'MAYBE' : v))] },
+      { at, entries: [good.map((v, i) => (i === 7 ? [1] : v))] },
+      { at, entries: [good.map((v, i) => (i === 3 ? null : v))] },
+    ]) {
+      expect(() => returnedAuditEntries(bad, origin)).toThrow();
+    }
   });
 
-  it('A11: a returned entry with smuggled seq / hash / prevHash cannot steer the chain', async () => {
+  it('A11: a returned entry names no request, actor, chain place or service: the gateway writes its own', async () => {
     const requestId = '00000000-0000-4000-8000-0000000016b1';
-    const returned = returnedAuditEntries([{ at: new Date().toISOString(), requestId, operationName: null, subgraph: 'clients', actorKind: 'USER', actorId: 'u', actorRole: null, organisationId: null, unitId: null, clientId: null, entityType: 'Client', entityId: null, action: 'READ', outcome: 'ALLOWED', fields: [], categories: [], purpose: null, emergency: false, callerAddress: null, reason: null, seq: 1, hash: 'x', prevHash: 'y' }]);
-    const recorder = new AuditRecorder({ requestId } as Actor, 'gateway', sink);
+    const actor = { requestId, kind: 'USER', id: 'gateway-actor', organisationId: null, operationName: 'Probe', purpose: 'CLIENT_WORK', emergency: false, callerAddress: '10.0.0.1' } as unknown as Actor;
+    // A subgraph cannot smuggle these in: there is no place for them in an entry, and extra elements are refused.
+    const smuggled = [{ at: new Date().toISOString(), requestId: 'other', actorId: 'someone-else', subgraph: 'audit', seq: 1, hash: 'x', prevHash: 'y', entries: [['ROLE', null, null, 'Client', null, 'READ', 'ALLOWED', [], [], null]] }];
+    const returned = returnedAuditEntries(smuggled[0], { actor, subgraph: 'clients' });
+    const recorder = new AuditRecorder(actor, 'gateway', sink);
     recorder.adopt(returned);
     await recorder.flush();
     const [row] = await logOf(requestId);
-    expect(row).toBeDefined();
+    expect(row).toMatchObject({ requestId, actorId: 'gateway-actor', subgraph: 'clients', operationName: 'Probe', callerAddress: '10.0.0.1', actorRole: 'ROLE' });
     expect(row!.seq).not.toBe(1);
     expect(row!.hash).not.toBe('x');
     expect(row!.prevHash).not.toBe('y');

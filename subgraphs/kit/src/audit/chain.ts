@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { hashedValues } from './columns';
+import { hash as sha256 } from 'node:crypto';
+import { type AuditValue, hashedValues } from './columns';
 import type { AuditEntryInput, ChainedEntry } from './entry';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -12,7 +12,17 @@ export function canonicalEntry(seq: number, entry: AuditEntryInput): string {
 }
 
 export function chainHash(prevHash: string, seq: number, entry: AuditEntryInput): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalEntry(seq, entry)).digest('hex');
+  return chainLinkOf(prevHash, seq, entry).hash;
+}
+
+/**
+ * An entry's hash together with the values it covers (column order), so that the appender builds the
+ * stored row from the same values instead of reading every column a second time.
+ */
+export function chainLinkOf(prevHash: string, seq: number, entry: AuditEntryInput): { hash: string; values: AuditValue[] } {
+  const values = hashedValues(entry, seq);
+  // One-shot digest of the same bytes as before (prev hash, newline, canonical entry): no Hash object per entry.
+  return { hash: sha256('sha256', `${prevHash}\n${JSON.stringify(values)}`, 'hex'), values };
 }
 
 /** The outcome of checking a run of the chain; a failure names the first entry that breaks it. */

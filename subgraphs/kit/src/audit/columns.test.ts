@@ -1,8 +1,9 @@
 import { entries } from '@vartija/db';
 import { getTableColumns } from 'drizzle-orm';
 import { SENSITIVE_FIELDS } from '../generated/sensitive-fields';
-import { canonicalEntry } from './chain';
-import { AUDIT_COLUMN_LIST, AUDIT_COLUMNS, AUDIT_COPY, AUDIT_RECORD_TYPE, auditCopyLine, auditJsonRow } from './columns';
+import { createHash } from 'node:crypto';
+import { canonicalEntry, chainHash, chainLinkOf } from './chain';
+import { AUDIT_COLUMN_LIST, AUDIT_COLUMNS, AUDIT_COPY, AUDIT_RECORD_TYPE, auditCopyLine, auditJsonRow, auditJsonRowOf } from './columns';
 import { AUDIT_ENTITY_TYPES, type AuditEntryInput, isAuditEntityType } from './entry';
 
 const ENTRY: AuditEntryInput = {
@@ -59,6 +60,15 @@ describe('the one column list of the access log', () => {
     expect(AUDIT_COLUMNS.filter((c) => !c.hashed).map((c) => c.name)).toEqual(['prev_hash', 'hash']);
     const row = auditJsonRow(ENTRY, LINK);
     expect(JSON.parse(expected)).toEqual(AUDIT_COLUMNS.filter((c) => c.hashed).map((c) => row[c.name]));
+  });
+
+  it('hashes the same bytes as ever: sha256 of the previous hash, a newline and the canonical entry', () => {
+    const expected = createHash('sha256').update(LINK.prevHash).update('\n').update(canonicalEntry(7, ENTRY)).digest('hex');
+    expect(chainHash(LINK.prevHash, 7, ENTRY)).toBe(expected);
+    // The appender's row is built from the hashed values: the same row, column by column, as from the entry.
+    const { hash, values } = chainLinkOf(LINK.prevHash, 7, ENTRY);
+    expect(hash).toBe(expected);
+    expect(JSON.stringify(auditJsonRowOf(values, { prevHash: LINK.prevHash, hash }))).toBe(JSON.stringify(auditJsonRow(ENTRY, { ...LINK, hash })));
   });
 
   it('writes COPY text with nulls, booleans, arrays and escapes', () => {

@@ -79,7 +79,22 @@ export const AUDIT_RECORD_TYPE = AUDIT_COLUMNS.map((c) => `${c.name} ${c.type}`)
 
 /** One row of the INSERT's json batch, keyed by column name. */
 export function auditJsonRow(entry: AuditEntryInput, at: ChainLink): Record<string, AuditValue> {
-  return Object.fromEntries(AUDIT_COLUMNS.map((c) => [c.name, c.read(entry, at)]));
+  return auditJsonRowOf(hashedValues(entry, at.seq), at);
+}
+
+const HASHED_NAMES = HASHED.map((c) => c.name);
+const LINK_NAMES: Record<string, string> = { prevHash: 'prev_hash', hash: 'hash' };
+if (AUDIT_COLUMNS.some((c, i) => (c.hashed ? c.name !== HASHED_NAMES[i] : c.name !== LINK_NAMES[c.key]))) {
+  throw new Error('audit columns: the hashed columns must come first, then prev_hash and hash');
+}
+
+/** The same row from the values the hash was computed over (`hashedValues`), which are already in column order. */
+export function auditJsonRowOf(values: readonly AuditValue[], at: Pick<ChainLink, 'prevHash' | 'hash'>): Record<string, AuditValue> {
+  const row: Record<string, AuditValue> = {};
+  for (let i = 0; i < HASHED_NAMES.length; i++) row[HASHED_NAMES[i]!] = values[i]!;
+  row['prev_hash'] = at.prevHash;
+  row['hash'] = at.hash;
+  return row;
 }
 
 /** The bulk load of chained entries: `${AUDIT_COPY} FROM STDIN`, with lines from auditCopyLine. */

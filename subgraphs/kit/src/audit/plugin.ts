@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { AuditRecorder } from './recorder';
-import { RETURNED_AUDIT_EXTENSION } from './returned';
+import { RETURNED_AUDIT_EXTENSION, returnedAudit } from './returned';
 
 /**
  * Writes the request's access-log batch before the response leaves, in the gateway and in every
@@ -21,7 +21,7 @@ export function failClosedAudit<Context extends BaseContext & { audit?: AuditRec
             const entries = contextValue.audit.take();
             if (entries.length > 0) {
               const result = response.body.singleResult;
-              result.extensions = { ...result.extensions, [RETURNED_AUDIT_EXTENSION]: entries };
+              result.extensions = { ...result.extensions, [RETURNED_AUDIT_EXTENSION]: returnedAudit(entries) };
             }
             return;
           }

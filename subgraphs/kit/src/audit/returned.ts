@@ -1,4 +1,5 @@
-import type { AuditEntryInput } from './entry';
+import type { Actor } from '../actor';
+import type { AuditAction, AuditEntryInput, AuditOutcome } from './entry';
 
 /**
  * One append per request: a subgraph called by the gateway with `returnAudit` (a signed claim of the
@@ -8,9 +9,45 @@ import type { AuditEntryInput } from './entry';
  */
 export const RETURNED_AUDIT_EXTENSION = 'vartijaAudit';
 
-const ACTIONS = new Set(['READ', 'CREATE', 'UPDATE', 'DELETE', 'PRINT', 'EXPORT', 'DISCLOSE']);
-const OUTCOMES = new Set(['ALLOWED', 'DENIED']);
-const ACTOR_KINDS = new Set(['USER', 'PARTNER', 'SYSTEM']);
+/**
+ * What a subgraph knows of an entry and the gateway does not: which entity, which grant, what was done
+ * and to which fields. Positional, in this order (a partner page returns 150 of them; the keys were
+ * most of the bytes).
+ */
+export type ReturnedEntry = [
+  actorRole: string | null,
+  unitId: string | null,
+  clientId: string | null,
+  entityType: string,
+  entityId: string | null,
+  action: AuditAction,
+  outcome: AuditOutcome,
+  fields: string[],
+  categories: string[],
+  reason: string | null,
+];
+
+/**
+ * The extension's value. The request's own columns (request id, operation, actor, organisation,
+ * purpose, emergency, caller, subgraph) are not in it: the gateway writes its own request's, so a
+ * returned entry is attributed to the request and the service it came back from and can name no other.
+ */
+export interface ReturnedAudit {
+  /** When the subgraph built the batch (ISO 8601). */
+  at: string;
+  entries: ReturnedEntry[];
+}
+
+/** A subgraph's pending entries in the form it returns them. */
+export function returnedAudit(batch: readonly AuditEntryInput[]): ReturnedAudit {
+  return {
+    at: (batch[0]?.at ?? new Date()).toISOString(),
+    entries: batch.map((e) => [e.actorRole, e.unitId, e.clientId, e.entityType, e.entityId, e.action, e.outcome, e.fields, e.categories, e.reason]),
+  };
+}
+
+const ACTIONS: ReadonlySet<unknown> = new Set(['READ', 'CREATE', 'UPDATE', 'DELETE', 'PRINT', 'EXPORT', 'DISCLOSE']);
+const OUTCOMES: ReadonlySet<unknown> = new Set(['ALLOWED', 'DENIED']);
 
 export class ReturnedAuditError extends Error {}
 
@@ -18,41 +55,63 @@ const text = (value: unknown): value is string => typeof value === 'string';
 const textOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
 const texts = (value: unknown): value is string[] => Array.isArray(value) && value.every(text);
 
+/** The request's own columns, from the gateway's actor and the service that answered. */
+export interface ReturnedAuditOrigin {
+  actor: Actor;
+  subgraph: string;
+}
+
 /**
- * The entries a subgraph returned, checked field by field (a malformed batch is a failed write: the
- * request fails closed). Dates travel as ISO strings.
+ * The entries a subgraph returned, checked element by element (a malformed batch is a failed write:
+ * the request fails closed), completed with the columns of the request they came back in.
  */
-export function returnedAuditEntries(value: unknown): AuditEntryInput[] {
-  if (!Array.isArray(value)) throw new ReturnedAuditError('returned access-log entries are not a list');
-  return value.map((raw: unknown) => {
-    const e = raw as Record<string, unknown> | null;
-    const at = e && text(e['at']) ? new Date(e['at']) : null;
+export function returnedAuditEntries(value: unknown, origin: ReturnedAuditOrigin): AuditEntryInput[] {
+  const batch = value as Partial<ReturnedAudit> | null;
+  const at = batch && text(batch.at) ? new Date(batch.at) : null;
+  if (!at || Number.isNaN(at.getTime()) || !Array.isArray(batch!.entries)) {
+    throw new ReturnedAuditError('returned access-log entries are not a batch');
+  }
+  const { actor, subgraph } = origin;
+  return batch!.entries.map((raw: unknown) => {
+    const e = raw as unknown[];
     if (
-      !e ||
-      !at ||
-      Number.isNaN(at.getTime()) ||
-      !text(e['requestId']) ||
-      !textOrNull(e['operationName']) ||
-      !text(e['subgraph']) ||
-      !ACTOR_KINDS.has(e['actorKind'] as string) ||
-      !text(e['actorId']) ||
-      !textOrNull(e['actorRole']) ||
-      !textOrNull(e['organisationId']) ||
-      !textOrNull(e['unitId']) ||
-      !textOrNull(e['clientId']) ||
-      !text(e['entityType']) ||
-      !textOrNull(e['entityId']) ||
-      !ACTIONS.has(e['action'] as string) ||
-      !OUTCOMES.has(e['outcome'] as string) ||
-      !texts(e['fields']) ||
-      !texts(e['categories']) ||
-      !textOrNull(e['purpose']) ||
-      typeof e['emergency'] !== 'boolean' ||
-      !textOrNull(e['callerAddress']) ||
-      !textOrNull(e['reason'])
+      !Array.isArray(e) ||
+      e.length !== 10 ||
+      !textOrNull(e[0]) ||
+      !textOrNull(e[1]) ||
+      !textOrNull(e[2]) ||
+      !text(e[3]) ||
+      !textOrNull(e[4]) ||
+      !ACTIONS.has(e[5]) ||
+      !OUTCOMES.has(e[6]) ||
+      !texts(e[7]) ||
+      !texts(e[8]) ||
+      !textOrNull(e[9])
     ) {
       throw new ReturnedAuditError('a returned access-log entry is malformed');
     }
-    return { ...(e as unknown as AuditEntryInput), at };
+    const [actorRole, unitId, clientId, entityType, entityId, action, outcome, fields, categories, reason] = e as ReturnedEntry;
+    return {
+      at,
+      requestId: actor.requestId,
+      operationName: actor.operationName,
+      subgraph,
+      actorKind: actor.kind,
+      actorId: actor.id,
+      actorRole,
+      organisationId: actor.organisationId,
+      unitId,
+      clientId,
+      entityType,
+      entityId,
+      action,
+      outcome,
+      fields,
+      categories,
+      purpose: actor.purpose,
+      emergency: actor.emergency,
+      callerAddress: actor.callerAddress,
+      reason,
+    };
   });
 }

@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '@vartija/db';
 import { sql } from 'drizzle-orm';
-import { CHAIN_ID, chainHash } from './chain';
-import { AUDIT_COLUMN_LIST, AUDIT_RECORD_TYPE, auditJsonRow } from './columns';
+import { CHAIN_ID, chainLinkOf } from './chain';
+import { AUDIT_COLUMN_LIST, AUDIT_RECORD_TYPE, auditJsonRowOf } from './columns';
 import type { AuditEntryInput } from './entry';
 import { hasSqlState } from '../pg-errors';
 import { storedForm } from './stored-form';
@@ -107,8 +107,8 @@ function chained(batch: AuditEntryInput[], from: ChainHead): { rows: Record<stri
   const rows = batch.map((input) => {
     const entry = storedForm(input);
     seq += 1;
-    const hash = chainHash(prevHash, seq, entry);
-    const row = auditJsonRow(entry, { seq, prevHash, hash });
+    const { hash, values } = chainLinkOf(prevHash, seq, entry);
+    const row = auditJsonRowOf(values, { prevHash, hash });
     prevHash = hash;
     return row;
   });
