@@ -7,11 +7,16 @@ import {
   ActorContextSigner,
   ActorContextVerifier,
   type AuditEntryInput,
+  auditJsonRowOf,
   chainHash,
+  chainLinkOf,
   defaultPurpose,
   defineAbilityFor,
   rolesOf,
+  returnedAudit,
+  returnedAuditEntries,
   rowScope,
+  storedForm,
 } from '@vartija/kit';
 import { signDevToken } from '@vartija/tools';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -113,5 +118,10 @@ export async function microBenchmarks(database: Database, keys: DevKeys): Promis
       ability.can('read', subject('Client', { ...row }) as unknown as Record<PropertyKey, unknown>, 'personalIdentityCode'),
     ),
     await measure('audit: chainHash of one entry (sha256)', 50_000, (i) => chainHash('0'.repeat(64), i, entry)),
+    await measure('audit: one entry from the recorder to the INSERT (returned form, json both ways, check, stored form, chain link, row)', 20_000, (i) => {
+      const [back] = returnedAuditEntries(JSON.parse(JSON.stringify(returnedAudit([entry]))), { actor, subgraph: 'clients' });
+      const { hash, values } = chainLinkOf('0'.repeat(64), i, storedForm(back!));
+      return JSON.stringify(auditJsonRowOf(values, { prevHash: '0'.repeat(64), hash }));
+    }),
   ];
 }

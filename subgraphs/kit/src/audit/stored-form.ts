@@ -30,6 +30,8 @@ const CONTROLS = new RegExp(CONTROL.source, 'g');
 // A surrogate half without its pair: PostgreSQL's json parser refuses it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+// Either of them: one scan decides that almost every value is stored as it is.
+const TO_CLEAN = new RegExp(`${CONTROL.source}|${LONE_SURROGATE.source}`);
 
 /**
  * Text as the log stores it: tab and line breaks become spaces, other control characters and broken
@@ -37,6 +39,7 @@ const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
  * ending in "…" so that a reader sees it was cut.
  */
 export function auditText(value: string, max: number): string {
+  if (value.length <= max && !TO_CLEAN.test(value)) return value;
   let text = value;
   if (CONTROL.test(text)) text = text.replace(CONTROLS, (c) => (c === '\t' || c === '\n' || c === '\r' ? ' ' : '\uFFFD'));
   if (LONE_SURROGATE.test(text)) text = text.replace(LONE_SURROGATES, '\uFFFD');
@@ -56,15 +59,14 @@ export function auditText(value: string, max: number): string {
  * could not hold it, and one bad value must not cost the entry).
  */
 export function storedForm(entry: AuditEntryInput): AuditEntryInput {
-  const uuid = (value: string | null) => (value !== null && isUuid(value) ? value.toLowerCase() : null);
-  const optional = (value: string | null, max: number) => (value === null ? null : auditText(value, max));
-  const names = (values: string[]) => values.slice(0, AUDIT_MAX_NAMES).map((v) => auditText(v, AUDIT_TEXT_LIMITS.name));
   const L = AUDIT_TEXT_LIMITS;
+  // Spelled out rather than spread: runs for every entry appended, and leaves out whatever else the input carries.
   return {
-    ...entry,
+    at: entry.at,
     requestId: auditText(entry.requestId, L.requestId),
     operationName: optional(entry.operationName, L.operationName),
     subgraph: auditText(entry.subgraph, L.subgraph),
+    actorKind: entry.actorKind,
     actorId: auditText(entry.actorId, L.actorId),
     actorRole: optional(entry.actorRole, L.actorRole),
     organisationId: uuid(entry.organisationId),
@@ -72,10 +74,18 @@ export function storedForm(entry: AuditEntryInput): AuditEntryInput {
     clientId: uuid(entry.clientId),
     entityType: auditText(entry.entityType, L.entityType),
     entityId: optional(entry.entityId, L.entityId),
+    action: entry.action,
+    outcome: entry.outcome,
     fields: names(entry.fields),
     categories: names(entry.categories),
     purpose: optional(entry.purpose, L.purpose),
+    emergency: entry.emergency,
     callerAddress: optional(entry.callerAddress, L.callerAddress),
     reason: optional(entry.reason, L.reason),
   };
 }
+
+const uuid = (value: string | null) => (value !== null && isUuid(value) ? value.toLowerCase() : null);
+const optional = (value: string | null, max: number) => (value === null ? null : auditText(value, max));
+const names = (values: string[]) =>
+  (values.length > AUDIT_MAX_NAMES ? values.slice(0, AUDIT_MAX_NAMES) : values).map((v) => auditText(v, AUDIT_TEXT_LIMITS.name));
