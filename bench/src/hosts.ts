@@ -102,7 +102,7 @@ function baselineRuntime(database: Database): SubgraphRuntime {
   const actor = baselineActor();
   // The seams exist only through kit/testing: no product runtime can name them.
   return withTestingSeams(
-    { database, verifier: { verifyRequest: async () => ({ actor: { ...actor, requestId: randomUUID() }, returnAudit: false }) } },
+    { database, verifier: { verifyRequest: async () => ({ actor: { ...actor, requestId: randomUUID() }, returnAudit: false, jti: randomUUID() }) } },
     { auditSink: NO_OP_SINK, abilityFor: () => ALLOW_ALL },
   );
 }

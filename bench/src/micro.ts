@@ -119,7 +119,7 @@ export async function microBenchmarks(database: Database, keys: DevKeys): Promis
     ),
     await measure('audit: chainHash of one entry (sha256)', 50_000, (i) => chainHash('0'.repeat(64), i, entry)),
     await measure('audit: one entry from the recorder to the INSERT (returned form, json both ways, check, stored form, chain link, row)', 20_000, (i) => {
-      const [back] = returnedAuditEntries(JSON.parse(JSON.stringify(returnedAudit([entry]))), { actor, subgraph: 'clients' });
+      const [back] = returnedAuditEntries(JSON.parse(JSON.stringify(returnedAudit(actor.requestId, [entry]))), { actor, subgraph: 'clients', jti: actor.requestId });
       const { hash, values } = chainLinkOf('0'.repeat(64), i, storedForm(back!));
       return JSON.stringify(auditJsonRowOf(values, { prevHash: '0'.repeat(64), hash }));
     }),

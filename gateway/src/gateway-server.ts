@@ -108,6 +108,9 @@ export interface Gateway {
 }
 
 export class ActorContextDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  /** The `jti` signed for each fetch (keyed by its http part, which its answer's request shares): returned entries must name it. */
+  private readonly signedIds = new WeakMap<object, string>();
+
   constructor(
     url: string,
     private readonly serviceName: string,
@@ -155,21 +158,24 @@ export class ActorContextDataSource extends RemoteGraphQLDataSource<GatewayConte
     const { query, http: _http, ...rest } = request;
     // With a recorder here, the subgraph returns its log entries and this request appends them all at once.
     const returnAudit = context.audit !== undefined;
-    request.http?.headers.set(ACTOR_CONTEXT_HEADER, await this.signer.sign(context.actor, JSON.stringify({ query, ...rest }), { returnAudit }));
+    const jti = randomUUID();
+    if (request.http) this.signedIds.set(request.http, jti);
+    request.http?.headers.set(ACTOR_CONTEXT_HEADER, await this.signer.sign(context.actor, JSON.stringify({ query, ...rest }), { returnAudit, jti }));
     request.http?.headers.set('x-request-id', context.actor.requestId);
     // W3C traceparent of the active span (@apollo/gateway's fetch span) when tracing is on.
     if (request.http) injectTraceContext(request.http.headers);
   }
 
   /** The subgraph's returned log entries go to this request's recorder, never to the client. */
-  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
+  override didReceiveResponse({ response, request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
     const returned = response.extensions?.[RETURNED_AUDIT_EXTENSION];
     if (returned === undefined) return response;
     const { [RETURNED_AUDIT_EXTENSION]: _taken, ...extensions } = response.extensions!;
     let entries: AuditEntryInput[] | null;
     try {
       // The request's own columns are the gateway's: its actor, and the service that answered.
-      entries = context.actor ? returnedAuditEntries(returned, { actor: context.actor, subgraph: this.serviceName }) : null;
+      const jti = request.http ? this.signedIds.get(request.http) : undefined;
+      entries = context.actor ? returnedAuditEntries(returned, { actor: context.actor, subgraph: this.serviceName, jti }) : null;
     } catch {
       entries = null; // fails the request closed at the flush
     }

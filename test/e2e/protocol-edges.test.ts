@@ -63,7 +63,7 @@ async function openSubgraph(t: TestStack): Promise<{ subgraph: Subgraph; url: st
     operationName: null,
     callerAddress: null,
   };
-  const subgraph = await createClientsSubgraph({ database: t.database, verifier: { verifyRequest: async () => ({ actor, returnAudit: false }) } });
+  const subgraph = await createClientsSubgraph({ database: t.database, verifier: { verifyRequest: async () => ({ actor, returnAudit: false, jti: 'protocol-edges' }) } });
   return { subgraph, url: `${await subgraph.listen(0)}/graphql` };
 }
 

@@ -3,6 +3,7 @@
  * token cache and the ability / row-scope caches). Every probe asserts the SECURE behaviour: a failing
  * test is a hole. Probes that pass stay as regression tests.
  */
+import { randomUUID } from 'node:crypto';
 import { apiTokens, DEMO_PARTNER_TOKEN, DEMO_PARTNER_TOKEN_ID, entries, grants, users } from '@vartija/db';
 import {
   type Actor,
@@ -215,7 +216,7 @@ describe('A. returned access-log entries', () => {
     expect(json.data?.client ? logged.length : 1).toBeGreaterThan(0);
   });
 
-  it('A10: a malformed returned batch fails the flush closed', async () => {
+  it('A10: a malformed returned batch, or one that answers another fetch, fails the flush closed', async () => {
     const written: AuditEntryInput[][] = [];
     const recording: AuditSink = { write: async (b) => void written.push(b) };
     const actor = { requestId: 'r-1' } as Actor;
@@ -223,42 +224,92 @@ describe('A. returned access-log entries', () => {
     r2.adopt(null);
     await expect(r2.flush()).rejects.toThrow();
     expect(written).toHaveLength(0);
-    const origin = { actor, subgraph: 'clients' };
-    const at = new Date().toISOString();
+    const jti = 'c7d0a1de-0000-4000-8000-000000000001';
+    const origin = { actor, subgraph: 'clients', jti };
     const good = [null, null, null, 'Client', null, 'READ', 'ALLOWED', [], [], null];
-    expect(returnedAuditEntries({ at, entries: [good] }, origin)).toHaveLength(1);
-    // Not a batch, no time, a bad time, entries in the old keyed form, a wrong arity, a bad action or outcome, a non-text field name.
-    for (const bad of [
-      {},
-      [good],
-      { entries: [good] },
-      { at: 'yesterday', entries: [good] },
-      { at, entries: [{ requestId: 'r-1' }] },
-      { at, entries: [good.slice(0, 9)] },
-      { at, entries: [[...good, 'extra']] },
-      { at, entries: [good.map((v, i) => (i === 5 ? 'ERASE' : v))] },
-      { at, entries: [good.map((v, i) => (i === 6 ? 'MAYBE' : v))] },
-      { at, entries: [good.map((v, i) => (i === 7 ? [1] : v))] },
-      { at, entries: [good.map((v, i) => (i === 3 ? null : v))] },
-    ]) {
-      expect(() => returnedAuditEntries(bad, origin)).toThrow();
+    expect(returnedAuditEntries({ jti, entries: [good] }, origin)).toHaveLength(1);
+    // Another fetch's batch (or a fetch the gateway signed nothing for), not a batch, entries in the old keyed form,
+    // a wrong arity, a bad action or outcome, a non-text field name, no entity type.
+    for (const [bad, from] of [
+      [{ jti: 'c7d0a1de-0000-4000-8000-000000000002', entries: [good] }, origin],
+      [{ entries: [good] }, origin],
+      [{ jti, entries: [good] }, { ...origin, jti: undefined }],
+      [{}, origin],
+      [[good], origin],
+      [{ jti, entries: [{ requestId: 'r-1' }] }, origin],
+      [{ jti, entries: [good.slice(0, 9)] }, origin],
+      [{ jti, entries: [[...good, 'extra']] }, origin],
+      [{ jti, entries: [good.map((v, i) => (i === 5 ? 'ERASE' : v))] }, origin],
+      [{ jti, entries: [good.map((v, i) => (i === 6 ? 'MAYBE' : v))] }, origin],
+      [{ jti, entries: [good.map((v, i) => (i === 7 ? [1] : v))] }, origin],
+      [{ jti, entries: [good.map((v, i) => (i === 3 ? null : v))] }, origin],
+    ] as const) {
+      expect(() => returnedAuditEntries(bad, from)).toThrow();
     }
   });
 
-  it('A11: a returned entry names no request, actor, chain place or service: the gateway writes its own', async () => {
+  it('A10b: through the gateway, a subgraph answer whose entries name another fetch returns no data', async () => {
+    const sign = ActorContextSigner.prototype.sign;
+    // The subgraph is made to see another jti than the one the gateway remembers for the fetch.
+    const spy = jest.spyOn(ActorContextSigner.prototype, 'sign').mockImplementation(async function (this: ActorContextSigner, actor: Actor, body: string, options?: { returnAudit?: boolean; jti?: string }) {
+      return sign.call(this, actor, body, { ...options, jti: randomUUID() });
+    });
+    let r: Awaited<ReturnType<TestStack['execute']>>;
+    try {
+      r = await t.execute({ as: 'sw-child', query: `query ($id: ID!) { client(id: $id) { id personalIdentityCode } }`, variables: { id: C.childWelfareOpen } });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(r.data ?? null).toBeNull();
+    expect(r.errors?.[0]?.extensions?.['code']).toBe('AUDIT_UNAVAILABLE');
+    expect(await logOf(r.headers['x-request-id']!)).toHaveLength(0);
+  });
+
+  it('A11: a returned entry names no request, actor, time, chain place or service: the gateway writes its own', async () => {
     const requestId = '00000000-0000-4000-8000-0000000016b1';
+    const jti = 'c7d0a1de-0000-4000-8000-000000000003';
     const actor = { requestId, kind: 'USER', id: 'gateway-actor', organisationId: null, operationName: 'Probe', purpose: 'CLIENT_WORK', emergency: false, callerAddress: '10.0.0.1' } as unknown as Actor;
     // A subgraph cannot smuggle these in: there is no place for them in an entry, and extra elements are refused.
-    const smuggled = [{ at: new Date().toISOString(), requestId: 'other', actorId: 'someone-else', subgraph: 'audit', seq: 1, hash: 'x', prevHash: 'y', entries: [['ROLE', null, null, 'Client', null, 'READ', 'ALLOWED', [], [], null]] }];
-    const returned = returnedAuditEntries(smuggled[0], { actor, subgraph: 'clients' });
+    const smuggled = { jti, at: '1999-01-01T00:00:00.000Z', requestId: 'other', actorId: 'someone-else', subgraph: 'audit', seq: 1, hash: 'x', prevHash: 'y', entries: [['ROLE', null, null, 'Client', null, 'READ', 'ALLOWED', [], [], null]] };
+    const before = Date.now();
+    const returned = returnedAuditEntries(smuggled, { actor, subgraph: 'clients', jti });
     const recorder = new AuditRecorder(actor, 'gateway', sink);
     recorder.adopt(returned);
     await recorder.flush();
     const [row] = await logOf(requestId);
     expect(row).toMatchObject({ requestId, actorId: 'gateway-actor', subgraph: 'clients', operationName: 'Probe', callerAddress: '10.0.0.1', actorRole: 'ROLE' });
+    expect(row!.at.getTime()).toBeGreaterThanOrEqual(before - 1);
     expect(row!.seq).not.toBe(1);
     expect(row!.hash).not.toBe('x');
     expect(row!.prevHash).not.toBe('y');
+  });
+
+  it('A11b: entries a subgraph returned carry the same request columns as the ones it writes itself', async () => {
+    const query = `query Probe16($id: ID!) { client(id: $id) { id personalIdentityCode } }`;
+    let actor: Actor | undefined;
+    const sign = ActorContextSigner.prototype.sign;
+    const spy = jest.spyOn(ActorContextSigner.prototype, 'sign').mockImplementation(async function (this: ActorContextSigner, a: Actor, body: string, options?: { returnAudit?: boolean; jti?: string }) {
+      actor ??= JSON.parse(JSON.stringify(a)) as Actor;
+      return sign.call(this, a, body, options);
+    });
+    let viaGateway: Awaited<ReturnType<TestStack['execute']>>;
+    try {
+      viaGateway = await t.execute({ as: 'sw-child', query, variables: { id: C.childWelfareOpen } });
+    } finally {
+      spy.mockRestore();
+    }
+    const [returnedRow] = (await logOf(viaGateway.headers['x-request-id']!)).filter((e) => e.subgraph === 'clients' && e.entityType === 'Client');
+    expect(returnedRow).toBeDefined();
+    // The same request sent straight to the subgraph, without returnAudit: the subgraph's own recorder writes it.
+    const signer = await ActorContextSigner.fromJwk(t.keys.actorContext.privateJwk);
+    const direct = { ...actor!, requestId: randomUUID() };
+    const body = JSON.stringify({ query, variables: { id: C.childWelfareOpen }, operationName: 'Probe16' });
+    const res = await fetch(t.stack.subgraphUrls.clients, { method: 'POST', headers: { 'content-type': 'application/json', [ACTOR_CONTEXT_HEADER]: await signer.sign(direct, body) }, body });
+    expect(res.status).toBe(200);
+    const [ownRow] = (await logOf(direct.requestId)).filter((e) => e.entityType === 'Client');
+    const columns = (e: typeof returnedRow) => ({ ...e, seq: 0, at: null, requestId: null, hash: null, prevHash: null });
+    expect(ownRow).toBeDefined();
+    expect(columns(ownRow!)).toEqual(columns(returnedRow!));
   });
 
   it('A12: a refused mutation’s DENIED entry is written', async () => {

@@ -38,14 +38,15 @@ export class ActorContextSigner {
   /**
    * A context for one subgraph request: `body` is the exact JSON body that will be sent with it. Each
    * call has its own `jti`, so that a subgraph can refuse a second use. With `returnAudit` the subgraph
-   * returns its access-log entries to the gateway, which appends them with its own before it answers.
+   * returns its access-log entries to the gateway, which appends them with its own before it answers;
+   * the caller may then choose the `jti`, which the returned entries name (ReturnedAudit).
    */
-  sign(actor: Actor, body: string, options: { returnAudit?: boolean } = {}): Promise<string> {
+  sign(actor: Actor, body: string, options: { returnAudit?: boolean; jti?: string } = {}): Promise<string> {
     return new SignJWT({ act: actor, bdy: requestBodyDigest(body), ...(options.returnAudit ? { rla: true } : {}) })
       .setProtectedHeader({ alg: ALG, ...(this.kid ? { kid: this.kid } : {}) })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
-      .setJti(randomUUID())
+      .setJti(options.jti ?? randomUUID())
       .setIssuedAt()
       .setExpirationTime(`${this.ttlSeconds}s`)
       .sign(this.key);
@@ -130,6 +131,8 @@ export interface PresentedRequest {
 export interface VerifiedContext {
   actor: Actor;
   returnAudit: boolean;
+  /** The context's own id: entries returned to the gateway name it, so they cannot be taken for another fetch's. */
+  jti: string;
 }
 
 export class ActorContextVerifier {
@@ -180,7 +183,7 @@ export class ActorContextVerifier {
     if (!(await this.replay.firstUse(jti, (exp + CLOCK_TOLERANCE_SECONDS) * 1000))) {
       throw new ReplayedActorContextError(parsed.data, rla === true, jti);
     }
-    return { actor: parsed.data, returnAudit: rla === true };
+    return { actor: parsed.data, returnAudit: rla === true, jti };
   }
 
   close(): Promise<void> {

@@ -159,9 +159,10 @@ export async function createSubgraph<Loaders>(
         const header = req.headers[ACTOR_CONTEXT_HEADER];
         let actor: Actor;
         let returnAudit: boolean;
+        let jti: string;
         try {
           // Bound to this exact request and good once: a captured context cannot be replayed.
-          ({ actor, returnAudit } = await runtime.verifier.verifyRequest(Array.isArray(header) ? header[0] : header, { method: req.method, body }));
+          ({ actor, returnAudit, jti } = await runtime.verifier.verifyRequest(Array.isArray(header) ? header[0] : header, { method: req.method, body }));
         } catch (error) {
           if (error instanceof GraphQLError) throw error; // the replay cache is unavailable: 503, not 401
           if (error instanceof ReplayedActorContextError) await logReplay(error, definition.name, sink, metrics);
@@ -177,7 +178,7 @@ export async function createSubgraph<Loaders>(
           db,
           now,
           loaders: definition.createLoaders({ db, actor, ability, grants }),
-          audit: new AuditRecorder(actor, definition.name, sink, metrics, returnAudit),
+          audit: new AuditRecorder(actor, definition.name, sink, metrics, returnAudit ? jti : null),
         };
       },
     }),

@@ -6,6 +6,7 @@ import {
   type AuditSink,
   auditText,
   type ChainedEntry,
+  chainHash,
   DbAuditSink,
   GENESIS_HASH,
   GroupCommitAuditSink,
@@ -78,6 +79,52 @@ describe('what the log stores', () => {
     expect(stored.fields).toEqual(['a\uFFFD', `${'b'.repeat(AUDIT_TEXT_LIMITS.name - 1)}…`]);
     // Already stored values stay as they are: hashing the stored form twice gives the same bytes.
     expect(storedForm(stored)).toEqual(stored);
+  });
+});
+
+describe('the stored form and hash of hostile text', () => {
+  it('hashes an entry full of controls, broken Unicode, quotes and over-long values to the bytes it always did', () => {
+    const hostile: AuditEntryInput = {
+      at: new Date('2026-12-02T10:00:00.123Z'),
+      requestId: 'req\u0000\ud800-1',
+      operationName: `Op\u2028\u009f🙂${'x'.repeat(300)}`,
+      subgraph: 'clients',
+      actorKind: 'USER',
+      actorId: 'ä\udc00ö',
+      actorRole: null,
+      organisationId: '00000000-0000-4000-8000-0000000000AA',
+      unitId: 'not-a-uuid',
+      clientId: null,
+      entityType: 'Client',
+      action: 'READ',
+      outcome: 'DENIED',
+      entityId: '"quoted"\\back\tslash\n',
+      fields: Array.from({ length: 600 }, (_, i) => `f${i}\u0007`),
+      categories: ['IDENTITY'],
+      purpose: null,
+      emergency: true,
+      callerAddress: '::1',
+      reason: `${'x'.repeat(3000)}🙂`,
+    };
+    // Computed by the appender before its fast paths (createHash, a copy of every column, no clean-text shortcut).
+    expect(chainHash('ab'.repeat(32), 42, storedForm(hostile))).toBe('9a9dbf35795c7ead086ab9d35f8e05b3ad22f5a1c2c29c2a254db9d12a77c2eb');
+  });
+
+  it('stores any text bounded, without controls or lone surrogates, and clean short text as it is', () => {
+    const alphabet = ['a', 'Ö', ' ', '"', '\\', '\u0000', '\t', '\n', '\u001f', '\u007f', '\u0085', '\u009f', '\u2028', '\ud83d', '\ude42', '🙂', '…'];
+    let seed = 16;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    // eslint-disable-next-line no-control-regex -- finding them is the point
+    const dirty = /[\u0000-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    for (let n = 0; n < 5_000; n++) {
+      const value = Array.from({ length: Math.floor(random() * 24) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      const max = 1 + Math.floor(random() * 20);
+      const stored = auditText(value, max);
+      expect(stored.length).toBeLessThanOrEqual(max);
+      expect(dirty.test(stored)).toBe(false);
+      expect(auditText(stored, max)).toBe(stored);
+      if (value.length <= max && !dirty.test(value)) expect(stored).toBe(value);
+    }
   });
 });
 

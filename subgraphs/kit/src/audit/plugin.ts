@@ -17,11 +17,12 @@ export function failClosedAudit<Context extends BaseContext & { audit?: AuditRec
           // Called by the gateway with returnAudit: the entries go back with the answer, which the gateway
           // holds until it has appended them. An HTTP error answer's body is not read there: write those here.
           const status = response.http.status;
-          if (contextValue.audit.returnsEntries && response.body.kind === 'single' && (status === undefined || status === 200)) {
+          const returnTo = contextValue.audit.returnTo;
+          if (returnTo !== null && response.body.kind === 'single' && (status === undefined || status === 200)) {
             const entries = contextValue.audit.take();
             if (entries.length > 0) {
               const result = response.body.singleResult;
-              result.extensions = { ...result.extensions, [RETURNED_AUDIT_EXTENSION]: returnedAudit(entries) };
+              result.extensions = { ...result.extensions, [RETURNED_AUDIT_EXTENSION]: returnedAudit(returnTo, entries) };
             }
             return;
           }

@@ -42,8 +42,11 @@ export class AuditRecorder {
     private readonly subgraph: string,
     private readonly sink: AuditSink,
     private readonly observer?: AuditWriteObserver,
-    /** The gateway appends this request's entries (signed `returnAudit`): `take` them into the response. */
-    readonly returnsEntries = false,
+    /**
+     * The gateway appends this request's entries (signed `returnAudit`): the id of its actor context, which the
+     * entries `take`n into the response name so that the gateway accepts them for that one fetch only.
+     */
+    readonly returnTo: string | null = null,
   ) {}
 
   get size(): number {
@@ -52,7 +55,8 @@ export class AuditRecorder {
 
   /**
    * Entries a subgraph returned for this request: written with this recorder's own in one append.
-   * Entries of another request, or a malformed batch (`null`), fail the flush: the request fails closed.
+   * A batch the gateway could not accept (`null`: malformed, or returned for another fetch), or entries of
+   * another request, fail the flush: the request fails closed.
    */
   adopt(entries: readonly AuditEntryInput[] | null): void {
     if (!entries || entries.some((e) => e.requestId !== this.actor.requestId)) this.adoptionFailed = true;
@@ -121,7 +125,7 @@ export class AuditRecorder {
     return batch.length;
   }
 
-  /** Everything pending as entries, forgotten here: for the gateway to append (`returnsEntries`). */
+  /** Everything pending as entries, forgotten here: for the gateway to append (`returnTo`). */
   take(): AuditEntryInput[] {
     if (this.pending.size === 0) return [];
     const at = new Date();

@@ -28,20 +28,20 @@ export type ReturnedEntry = [
 ];
 
 /**
- * The extension's value. The request's own columns (request id, operation, actor, organisation,
- * purpose, emergency, caller, subgraph) are not in it: the gateway writes its own request's, so a
- * returned entry is attributed to the request and the service it came back from and can name no other.
+ * The extension's value. The request's own columns (time, request id, operation, actor, organisation,
+ * purpose, emergency, caller, subgraph) are not in it: the gateway writes its own, so a returned entry is
+ * attributed to the request and the service it came back from and can name no other.
  */
 export interface ReturnedAudit {
-  /** When the subgraph built the batch (ISO 8601). */
-  at: string;
+  /** The `jti` of the actor context this answers: the gateway takes the batch for that one fetch only. */
+  jti: string;
   entries: ReturnedEntry[];
 }
 
-/** A subgraph's pending entries in the form it returns them. */
-export function returnedAudit(batch: readonly AuditEntryInput[]): ReturnedAudit {
+/** A subgraph's pending entries in the form it returns them, for the fetch whose context had `jti`. */
+export function returnedAudit(jti: string, batch: readonly AuditEntryInput[]): ReturnedAudit {
   return {
-    at: (batch[0]?.at ?? new Date()).toISOString(),
+    jti,
     entries: batch.map((e) => [e.actorRole, e.unitId, e.clientId, e.entityType, e.entityId, e.action, e.outcome, e.fields, e.categories, e.reason]),
   };
 }
@@ -55,24 +55,31 @@ const text = (value: unknown): value is string => typeof value === 'string';
 const textOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
 const texts = (value: unknown): value is string[] => Array.isArray(value) && value.every(text);
 
-/** The request's own columns, from the gateway's actor and the service that answered. */
+/** The fetch a batch came back from: the gateway's actor, the service that answered, the context it signed. */
 export interface ReturnedAuditOrigin {
   actor: Actor;
   subgraph: string;
+  /** The `jti` the gateway signed for this fetch; undefined when it signed none (nothing may come back). */
+  jti: string | undefined;
 }
 
 /**
- * The entries a subgraph returned, checked element by element (a malformed batch is a failed write:
- * the request fails closed), completed with the columns of the request they came back in.
+ * The entries a subgraph returned, checked element by element (a malformed batch, or one for another
+ * fetch, is a failed write: the request fails closed), completed with the columns of the request they
+ * came back in and timed by the gateway's clock.
  */
 export function returnedAuditEntries(value: unknown, origin: ReturnedAuditOrigin): AuditEntryInput[] {
   const batch = value as Partial<ReturnedAudit> | null;
-  const at = batch && text(batch.at) ? new Date(batch.at) : null;
-  if (!at || Number.isNaN(at.getTime()) || !Array.isArray(batch!.entries)) {
+  if (!batch || typeof batch !== 'object' || !Array.isArray(batch.entries)) {
     throw new ReturnedAuditError('returned access-log entries are not a batch');
   }
+  // Another fetch's entries (a desynchronised connection, a mixed-up proxy, a subgraph's bug) are not this one's.
+  if (origin.jti === undefined || batch.jti !== origin.jti) {
+    throw new ReturnedAuditError('returned access-log entries answer another fetch');
+  }
   const { actor, subgraph } = origin;
-  return batch!.entries.map((raw: unknown) => {
+  const at = new Date();
+  return batch.entries.map((raw: unknown) => {
     const e = raw as unknown[];
     if (
       !Array.isArray(e) ||
