@@ -22,6 +22,8 @@ export interface BenchConfig {
   profileSeconds: number;
   /** The scenario the V8 profiles are taken on (default a). */
   profileScenario: string;
+  /** Where the raw .cpuprofile files are kept (for Chrome DevTools or speedscope); undefined: summarised, then removed. */
+  profileDir: string | undefined;
   /** Rounds: every configuration is measured once per scenario per round, in turn; cells report the median. */
   rounds: number;
   /** `single`: gateway + four subgraphs in one process per configuration; `processes`: each service in its own process. */
@@ -88,6 +90,7 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     profile: flag('BENCH_PROFILE', true),
     profileSeconds: number('BENCH_PROFILE_DURATION', 8, 1, 120),
     profileScenario: list('BENCH_PROFILE_SCENARIO', SCENARIOS)[0] ?? 'a',
+    profileDir: env['BENCH_PROFILE_DIR'] || undefined,
     rounds: number('BENCH_ROUNDS', 3, 1, 20),
     topology: topologyRaw === 'processes' ? 'processes' : 'single',
     processPoolSize: number('BENCH_PROCESS_POOL_SIZE', 4, 1, 50),

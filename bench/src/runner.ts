@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -526,6 +526,10 @@ async function profileRun(
     const load = await runLoad({ url: handle.url, headers, bodies, connections: config.connections, durationSeconds: config.profileSeconds });
     const file = path.join(dir, `${kind}.cpuprofile`);
     await handle.profileStop(file);
+    if (config.profileDir) {
+      mkdirSync(config.profileDir, { recursive: true });
+      copyFileSync(file, path.join(config.profileDir, `${kind}-${scenario.id}.cpuprofile`));
+    }
     await quiesce(handle);
     const after = await handle.stats();
     const instrumentation = after.instrumentation ? diffInstrumentation(before.instrumentation ?? {}, after.instrumentation) : null;
