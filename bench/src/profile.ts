@@ -30,7 +30,8 @@ export function bucketOf(url: string, functionName: string): string {
   const modules = [...url.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)];
   const pkg = modules.length ? modules[modules.length - 1]![1]! : null;
   if (pkg) {
-    if (pkg === 'jose') return 'jose (JWS sign/verify)';
+    if (pkg === 'jose') return 'jose (staff tokens, JWS sign/verify)';
+    if (pkg === 'fast-jwt') return 'fast-jwt (actor contexts, JWS sign/verify)';
     if (pkg.startsWith('@casl/') || pkg.startsWith('@ucast/')) return 'CASL / ucast (policy)';
     if (pkg === 'drizzle-orm') return 'drizzle-orm (SQL building, row mapping)';
     if (pkg === 'postgres') return 'postgres.js (driver)';

@@ -130,3 +130,77 @@ describe('replicated subgraph: used contexts in Redis', () => {
     expect((refused as GraphQLError).extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', http: { status: 503 } });
   });
 });
+
+describe('actor contexts an attacker crafts', () => {
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = () => Math.floor(Date.now() / 1000);
+  const claims = (extra: Record<string, unknown> = {}) => ({
+    act: actor,
+    bdy: requestBodyDigest(body),
+    iss: 'vartija-gateway',
+    aud: 'vartija-subgraph',
+    jti: crypto.randomUUID(),
+    iat: now(),
+    exp: now() + 30,
+    ...extra,
+  });
+  const joseSigned = async (payload: Record<string, unknown>, header: Record<string, unknown> = {}) =>
+    new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', ...header }).sign(await importJWK(privateJwk, 'EdDSA'));
+
+  it('accepts a standard EdDSA JWS with every claim, whichever library made it (jose here)', async () => {
+    const verifier = await ActorContextVerifier.fromJwk(publicJwk);
+    await expect(verifier.verify(await joseSigned(claims()), POST())).resolves.toEqual(actor);
+  });
+
+  it('refuses alg none, and HS256 keyed with the public key (algorithm confusion)', async () => {
+    const verifier = await ActorContextVerifier.fromJwk(publicJwk);
+    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`;
+    await expect(reason(verifier.verify(unsigned, POST()))).resolves.toMatch(/signature is not valid/);
+    const { createHmac, createPublicKey } = await import('node:crypto');
+    const pem = createPublicKey({ key: publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    for (const secret of [pem, String(publicJwk.x)]) {
+      const input = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims())}`;
+      const forged = `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+      await expect(reason(verifier.verify(forged, POST()))).resolves.toMatch(/signature is not valid/);
+    }
+  });
+
+  it('refuses a changed payload, a foreign key, an unknown critical header and a malformed token', async () => {
+    const verifier = await ActorContextVerifier.fromJwk(publicJwk);
+    const [header, , signature] = (await joseSigned(claims())).split('.');
+    const promoted = `${header}.${b64(claims({ act: { ...actor, grants: [{ ...actor, role: 'REGISTRAR' }] } }))}.${signature}`;
+    await expect(reason(verifier.verify(promoted, POST()))).resolves.toMatch(/signature is not valid/);
+    const other = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const foreign = await new SignJWT(claims()).setProtectedHeader({ alg: 'EdDSA' }).sign(other.privateKey);
+    await expect(reason(verifier.verify(foreign, POST()))).resolves.toMatch(/signature is not valid/);
+    // Genuinely signed, but with a critical extension the verifier does not understand: refused, not ignored.
+    const { createPrivateKey, sign } = await import('node:crypto');
+    const input = `${b64({ alg: 'EdDSA', crit: ['exp2'], exp2: 1 })}.${b64(claims())}`;
+    const critical = `${input}.${sign(null, Buffer.from(input), createPrivateKey({ key: privateJwk as never, format: 'jwk' })).toString('base64url')}`;
+    await expect(reason(verifier.verify(critical, POST()))).resolves.toMatch(/not valid/);
+    const plainInput = `${b64({ alg: 'EdDSA' })}.${b64(claims())}`;
+    const plain = `${plainInput}.${sign(null, Buffer.from(plainInput), createPrivateKey({ key: privateJwk as never, format: 'jwk' })).toString('base64url')}`;
+    await expect(verifier.verify(plain, POST())).resolves.toEqual(actor);
+    for (const junk of ['', 'a.b', 'a.b.c.d', '....', `${b64({ alg: 'EdDSA' })}.not-json.sig`]) {
+      await expect(reason(verifier.verify(junk || ' ', POST()))).resolves.toMatch(/not valid|missing/);
+    }
+  });
+
+  it('refuses another issuer or audience, a context not yet valid, and claims of the wrong type', async () => {
+    const verifier = await ActorContextVerifier.fromJwk(publicJwk);
+    await expect(reason(verifier.verify(await joseSigned(claims({ iss: 'someone' })), POST()))).resolves.toMatch(/iss claim/);
+    await expect(reason(verifier.verify(await joseSigned(claims({ aud: 'vartija-gateway' })), POST()))).resolves.toMatch(/aud claim/);
+    await expect(reason(verifier.verify(await joseSigned(claims({ nbf: now() + 600 })), POST()))).resolves.toMatch(/not valid yet/);
+    await expect(reason(verifier.verify(await joseSigned(claims({ jti: 42 })), POST()))).resolves.toMatch(/jti claim/);
+    await expect(reason(verifier.verify(await joseSigned(claims({ exp: undefined })), POST()))).resolves.toMatch(/exp claim/);
+    await expect(reason(verifier.verify(await joseSigned(claims({ iat: undefined })), POST()))).resolves.toMatch(/iat claim/);
+    await expect(reason(verifier.verify(await joseSigned(claims({ bdy: 7 })), POST()))).resolves.toMatch(/bdy claim/);
+    await expect(reason(verifier.verify(await joseSigned(claims({ iat: now() - 120, exp: now() - 60 })), POST()))).resolves.toMatch(/expired/);
+  });
+
+  it('takes only an Ed25519 key', async () => {
+    const ec = await generateKeyPair('ES256', { extractable: true });
+    await expect(ActorContextSigner.fromJwk(await exportJWK(ec.privateKey))).rejects.toThrow(/Ed25519/);
+    await expect(ActorContextVerifier.fromJwk(await exportJWK(ec.publicKey))).rejects.toThrow(/Ed25519/);
+  });
+});
