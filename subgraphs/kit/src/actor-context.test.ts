@@ -190,6 +190,10 @@ describe('actor contexts an attacker crafts', () => {
     const verifier = await ActorContextVerifier.fromJwk(publicJwk);
     await expect(reason(verifier.verify(await joseSigned(claims({ iss: 'someone' })), POST()))).resolves.toMatch(/iss claim/);
     await expect(reason(verifier.verify(await joseSigned(claims({ aud: 'vartija-gateway' })), POST()))).resolves.toMatch(/aud claim/);
+    await expect(reason(verifier.verify(await joseSigned(claims({ iss: undefined })), POST()))).resolves.toMatch(/iss claim/);
+    await expect(reason(verifier.verify(await joseSigned(claims({ aud: undefined })), POST()))).resolves.toMatch(/aud claim/);
+    // Issued in the future (and so expiring late: the replay cache would have to keep its jti as long).
+    await expect(reason(verifier.verify(await joseSigned(claims({ iat: now() + 3600, exp: now() + 3630 })), POST()))).resolves.toMatch(/iat claim/);
     await expect(reason(verifier.verify(await joseSigned(claims({ nbf: now() + 600 })), POST()))).resolves.toMatch(/not valid yet/);
     await expect(reason(verifier.verify(await joseSigned(claims({ jti: 42 })), POST()))).resolves.toMatch(/jti claim/);
     await expect(reason(verifier.verify(await joseSigned(claims({ exp: undefined })), POST()))).resolves.toMatch(/exp claim/);
@@ -202,5 +206,7 @@ describe('actor contexts an attacker crafts', () => {
     const ec = await generateKeyPair('ES256', { extractable: true });
     await expect(ActorContextSigner.fromJwk(await exportJWK(ec.privateKey))).rejects.toThrow(/Ed25519/);
     await expect(ActorContextVerifier.fromJwk(await exportJWK(ec.publicKey))).rejects.toThrow(/Ed25519/);
+    // The private key given where the public one belongs: refused, not quietly turned into its public half.
+    await expect(ActorContextVerifier.fromJwk(privateJwk)).rejects.toThrow(/private key/);
   });
 });

@@ -14,7 +14,7 @@ const CLOCK_TOLERANCE_SECONDS = 2;
 /** Longest context lifetime a subgraph accepts; bounds how long a used `jti` must be remembered. */
 const MAX_LIFETIME_SECONDS = 300;
 
-/** Claims every context must carry (besides iss and aud, which must have the one expected value). */
+/** Claims every context must carry, typed below (iss and aud must also have the one expected value). */
 const REQUIRED_CLAIMS = ['jti', 'iat', 'exp', 'bdy'] as const;
 
 /**
@@ -27,6 +27,8 @@ type Verifier = (token: string) => Record<string, unknown>;
 
 /** A JWK (as the deployment's key files hold them) as the PEM fast-jwt takes. */
 function pemOf(jwk: JWK, kind: 'private' | 'public'): string {
+  // Node would quietly derive the public key from a private one: the signing key must never sit on a subgraph.
+  if (kind === 'public' && 'd' in jwk) throw new Error('the actor-context public key is a private key: give the subgraphs the public JWK only');
   const { kid: _kid, alg: _alg, use: _use, key_ops: _ops, ...material } = jwk;
   const key = kind === 'private' ? createPrivateKey({ key: material as never, format: 'jwk' }) : createPublicKey({ key: material as never, format: 'jwk' });
   if (key.asymmetricKeyType !== 'ed25519') throw new Error(`the actor-context key must be an Ed25519 key (OKP, crv Ed25519), not ${key.asymmetricKeyType}`);
@@ -168,6 +170,8 @@ export class ActorContextVerifier {
       algorithms: [ALG],
       allowedIss: ISSUER,
       allowedAud: AUDIENCE,
+      // fast-jwt checks a claim only when present; jose required them.
+      requiredClaims: ['iss', 'aud', ...REQUIRED_CLAIMS],
       clockTolerance: CLOCK_TOLERANCE_SECONDS * 1000,
       cache: false, // each context is good once anyway
     });
@@ -200,6 +204,8 @@ export class ActorContextVerifier {
     }
     const { jti, iat, exp, bdy, rla } = payload as { jti: string; iat: number; exp: number; bdy: string; rla?: unknown };
     if (exp - iat > MAX_LIFETIME_SECONDS) throw new ActorContextError('actor context lives too long');
+    // With exp bounded by iat, this bounds how long the replay cache must remember the jti.
+    if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new ActorContextError('actor context iat claim is missing or not valid');
     // The gateway sends POST; with GET a query would come from the URL, which the digest does not cover.
     if (request.method !== 'POST' || bdy !== requestBodyDigest(request.body)) {
       throw new ActorContextError('actor context was signed for another request');
@@ -223,7 +229,7 @@ function refusal(error: unknown): string {
   if (code === TokenError.codes.expired) return 'actor context has expired';
   if (code === TokenError.codes.inactive) return 'actor context is not valid yet';
   if (code === TokenError.codes.invalidClaimValue || code === TokenError.codes.invalidClaimType || code === TokenError.codes.missingRequiredClaim) {
-    const claim = /\bThe (iss|aud|exp|nbf|iat) claim\b/.exec(error instanceof Error ? error.message : '')?.[1];
+    const claim = /\bThe (iss|aud|jti|iat|exp|nbf|bdy) claim\b/.exec(error instanceof Error ? error.message : '')?.[1];
     return claim ? `actor context ${claim} claim is missing or not valid` : 'actor context claims are not valid';
   }
   return 'actor context signature is not valid';
