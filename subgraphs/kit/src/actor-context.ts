@@ -20,7 +20,7 @@ const REQUIRED_CLAIMS = ['jti', 'iat', 'exp', 'bdy'] as const;
 /**
  * Contexts are signed and verified with fast-jwt over node:crypto: one EdDSA signature per subgraph fetch and
  * one verification per subgraph request, synchronously on the service's own thread (jose goes through Web
- * Crypto: 199 µs to sign and 291 µs to verify here, against 113 and 177; bench/FINDINGS.md).
+ * Crypto and cost about twice as much per fetch: bench/FINDINGS.md, item 12).
  */
 type Signer = (payload: Record<string, unknown>) => string;
 type Verifier = (token: string) => Record<string, unknown>;

@@ -1,7 +1,11 @@
+import { auditActionEnum, auditOutcomeEnum } from '@vartija/db';
 import type { Action } from '../policy/ability';
 
-export type AuditAction = 'READ' | 'CREATE' | 'UPDATE' | 'DELETE' | 'PRINT' | 'EXPORT' | 'DISCLOSE';
-export type AuditOutcome = 'ALLOWED' | 'DENIED';
+/** The actions and outcomes the log stores: the database's enums are the one list. */
+export const AUDIT_ACTIONS = auditActionEnum.enumValues;
+export const AUDIT_OUTCOMES = auditOutcomeEnum.enumValues;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /**
  * Every kind of entity the log may name. Closed, so that a typo or a new type nobody classified fails

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { AuditRecorder } from './recorder';
-import { RETURNED_AUDIT_EXTENSION, returnedAudit } from './returned';
+import { RETURNED_AUDIT_EXTENSION } from './returned';
 
 /**
  * Writes the request's access-log batch before the response leaves, in the gateway and in every
@@ -19,10 +19,10 @@ export function failClosedAudit<Context extends BaseContext & { audit?: AuditRec
           const status = response.http.status;
           const returnTo = contextValue.audit.returnTo;
           if (returnTo !== null && response.body.kind === 'single' && (status === undefined || status === 200)) {
-            const entries = contextValue.audit.take();
-            if (entries.length > 0) {
+            const returned = contextValue.audit.takeReturned();
+            if (returned) {
               const result = response.body.singleResult;
-              result.extensions = { ...result.extensions, [RETURNED_AUDIT_EXTENSION]: returnedAudit(returnTo, entries) };
+              result.extensions = { ...result.extensions, [RETURNED_AUDIT_EXTENSION]: returned };
             }
             return;
           }

@@ -3,6 +3,7 @@ import type { Actor } from '../actor';
 import { appError } from '../errors';
 import { SENSITIVE_FIELDS } from '../generated/sensitive-fields';
 import type { AuditAction, AuditEntryInput, AuditOutcome } from './entry';
+import type { ReturnedAudit } from './returned';
 import type { AuditSink } from './sink';
 import type { AuditTarget } from './target';
 
@@ -24,7 +25,8 @@ interface Pending {
 /** Metrics of access-log writes (observability/metrics.ts): batch size, latency, failures; DENIED entries recorded. */
 export interface AuditWriteObserver {
   observeAuditWrite(batch: readonly AuditEntryInput[], seconds: number, failed: boolean): void;
-  observeRecorded(entries: readonly AuditEntryInput[]): void;
+  /** One entry recorded (written here or returned to the gateway). */
+  observeRecorded(action: AuditAction, outcome: AuditOutcome): void;
 }
 
 /**
@@ -54,12 +56,12 @@ export class AuditRecorder {
   }
 
   /**
-   * Entries a subgraph returned for this request: written with this recorder's own in one append.
-   * A batch the gateway could not accept (`null`: malformed, or returned for another fetch), or entries of
-   * another request, fail the flush: the request fails closed.
+   * Entries a subgraph returned for this request (returnedAuditEntries, which gives them this request's
+   * columns): written with this recorder's own in one append. A batch the gateway could not accept
+   * (`null`: malformed, or returned for another fetch) fails the flush: the request fails closed.
    */
   adopt(entries: readonly AuditEntryInput[] | null): void {
-    if (!entries || entries.some((e) => e.requestId !== this.actor.requestId)) this.adoptionFailed = true;
+    if (!entries) this.adoptionFailed = true;
     else this.adopted.push(...entries);
   }
 
@@ -125,18 +127,17 @@ export class AuditRecorder {
     return batch.length;
   }
 
-  /** Everything pending as entries, forgotten here: for the gateway to append (`returnTo`). */
+  /** Everything pending as entries, forgotten here. */
   take(): AuditEntryInput[] {
-    if (this.pending.size === 0) return [];
     const at = new Date();
-    const batch: AuditEntryInput[] = [...this.pending.values()].map((p) => ({
+    return this.drain().map((p) => ({
       at,
       requestId: this.actor.requestId,
       operationName: this.actor.operationName,
       subgraph: this.subgraph,
       actorKind: this.actor.kind,
       actorId: this.actor.id,
-      actorRole: p.target.role ?? roleFor(this.actor, p.target.unitId ?? null),
+      actorRole: this.roleOf(p),
       organisationId: this.actor.organisationId,
       unitId: p.target.unitId ?? null,
       clientId: p.target.clientId,
@@ -151,9 +152,38 @@ export class AuditRecorder {
       callerAddress: this.actor.callerAddress,
       reason: p.reason,
     }));
+  }
+
+  /**
+   * Everything pending in the form the gateway appends it (`returnTo`), forgotten here; null when nothing
+   * is. Only what the gateway does not know: it adds the request's own columns (returnedAuditEntries).
+   */
+  takeReturned(): ReturnedAudit | null {
+    if (this.returnTo === null || this.pending.size === 0) return null;
+    const entries = this.drain().map((p): ReturnedAudit['entries'][number] => [
+      this.roleOf(p),
+      p.target.unitId ?? null,
+      p.target.clientId,
+      p.target.entityType,
+      p.target.entityId,
+      p.action,
+      p.outcome,
+      [...p.fields].sort(),
+      [...p.categories].sort(),
+      p.reason,
+    ]);
+    return { jti: this.returnTo, entries };
+  }
+
+  private drain(): Pending[] {
+    const drained = [...this.pending.values()];
     this.pending.clear();
-    this.observer?.observeRecorded(batch);
-    return batch;
+    if (this.observer) for (const p of drained) this.observer.observeRecorded(p.action, p.outcome);
+    return drained;
+  }
+
+  private roleOf(p: Pending): string | null {
+    return p.target.role ?? roleFor(this.actor, p.target.unitId ?? null);
   }
 }
 

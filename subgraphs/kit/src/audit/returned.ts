@@ -1,5 +1,5 @@
 import type { Actor } from '../actor';
-import type { AuditAction, AuditEntryInput, AuditOutcome } from './entry';
+import { AUDIT_ACTIONS, AUDIT_OUTCOMES, type AuditAction, type AuditEntryInput, type AuditOutcome } from './entry';
 
 /**
  * One append per request: a subgraph called by the gateway with `returnAudit` (a signed claim of the
@@ -38,16 +38,8 @@ export interface ReturnedAudit {
   entries: ReturnedEntry[];
 }
 
-/** A subgraph's pending entries in the form it returns them, for the fetch whose context had `jti`. */
-export function returnedAudit(jti: string, batch: readonly AuditEntryInput[]): ReturnedAudit {
-  return {
-    jti,
-    entries: batch.map((e) => [e.actorRole, e.unitId, e.clientId, e.entityType, e.entityId, e.action, e.outcome, e.fields, e.categories, e.reason]),
-  };
-}
-
-const ACTIONS: ReadonlySet<unknown> = new Set(['READ', 'CREATE', 'UPDATE', 'DELETE', 'PRINT', 'EXPORT', 'DISCLOSE']);
-const OUTCOMES: ReadonlySet<unknown> = new Set(['ALLOWED', 'DENIED']);
+const ACTIONS: ReadonlySet<unknown> = new Set(AUDIT_ACTIONS);
+const OUTCOMES: ReadonlySet<unknown> = new Set(AUDIT_OUTCOMES);
 
 export class ReturnedAuditError extends Error {}
 

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { AuditEntryInput } from '../audit/entry';
+import type { AuditAction, AuditEntryInput, AuditOutcome } from '../audit/entry';
 import { OPERATION_NAME, UNLISTED_OPERATION } from './operation-names';
 
 /**
@@ -135,8 +135,8 @@ export class ServiceMetrics {
   }
 
   /** DENIED entries by the service that recorded them (whether it writes them or returns them to the gateway). */
-  observeRecorded(entries: readonly AuditEntryInput[]): void {
-    for (const entry of entries) if (entry.outcome === 'DENIED') this.denied.inc({ action: entry.action });
+  observeRecorded(action: AuditAction, outcome: AuditOutcome): void {
+    if (outcome === 'DENIED') this.denied.inc({ action });
   }
 
   rateLimited(limit: RateLimitKind): void {
