@@ -11,6 +11,9 @@ import postgres from 'postgres';
 import { acquireDataDirLock } from './data-dir-lock';
 import * as schema from './schema';
 
+/** How drizzle names columns in SQL: every database of the register, and SQL rendered ahead (row scopes), use it. */
+export const DB_CASING = 'snake_case';
+
 export { DataDirLockedError, LOCK_FILE_NAME } from './data-dir-lock';
 
 export type Schema = typeof schema;
@@ -171,7 +174,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // Off, postgres.js's own statements (ping, the migration lock) go unnamed too: a pooler in transaction mode keeps none.
     const driverOptions = { ...CONNECTION_OPTIONS, prepare };
     const client = postgres(options.url, { max: options.poolSize ?? 10, ...driverOptions });
-    const db = drizzlePostgres(prepare ? preparedStatements(client) : client, { schema, logger: statements, casing: 'snake_case' }) as unknown as Db;
+    const db = drizzlePostgres(prepare ? preparedStatements(client) : client, { schema, logger: statements, casing: DB_CASING }) as unknown as Db;
     return {
       db,
       kind: 'postgres',
@@ -213,7 +216,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     lock?.release();
     throw error;
   }
-  const db = drizzlePglite(pg, { schema, logger: statements, casing: 'snake_case' }) as unknown as Db;
+  const db = drizzlePglite(pg, { schema, logger: statements, casing: DB_CASING }) as unknown as Db;
   return {
     db,
     kind: 'pglite',

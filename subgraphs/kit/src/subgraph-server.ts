@@ -170,7 +170,7 @@ export async function createSubgraph<Loaders>(
         }
         const now = runtime.clock ?? (() => new Date());
         const ability = seams.abilityFor ? seams.abilityFor(actor) : cachedAbilityFor(actor, { today: now().toISOString().slice(0, 10) });
-        const grants = new RowGrants(db, actor);
+        const grants = new RowGrants(db, actor, ability);
         return {
           actor,
           ability,

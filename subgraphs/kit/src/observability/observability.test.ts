@@ -10,7 +10,7 @@ import { MAX_OPERATION_LABELS, outcomeLabel, ServiceMetrics } from './metrics';
 import { runObserved } from './observation';
 import { KnownOperationNames, parseOperationNames, shippedOperationNames, UNLISTED_OPERATION } from './operation-names';
 import { checkReadiness } from './readiness';
-import { actorPseudonym, createLogger, defaultLogLevel } from './request-log';
+import { actorPseudonym, configureLogging, createLogger, defaultLogLevel } from './request-log';
 import { createServiceServer, metricsEndpointOf } from './service-server';
 
 describe('metric labels', () => {
@@ -167,6 +167,17 @@ describe('the request log', () => {
     expect(one).not.toBe(actorPseudonym({ kind: 'USER', id: 'b' }, key));
     expect(one).not.toBe(actorPseudonym({ kind: 'PARTNER', id: 'a' }, key));
     expect(one).not.toBe(actorPseudonym({ kind: 'USER', id: 'a' }, Buffer.from('j'.repeat(32))));
+  });
+
+  it('keeps the pseudonyms of the process key, and forgets them when the key is set', () => {
+    const actor = { kind: 'USER', id: 'a' };
+    const silent = createLogger({ level: 'silent' });
+    configureLogging({ pseudonymKey: 'k'.repeat(32), logger: silent });
+    expect(actorPseudonym(actor)).toBe(actorPseudonym(actor, Buffer.from('k'.repeat(32))));
+    expect(actorPseudonym(actor)).toBe(actorPseudonym(actor));
+    configureLogging({ pseudonymKey: 'j'.repeat(32), logger: silent });
+    expect(actorPseudonym(actor)).toBe(actorPseudonym(actor, Buffer.from('j'.repeat(32))));
+    expect(actorPseudonym(actor)).not.toBe(actorPseudonym(actor, Buffer.from('k'.repeat(32))));
   });
 
   it('logs an unexpected error with the request id, the class and the frames, never its message', () => {

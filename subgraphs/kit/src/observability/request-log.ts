@@ -50,6 +50,7 @@ export function processLogger(): Logger {
 export function configureLogging(options: { level?: LogLevel; pseudonymKey?: string | undefined; logger?: Logger }): Logger {
   root = options.logger ?? createLogger(options.level ? { level: options.level } : {});
   if (options.pseudonymKey) pseudonymKey = Buffer.from(options.pseudonymKey, 'utf8');
+  pseudonyms.clear();
   return root;
 }
 
@@ -59,8 +60,20 @@ export function configureLogging(options: { level?: LogLevel; pseudonymKey?: str
  * holds the login, the name or the id itself.
  */
 export function actorPseudonym(actor: { kind: string; id: string }, key: Buffer = pseudonymKey): string {
-  return createHmac('sha256', key).update(`${actor.kind}:${actor.id}`).digest('base64url').slice(0, 22);
+  const name = `${actor.kind}:${actor.id}`;
+  if (key !== pseudonymKey) return pseudonymOf(name, key);
+  // Each service names the actor once per request: the HMAC is kept per actor (under the process's key).
+  let pseudonym = pseudonyms.get(name);
+  if (pseudonym === undefined) {
+    if (pseudonyms.size >= PSEUDONYMS_KEPT) pseudonyms.clear();
+    pseudonyms.set(name, (pseudonym = pseudonymOf(name, key)));
+  }
+  return pseudonym;
 }
+
+const PSEUDONYMS_KEPT = 10_000;
+const pseudonyms = new Map<string, string>();
+const pseudonymOf = (name: string, key: Buffer) => createHmac('sha256', key).update(name).digest('base64url').slice(0, 22);
 
 /** What the request log, the metrics and the traces read from the environment; shared by every service's config. */
 export const observabilityConfigShape = {

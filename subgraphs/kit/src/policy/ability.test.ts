@@ -1,7 +1,7 @@
 import { subject as asSubject } from '@casl/ability';
 import type { Actor, Grant, Role } from '../actor';
 import { SENSITIVE_FIELDS } from '../generated/sensitive-fields';
-import { type AppAbility, defineAbilityFor, policyGrantsOf, type PolicyGrant, type Subject } from './ability';
+import { type AppAbility, cachedAbilityFor, defineAbilityFor, policyGrantsOf, type PolicyGrant, type Subject } from './ability';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { readableScope } from './field-scope';
 import { RowGrants } from './row-grants';
@@ -333,5 +333,33 @@ describe('issue 11: client-record writes', () => {
     expect(ability.can('create', subject('Commission', { commissionerUnitId: UNIT_A, servingUnitIds: [UNIT_A] }))).toBe(true);
     expect(ability.can('update', subject('Commission', { commissionerUnitId: UNIT_A, via: [] }), 'endsOn')).toBe(false);
     expect(defineAbilityFor(user(grant('STUDENT', UNIT_A)), CLOCK).can('create', 'Guardian')).toBe(false);
+  });
+});
+
+describe('scopes are built once per ability, and an ability is never shared by actors with different grants', () => {
+  const dialect = new PgDialect();
+  const twoUnits = user(grant('SOCIAL_WORKER', UNIT_A), grant('MANAGER', UNIT_B));
+  const oneUnit = user(grant('SOCIAL_WORKER', UNIT_A));
+
+  it('gives the same readable scope object for the same ability, subject and fields, and another for another actor', () => {
+    const ability = cachedAbilityFor(twoUnits, CLOCK);
+    const grants = new RowGrants(undefined as never, twoUnits, ability);
+    const first = readableScope(ability, grants, 'Client', ['address']);
+    expect(first).not.toBeNull();
+    expect(readableScope(ability, new RowGrants(undefined as never, twoUnits, ability), 'Client', ['address'])).toBe(first);
+    expect(readableScope(ability, grants, 'Client', ['address', 'personalIdentityCode'])).not.toBe(first);
+    // The same person with one grant fewer (a revoked grant) has another ability, so another scope.
+    const fewer = cachedAbilityFor(oneUnit, CLOCK);
+    expect(fewer).not.toBe(ability);
+    const theirs = readableScope(fewer, new RowGrants(undefined as never, oneUnit, fewer), 'Client', ['address']);
+    const params = (scope: unknown) => (scope === null || scope === 'never' ? [] : dialect.sqlToQuery(scope as never).params);
+    expect(params(theirs)).not.toContain(UNIT_B);
+    expect(params(first)).toContain(UNIT_B);
+  });
+
+  it('gives the same ability again for the same actor and day, and a new one the next day', () => {
+    const ability = cachedAbilityFor(twoUnits, CLOCK);
+    expect(cachedAbilityFor({ ...twoUnits, requestId: 'another request' }, CLOCK)).toBe(ability);
+    expect(cachedAbilityFor(twoUnits, { today: '2026-03-02' })).not.toBe(ability);
   });
 });

@@ -1,4 +1,5 @@
 import type { Condition } from '@ucast/mongo2js';
+import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { factorCommon, matchingSql } from './row-scope';
 
@@ -37,5 +38,28 @@ describe('row scopes in SQL: alternatives meet inside one EXISTS', () => {
     expect(sql.match(/EXISTS/g)).toHaveLength(2);
     expect(sql).toMatch(/\("scope_2"\."ended_on" >= \$\d or "scope_2"\."ended_on" is null\)/);
     expect(params.filter((p) => p === 'u1')).toHaveLength(2);
+  });
+});
+
+describe('row scopes are rendered once: a statement built around one renders as if built from the tree', () => {
+  const dialect = new PgDialect({ casing: 'snake_case' });
+  const scope = [
+    { unitId: 'u1', type: { $in: ['NOTE', 'PLAN'] }, client: { $elemMatch: { relationships: { $elemMatch: { unitId: 'u1', endedOn: { $gte: '2025-12-01' } } } } } },
+    { unitId: 'u2', client: { $elemMatch: { archivedAsOf: '2020-01-01' } } },
+  ];
+  it('keeps the text and the parameters, numbered after those of the statement before it', () => {
+    const flat = matchingSql('Document', scope);
+    const chunks = (flat as unknown as { queryChunks: unknown[] }).queryChunks;
+    // Flat: text and parameters only, no columns, tables or nested conditions left to walk.
+    expect(chunks.every((c) => ['StringChunk', 'Param'].includes((c as object).constructor.name))).toBe(true);
+    const alone = dialect.sqlToQuery(flat);
+    expect([...alone.params].sort()).toEqual(['2020-01-01', '2025-12-01', 'NOTE', 'PLAN', 'u1', 'u1', 'u2']);
+    expect(alone.sql).toContain('"documents"."documents"."type" in (');
+    const { sql: text, params } = dialect.sqlToQuery(sql`SELECT 1 WHERE ${'before'} = ${'before'} AND ${flat} AND ${'after'} <> ''`);
+    expect(params).toEqual(['before', 'before', ...alone.params, 'after']);
+    expect(text.match(/\$\d+/g)).toEqual(params.map((_, i) => `$${i + 1}`));
+    // The same text with its parameters numbered on from the two before it.
+    const shifted = alone.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 2}`);
+    expect(text).toBe(`SELECT 1 WHERE $1 = $2 AND ${shifted} AND $${params.length} <> ''`);
   });
 });

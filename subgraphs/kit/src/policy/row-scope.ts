@@ -2,6 +2,7 @@ import { createMongoAbility, type MongoQuery } from '@casl/ability';
 import { rulesToAST } from '@casl/ability/extra';
 import type { Condition, FieldCondition } from '@ucast/mongo2js';
 import * as t from '@vartija/db';
+import { DB_CASING } from '@vartija/db';
 import {
   and,
   type Column,
@@ -17,10 +18,12 @@ import {
   not,
   notInArray,
   or,
-  type SQL,
+  Param,
+  SQL,
   sql,
+  StringChunk,
 } from 'drizzle-orm';
-import { alias, getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import { alias, getTableConfig, PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import type { AppAbility, Subject } from './ability';
 
 type AnyTable = PgTable & Record<string, unknown>;
@@ -132,7 +135,26 @@ function translateScope(ability: AppAbility, subject: Subject): SQL {
   if (!ast) return FALSE;
   const mapping = TABLES[subject];
   if (!mapping) throw new Error(`No table mapping for ${subject}: add it to row-scope.ts`);
-  return new Translator().translate(ast, subject, mapping.table as AnyTable);
+  return prerendered(new Translator().translate(ast, subject, mapping.table as AnyTable));
+}
+
+/** Renders parameters as markers that no identifier or SQL text of a scope contains, to cut the text there. */
+class MarkingDialect extends PgDialect {
+  override escapeParam(index: number): string {
+    return `\u0000${index}\u0000`;
+  }
+}
+const marking = new MarkingDialect({ casing: DB_CASING });
+
+/**
+ * A scope as flat text with its parameters in place: drizzle otherwise walks the scope's whole tree
+ * (columns, aliases, nested EXISTS) again in every statement it is part of (measured in bench/: about
+ * half of the SQL building of a client page). Same text, same parameters, in the same order.
+ */
+function prerendered(scope: SQL): SQL {
+  const { sql: text, params } = marking.sqlToQuery(scope);
+  const parts = text.split(/\u0000(\d+)\u0000/);
+  return new SQL(parts.map((part, i) => (i % 2 === 0 ? new StringChunk(part) : new Param(params[Number(part)]))));
 }
 
 /**
