@@ -138,7 +138,7 @@ function translateScope(ability: AppAbility, subject: Subject): SQL {
   return prerendered(new Translator().translate(ast, subject, mapping.table as AnyTable));
 }
 
-/** Renders parameters as markers that no identifier or SQL text of a scope contains, to cut the text there. */
+/** Renders parameters as markers (NUL, the index, NUL) to cut the text there. */
 class MarkingDialect extends PgDialect {
   override escapeParam(index: number): string {
     return `\u0000${index}\u0000`;
@@ -153,6 +153,8 @@ const marking = new MarkingDialect({ casing: DB_CASING });
  */
 function prerendered(scope: SQL): SQL {
   const { sql: text, params } = marking.sqlToQuery(scope);
+  // NUL cannot occur in PostgreSQL text, identifiers or SQL, so it marks nothing but a parameter.
+  // eslint-disable-next-line no-control-regex
   const parts = text.split(/\u0000(\d+)\u0000/);
   return new SQL(parts.map((part, i) => (i % 2 === 0 ? new StringChunk(part) : new Param(params[Number(part)]))));
 }
