@@ -1,4 +1,3 @@
-import { subject as asSubject } from '@casl/ability';
 import type { SQL } from 'drizzle-orm';
 import type { AuditTarget } from './audit/target';
 import type { RequestContext } from './context';
@@ -60,9 +59,8 @@ export class ReadChannel {
   recordMatches(rows: readonly object[], targetOf: (row: Record<string, unknown>) => AuditTarget): void {
     if (!this.filtered) return;
     for (const row of rows) {
-      const checked = asSubject(this.subject, row as Record<string, unknown>) as unknown as Record<PropertyKey, unknown>;
       for (const field of this.fieldsUsedByArgs) {
-        const rule = this.ctx.ability.relevantRuleFor('read', checked, field);
+        const rule = this.ctx.grants.readRuleFor(this.ctx.ability, this.subject, row, field);
         const grant = this.ctx.grants.grant(grantKeyOfRule(rule));
         const target = targetOf(row as Record<string, unknown>);
         this.ctx.audit.record(grant ? { ...target, unitId: grant.unitId, role: grant.role } : target, this.categoryOf(field));

@@ -5,7 +5,6 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { subject } from '@casl/ability';
 import type { Database, Db } from '@vartija/db';
 import { type DocumentNode, GraphQLError, type GraphQLFormattedError, parse } from 'graphql';
 import { ACTOR_CONTEXT_HEADER, ActorContextError, type ActorContextVerifier, ReplayedActorContextError } from './actor-context';
@@ -26,7 +25,7 @@ import { KnownOperationNames, persistedOperationNames, shippedOperationNames } f
 import { databaseReadiness, type ReadinessChecks } from './observability/readiness';
 import { type Logger, processLogger } from './observability/request-log';
 import { createServiceServer, type MetricsEndpoint } from './observability/service-server';
-import { type AppAbility, cachedAbilityFor, grantKeyOfRule } from './policy/ability';
+import { type AppAbility, cachedAbilityFor, grantKeyOfRule, type Subject } from './policy/ability';
 import { RowGrants } from './policy/row-grants';
 import { DateScalar, DateTimeScalar } from './scalars';
 import { guardSensitiveFields, type SensitiveField } from './sensitive';
@@ -120,7 +119,7 @@ export async function createSubgraph<Loaders>(
       const ctx = context as Context;
       const row = (source ?? {}) as Record<string, unknown>;
       // Read rules are bound to grants (`via`): the rule that matches names the grant that allows it.
-      const rule = ctx.ability.relevantRuleFor('read', subject(field.type, row) as Record<PropertyKey, unknown>, field.field);
+      const rule = ctx.grants.readRuleFor(ctx.ability, field.type as Subject, row, field.field);
       if (!rule || rule.inverted) {
         ctx.audit.deny(auditTargetOf(field.type, source), field, 'READ', 'field not permitted');
         throw forbidden(`Not allowed to read ${field.type}.${field.field}`);

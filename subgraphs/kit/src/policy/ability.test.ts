@@ -203,6 +203,33 @@ describe('policy v2: a field is read under the grants that see the row', () => {
     expect(ability.can('read', protectedClient, 'personalIdentityCode')).toBe(true);
   });
 
+  it('decides each field of each row by the same rule through the field guard (readRuleFor) as CASL does', () => {
+    const actor = user(sw, student);
+    const grants = new RowGrants(undefined as never, actor, ability);
+    const rows = [
+      { id: 'c1', via: [sw.id], addressNonDisclosure: false, responsibleWorkerIds: [] },
+      { id: 'c2', via: [student.id], addressNonDisclosure: false, responsibleWorkerIds: [] },
+      { id: 'c3', via: [sw.id, student.id], addressNonDisclosure: true, responsibleWorkerIds: ['someone-else'] },
+      { id: 'c4', via: [sw.id], addressNonDisclosure: true, responsibleWorkerIds: [actor.id] },
+      { id: 'c5', via: [], addressNonDisclosure: false, responsibleWorkerIds: [] },
+    ];
+    const fields = SENSITIVE_FIELDS.filter((f) => f.type === 'Client').map((f) => f.field);
+    const decided = new Set<string | null>();
+    // Twice over, so that the second pass answers from the verdicts kept for each row.
+    for (let pass = 0; pass < 2; pass++) {
+      for (const row of rows) {
+        for (const field of fields) {
+          const expected = ability.relevantRuleFor('read', subject('Client', { ...row }) as unknown as Record<PropertyKey, unknown>, field);
+          const actual = grants.readRuleFor(ability, 'Client', row, field);
+          expect([row.id, field, actual === expected]).toEqual([row.id, field, true]);
+          decided.add(actual?.inverted ? 'inverted' : (actual?.reason ?? null));
+        }
+      }
+    }
+    // The table had allowed fields under each grant and fields no rule allowed.
+    expect([...decided].sort()).toEqual(expect.arrayContaining([sw.id, student.id, null]));
+  });
+
   it('reads nothing of a row seen through no grant (fail closed)', () => {
     for (const f of SENSITIVE_FIELDS.filter((x) => x.type === 'Client')) expect([f.field, ability.can('read', client([]), f.field)]).toEqual([f.field, false]);
   });

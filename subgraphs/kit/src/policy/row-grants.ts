@@ -6,6 +6,23 @@ import type { Actor } from '../actor';
 import { type AppAbility, defineGrantAbility, type PolicyGrant, policyGrantsOf, type Subject } from './ability';
 import { rowScope, tableOf } from './row-scope';
 
+type ReadRule = ReturnType<AppAbility['rulesFor']>[number];
+
+/** An ability's read rules per type and field (CASL filters its rule index by field on every call). */
+const readRules = new WeakMap<AppAbility, Map<string, readonly ReadRule[]>>();
+
+function readRulesOf(ability: AppAbility, type: Subject, field: string): readonly ReadRule[] {
+  let byField = readRules.get(ability);
+  if (!byField) readRules.set(ability, (byField = new Map()));
+  const key = `${type}\u0000${field}`;
+  let rules = byField.get(key);
+  if (!rules) {
+    rules = ability.rulesFor('read', type, field);
+    byField.set(key, rules);
+  }
+  return rules;
+}
+
 /** Each grant's own ability, by the actor's shared ability (which stands for the actor and the day). */
 const grantAbilitiesOf = new WeakMap<AppAbility, Map<string, AppAbility>>();
 
@@ -43,6 +60,24 @@ export class RowGrants {
     }
     this.abilities = abilities;
   }
+
+  /**
+   * The read rule that decides `field` of `row`, as CASL's relevantRuleFor: the first rule for the field
+   * whose conditions the row meets (inverted or not), or null. A rule names many fields and a row's fields
+   * are checked one by one, so each rule's verdict on each row is kept for the request.
+   */
+  readRuleFor(ability: AppAbility, type: Subject, row: object, field: string): ReadRule | null {
+    let verdicts = this.verdicts.get(row);
+    if (!verdicts) this.verdicts.set(row, (verdicts = new Map()));
+    for (const rule of readRulesOf(ability, type, field)) {
+      let matches = verdicts.get(rule);
+      if (matches === undefined) verdicts.set(rule, (matches = rule.matchesConditions(row as Record<PropertyKey, unknown>)));
+      if (matches) return rule;
+    }
+    return null;
+  }
+
+  private readonly verdicts = new WeakMap<object, Map<ReadRule, boolean>>();
 
   grant(key: string | null): PolicyGrant | undefined {
     return key === null ? undefined : this.byKey.get(key);
