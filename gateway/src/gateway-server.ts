@@ -35,7 +35,7 @@ import {
   asServiceUnavailable,
   serviceUnavailable,
 } from '@vartija/kit';
-import { GraphQLError } from 'graphql';
+import { type DocumentNode, GraphQLError } from 'graphql';
 import type { Authenticator, PartnerToken } from './authenticate';
 import { countingRefusals, type RateLimiter } from './rate-limit';
 import { type GatewayLimits, limitPlugins } from './demand-control';
@@ -131,8 +131,10 @@ export class ActorContextDataSource extends RemoteGraphQLDataSource<GatewayConte
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     // Only the gateway's own fetches for a client's operation (not health checks or schema loading).
     if (!('incomingRequestContext' in options)) return super.process(options);
-    const document = documentOf(options.document, options.request.query);
-    const paths = () => fetchPaths(document, options.request.variables);
+    // Read only when a fetch fails (which fields are missing, may it be sent again): not parsed on every fetch.
+    let document: DocumentNode | undefined | null = null;
+    const documentOfFetch = () => (document === null ? (document = documentOf(options.document, options.request.query)) : document);
+    const paths = () => fetchPaths(documentOfFetch(), options.request.variables);
     const started = performance.now();
     const observed = <T extends Parameters<typeof fetchOutcome>[0]>(response: T): T => {
       this.metrics?.observeSubgraphFetch(this.serviceName, fetchOutcome(response), (performance.now() - started) / 1000);
@@ -142,7 +144,7 @@ export class ActorContextDataSource extends RemoteGraphQLDataSource<GatewayConte
       try {
         return observed(withPaths(await super.process(options), paths));
       } catch (error) {
-        if (attempt === 1 && isQuery(document) && isResetBeforeAnswer(error)) continue;
+        if (attempt === 1 && isResetBeforeAnswer(error) && isQuery(documentOfFetch())) continue;
         return observed(failedFetch(this.serviceName, error, paths()));
       }
     }
