@@ -73,10 +73,11 @@ function systemContext(db: Db, organisationId: string, operator: string, now: ()
     operationName: 'npm run disposal',
     callerAddress: null,
   };
+  const clock = { today: now().toISOString().slice(0, 10) };
   return {
     actor,
-    ability: defineAbilityFor(actor, { today: now().toISOString().slice(0, 10) }),
-    grants: new RowGrants(db, actor),
+    ability: defineAbilityFor(actor, clock),
+    grants: new RowGrants(db, actor, { clock }),
     loaders: undefined,
     audit: new AuditRecorder(actor, 'documents', new DbAuditSink(db)),
     db,

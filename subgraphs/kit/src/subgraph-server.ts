@@ -168,8 +168,10 @@ export async function createSubgraph<Loaders>(
           throw unauthenticated(error instanceof ActorContextError ? error.message : 'actor context rejected');
         }
         const now = runtime.clock ?? (() => new Date());
-        const ability = seams.abilityFor ? seams.abilityFor(actor) : cachedAbilityFor(actor, { today: now().toISOString().slice(0, 10) });
-        const grants = new RowGrants(db, actor, ability);
+        const clock = { today: now().toISOString().slice(0, 10) };
+        const ability = seams.abilityFor ? seams.abilityFor(actor) : cachedAbilityFor(actor, clock);
+        // A seam's ability may serve every actor: it anchors no per-actor cache.
+        const grants = new RowGrants(db, actor, seams.abilityFor ? { clock } : { clock, shared: ability });
         return {
           actor,
           ability,

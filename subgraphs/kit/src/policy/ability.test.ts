@@ -205,7 +205,7 @@ describe('policy v2: a field is read under the grants that see the row', () => {
 
   it('decides each field of each row by the same rule through the field guard (readRuleFor) as CASL does', () => {
     const actor = user(sw, student);
-    const grants = new RowGrants(undefined as never, actor, ability);
+    const grants = new RowGrants(undefined as never, actor, { clock: CLOCK, shared: ability });
     const rows = [
       { id: 'c1', via: [sw.id], addressNonDisclosure: false, responsibleWorkerIds: [] },
       { id: 'c2', via: [student.id], addressNonDisclosure: false, responsibleWorkerIds: [] },
@@ -370,18 +370,39 @@ describe('scopes are built once per ability, and an ability is never shared by a
 
   it('gives the same readable scope object for the same ability, subject and fields, and another for another actor', () => {
     const ability = cachedAbilityFor(twoUnits, CLOCK);
-    const grants = new RowGrants(undefined as never, twoUnits, ability);
+    const grants = new RowGrants(undefined as never, twoUnits, { clock: CLOCK, shared: ability });
     const first = readableScope(ability, grants, 'Client', ['address']);
     expect(first).not.toBeNull();
-    expect(readableScope(ability, new RowGrants(undefined as never, twoUnits, ability), 'Client', ['address'])).toBe(first);
+    expect(readableScope(ability, new RowGrants(undefined as never, twoUnits, { clock: CLOCK, shared: ability }), 'Client', ['address'])).toBe(first);
     expect(readableScope(ability, grants, 'Client', ['address', 'personalIdentityCode'])).not.toBe(first);
     // The same person with one grant fewer (a revoked grant) has another ability, so another scope.
     const fewer = cachedAbilityFor(oneUnit, CLOCK);
     expect(fewer).not.toBe(ability);
-    const theirs = readableScope(fewer, new RowGrants(undefined as never, oneUnit, fewer), 'Client', ['address']);
+    const theirs = readableScope(fewer, new RowGrants(undefined as never, oneUnit, { clock: CLOCK, shared: fewer }), 'Client', ['address']);
     const params = (scope: unknown) => (scope === null || scope === 'never' ? [] : dialect.sqlToQuery(scope as never).params);
     expect(params(theirs)).not.toContain(UNIT_B);
     expect(params(first)).toContain(UNIT_B);
+  });
+
+  it("counts each grant's visibility window from the request's day, not the machine's", () => {
+    const ability = cachedAbilityFor(twoUnits, CLOCK);
+    const key = twoUnits.grants[0]!.id;
+    const rules = new RowGrants(undefined as never, twoUnits, { clock: CLOCK, shared: ability }).accessRules(key, 'Client');
+    expect(JSON.stringify(rules)).toContain('"$gte":"2025-03-01"');
+    const later = new RowGrants(undefined as never, twoUnits, { clock: { today: '2026-09-01' } }).accessRules(key, 'Client');
+    expect(JSON.stringify(later)).toContain('"$gte":"2025-09-01"');
+  });
+
+  it('decides a row again when its grants are set again (a verdict is kept only for the grants it was made under)', () => {
+    const ability = cachedAbilityFor(twoUnits, CLOCK);
+    const grants = new RowGrants(undefined as never, twoUnits, { clock: CLOCK, shared: ability });
+    const [sw, manager] = twoUnits.grants.map((g) => g.id);
+    const row: Record<string, unknown> = { id: 'c', via: [sw], addressNonDisclosure: false, responsibleWorkerIds: [] };
+    expect(grants.readRuleFor(ability, 'Client', row, 'personalIdentityCode')?.reason).toBe(sw);
+    row['via'] = [manager];
+    expect(grants.readRuleFor(ability, 'Client', row, 'personalIdentityCode')?.reason).toBe(manager);
+    row['via'] = [];
+    expect(grants.readRuleFor(ability, 'Client', row, 'personalIdentityCode')).toBeNull();
   });
 
   it('gives the same ability again for the same actor and day, and a new one the next day', () => {

@@ -3,7 +3,7 @@ import { inList, type Queryable } from '@vartija/db';
 import { sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Actor } from '../actor';
-import { type AppAbility, defineGrantAbility, type PolicyGrant, policyGrantsOf, type Subject } from './ability';
+import { type AppAbility, defineGrantAbility, type PolicyClock, type PolicyGrant, policyGrantsOf, type Subject } from './ability';
 import { rowScope, tableOf } from './row-scope';
 
 type ReadRule = ReturnType<AppAbility['rulesFor']>[number];
@@ -45,14 +45,21 @@ export class RowGrants {
   constructor(
     private readonly db: Queryable,
     private readonly actor: Actor,
-    /**
-     * The actor's shared ability (cachedAbilityFor): each grant's own ability, and so its row scopes, are then
-     * built once per actor and day rather than once per request. Without it, once per RowGrants.
-     */
-    shared?: AppAbility,
+    options: {
+      /** The day the request's ability was built for: each grant's own rules count their windows from it. */
+      clock?: PolicyClock;
+      /**
+       * The actor's shared ability (cachedAbilityFor, one per actor and day): each grant's own ability, and so its
+       * row scopes, are then built once per actor and day rather than once per request. Only an ability that
+       * stands for this actor alone may be given (not a testing seam's).
+       */
+      shared?: AppAbility;
+    } = {},
   ) {
     this.grants = policyGrantsOf(actor);
     this.byKey = new Map(this.grants.map((g) => [g.key, g]));
+    this.clock = options.clock;
+    const { shared } = options;
     let abilities = shared && grantAbilitiesOf.get(shared);
     if (!abilities) {
       abilities = new Map();
@@ -61,23 +68,27 @@ export class RowGrants {
     this.abilities = abilities;
   }
 
+  private readonly clock: PolicyClock | undefined;
+
   /**
    * The read rule that decides `field` of `row`, as CASL's relevantRuleFor: the first rule for the field
    * whose conditions the row meets (inverted or not), or null. A rule names many fields and a row's fields
-   * are checked one by one, so each rule's verdict on each row is kept for the request.
+   * are checked one by one, so each rule's verdict on each row is kept for the request — and dropped if
+   * the row's grants (`via`, set by attach) are set again.
    */
   readRuleFor(ability: AppAbility, type: Subject, row: object, field: string): ReadRule | null {
-    let verdicts = this.verdicts.get(row);
-    if (!verdicts) this.verdicts.set(row, (verdicts = new Map()));
+    const via = (row as { via?: unknown }).via;
+    let kept = this.verdicts.get(row);
+    if (!kept || kept.via !== via) this.verdicts.set(row, (kept = { via, byRule: new Map() }));
     for (const rule of readRulesOf(ability, type, field)) {
-      let matches = verdicts.get(rule);
-      if (matches === undefined) verdicts.set(rule, (matches = rule.matchesConditions(row as Record<PropertyKey, unknown>)));
+      let matches = kept.byRule.get(rule);
+      if (matches === undefined) kept.byRule.set(rule, (matches = rule.matchesConditions(row as Record<PropertyKey, unknown>)));
       if (matches) return rule;
     }
     return null;
   }
 
-  private readonly verdicts = new WeakMap<object, Map<ReadRule, boolean>>();
+  private readonly verdicts = new WeakMap<object, { via: unknown; byRule: Map<ReadRule, boolean> }>();
 
   grant(key: string | null): PolicyGrant | undefined {
     return key === null ? undefined : this.byKey.get(key);
@@ -124,7 +135,7 @@ export class RowGrants {
 
   private abilityOf(key: string): AppAbility {
     let ability = this.abilities.get(key);
-    if (!ability) this.abilities.set(key, (ability = defineGrantAbility(this.actor, key)));
+    if (!ability) this.abilities.set(key, (ability = defineGrantAbility(this.actor, key, this.clock)));
     return ability;
   }
 }

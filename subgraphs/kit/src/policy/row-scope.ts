@@ -156,6 +156,10 @@ function prerendered(scope: SQL): SQL {
   // NUL cannot occur in PostgreSQL text, identifiers or SQL, so it marks nothing but a parameter.
   // eslint-disable-next-line no-control-regex
   const parts = text.split(/\u0000(\d+)\u0000/);
+  // Every parameter once, in order: anything else (text inlined, a marker lost) would not be the same SQL.
+  if (parts.length !== 2 * params.length + 1 || parts.some((part, i) => i % 2 === 1 && Number(part) !== (i - 1) / 2)) {
+    throw new Error('row scope: its parameters could not be placed in the rendered text');
+  }
   return new SQL(parts.map((part, i) => (i % 2 === 0 ? new StringChunk(part) : new Param(params[Number(part)]))));
 }
 
