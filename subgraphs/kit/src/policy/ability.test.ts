@@ -384,6 +384,13 @@ describe('scopes are built once per ability, and an ability is never shared by a
     expect(params(first)).toContain(UNIT_B);
   });
 
+  it('keeps nothing per actor under an ability it was not told stands for the actor (a testing seam serving everyone)', () => {
+    const ability = cachedAbilityFor(twoUnits, CLOCK);
+    const mine = readableScope(ability, new RowGrants(undefined as never, twoUnits, { clock: CLOCK }), 'Client', ['address']);
+    const theirs = readableScope(ability, new RowGrants(undefined as never, oneUnit, { clock: CLOCK }), 'Client', ['address']);
+    expect(theirs).not.toBe(mine);
+  });
+
   it("counts each grant's visibility window from the request's day, not the machine's", () => {
     const ability = cachedAbilityFor(twoUnits, CLOCK);
     const key = twoUnits.grants[0]!.id;

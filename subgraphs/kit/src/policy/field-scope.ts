@@ -17,17 +17,9 @@ import { rowScope } from './row-scope';
  * - otherwise the condition to AND with the row scope.
  */
 export function readableScope(ability: AppAbility, grants: RowGrants, subject: Subject, fields: readonly string[]): SQL | 'never' | null {
-  // An ability is shared by an actor's requests and immutable (cachedAbilityFor), and the grants are its actor's:
-  // each scope is translated once per ability (measured in bench/: a partner's page translated six per request).
-  let scopes = scopesOf.get(ability);
-  if (!scopes) scopesOf.set(ability, (scopes = new Map()));
-  const key = `${subject}\u0000${fields.join('\u0000')}`;
-  let scope = scopes.get(key);
-  if (scope === undefined) scopes.set(key, (scope = translateReadableScope(ability, grants, subject, fields)));
-  return scope;
+  // Per actor and day (RowGrants.cached): the grants are the actor's, and a partner's page used six of these per request.
+  return grants.cached(`readable\u0000${subject}\u0000${fields.join('\u0000')}`, () => translateReadableScope(ability, grants, subject, fields));
 }
-
-const scopesOf = new WeakMap<AppAbility, Map<string, SQL | 'never' | null>>();
 
 function translateReadableScope(ability: AppAbility, grants: RowGrants, subject: Subject, fields: readonly string[]): SQL | 'never' | null {
   const alternatives: MongoQuery[][] = [];

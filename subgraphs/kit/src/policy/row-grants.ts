@@ -4,27 +4,16 @@ import { sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Actor } from '../actor';
 import { type AppAbility, defineGrantAbility, type PolicyClock, type PolicyGrant, policyGrantsOf, type Subject } from './ability';
+import { perAbility } from './per-ability';
 import { rowScope, tableOf } from './row-scope';
 
 type ReadRule = ReturnType<AppAbility['rulesFor']>[number];
 
 /** An ability's read rules per type and field (CASL filters its rule index by field on every call). */
-const readRules = new WeakMap<AppAbility, Map<string, readonly ReadRule[]>>();
+const readRulesOf = perAbility<readonly ReadRule[]>();
 
-function readRulesOf(ability: AppAbility, type: Subject, field: string): readonly ReadRule[] {
-  let byField = readRules.get(ability);
-  if (!byField) readRules.set(ability, (byField = new Map()));
-  const key = `${type}\u0000${field}`;
-  let rules = byField.get(key);
-  if (!rules) {
-    rules = ability.rulesFor('read', type, field);
-    byField.set(key, rules);
-  }
-  return rules;
-}
-
-/** Each grant's own ability, by the actor's shared ability (which stands for the actor and the day). */
-const grantAbilitiesOf = new WeakMap<AppAbility, Map<string, AppAbility>>();
+/** Values that depend on the actor and the day only, kept under the actor's shared ability (RowGrants.cached). */
+const perActorAndDay = new WeakMap<AppAbility, Map<string, unknown>>();
 
 /** A loaded row, with the keys of the actor's grants through which it is visible. */
 export type WithVia<T> = T & { via: string[] };
@@ -40,7 +29,11 @@ export type WithVia<T> = T & { via: string[] };
 export class RowGrants {
   readonly grants: PolicyGrant[];
   private readonly byKey: Map<string, PolicyGrant>;
-  private readonly abilities: Map<string, AppAbility>;
+  private readonly clock: PolicyClock | undefined;
+  /** See `cached`: shared by the actor's requests of a day, or this request's own. */
+  private readonly values: Map<string, unknown>;
+  /** Each read rule's verdict on each row checked in this request, with the row's grants it was made under. */
+  private readonly verdicts = new WeakMap<object, { via: unknown; byRule: Map<ReadRule, boolean> }>();
 
   constructor(
     private readonly db: Queryable,
@@ -49,9 +42,9 @@ export class RowGrants {
       /** The day the request's ability was built for: each grant's own rules count their windows from it. */
       clock?: PolicyClock;
       /**
-       * The actor's shared ability (cachedAbilityFor, one per actor and day): each grant's own ability, and so its
-       * row scopes, are then built once per actor and day rather than once per request. Only an ability that
-       * stands for this actor alone may be given (not a testing seam's).
+       * The actor's shared ability (cachedAbilityFor, one per actor and day): what `cached` computes is then
+       * kept for the actor's requests of that day. Only an ability that stands for this actor alone may be
+       * given (not a testing seam's, which may serve every actor).
        */
       shared?: AppAbility;
     } = {},
@@ -60,15 +53,22 @@ export class RowGrants {
     this.byKey = new Map(this.grants.map((g) => [g.key, g]));
     this.clock = options.clock;
     const { shared } = options;
-    let abilities = shared && grantAbilitiesOf.get(shared);
-    if (!abilities) {
-      abilities = new Map();
-      if (shared) grantAbilitiesOf.set(shared, abilities);
+    let values = shared && perActorAndDay.get(shared);
+    if (!values) {
+      values = new Map();
+      if (shared) perActorAndDay.set(shared, values);
     }
-    this.abilities = abilities;
+    this.values = values;
   }
 
-  private readonly clock: PolicyClock | undefined;
+  /**
+   * A value that depends only on this actor (its grants) and the day: computed once per actor and day when
+   * the shared ability was given (each grant's own ability, readable scopes), else once per request.
+   */
+  cached<V>(key: string, compute: () => V): V {
+    if (!this.values.has(key)) this.values.set(key, compute());
+    return this.values.get(key) as V;
+  }
 
   /**
    * The read rule that decides `field` of `row`, as CASL's relevantRuleFor: the first rule for the field
@@ -80,15 +80,13 @@ export class RowGrants {
     const via = (row as { via?: unknown }).via;
     let kept = this.verdicts.get(row);
     if (!kept || kept.via !== via) this.verdicts.set(row, (kept = { via, byRule: new Map() }));
-    for (const rule of readRulesOf(ability, type, field)) {
+    for (const rule of readRulesOf(ability, `${type}\u0000${field}`, () => ability.rulesFor('read', type, field))) {
       let matches = kept.byRule.get(rule);
       if (matches === undefined) kept.byRule.set(rule, (matches = rule.matchesConditions(row as Record<PropertyKey, unknown>)));
       if (matches) return rule;
     }
     return null;
   }
-
-  private readonly verdicts = new WeakMap<object, { via: unknown; byRule: Map<ReadRule, boolean> }>();
 
   grant(key: string | null): PolicyGrant | undefined {
     return key === null ? undefined : this.byKey.get(key);
@@ -134,8 +132,6 @@ export class RowGrants {
   }
 
   private abilityOf(key: string): AppAbility {
-    let ability = this.abilities.get(key);
-    if (!ability) this.abilities.set(key, (ability = defineGrantAbility(this.actor, key, this.clock)));
-    return ability;
+    return this.cached(`grant\u0000${key}`, () => defineGrantAbility(this.actor, key, this.clock));
   }
 }

@@ -25,6 +25,7 @@ import {
 } from 'drizzle-orm';
 import { alias, getTableConfig, PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import type { AppAbility, Subject } from './ability';
+import { perAbility } from './per-ability';
 
 type AnyTable = PgTable & Record<string, unknown>;
 
@@ -120,15 +121,10 @@ const TRUE = sql`TRUE`;
  * rules turned into drizzle conditions, relations as EXISTS sub-queries. No rule means no rows.
  */
 export function rowScope(ability: AppAbility, subject: Subject): SQL {
-  // Abilities are shared by an actor's requests (cachedAbilityFor) and immutable: so is their scope.
-  let scopes = scopesOf.get(ability);
-  if (!scopes) scopesOf.set(ability, (scopes = new Map()));
-  let scope = scopes.get(subject);
-  if (!scope) scopes.set(subject, (scope = translateScope(ability, subject)));
-  return scope;
+  return scopeOf(ability, subject, () => translateScope(ability, subject));
 }
 
-const scopesOf = new WeakMap<AppAbility, Map<Subject, SQL>>();
+const scopeOf = perAbility<SQL>();
 
 function translateScope(ability: AppAbility, subject: Subject): SQL {
   const ast = rulesToAST(ability, 'access', subject);
