@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global process, console */
+/* global process, console, Buffer */
 /**
  * New keys and passwords for one Vartija deployment, from node:crypto only (plain `node`, no install):
  *
@@ -7,7 +7,10 @@
  *   node deploy/generate-secrets.mjs --kubernetes | kubectl apply -n vartija -f -   # Secrets vartija-keys, vartija-audit-checkpoint
  *
  * What it makes:
- *   ACTOR_CONTEXT_PRIVATE_JWK / _PUBLIC_JWK  Ed25519: the gateway signs each subgraph fetch, the subgraphs verify
+ *   ACTOR_CONTEXT_SECRET                    32 random bytes (the gateway only): each subgraph fetch is signed (HMAC)
+ *                                           with a key derived from it for that subgraph
+ *   ACTOR_CONTEXT_KEY_<SUBGRAPH>            that subgraph's key (HKDF-SHA256 of the secret; the kit's
+ *                                           subgraphActorContextKey): give each subgraph only its own, as ACTOR_CONTEXT_KEY
  *   CURSOR_SECRET                           32 random bytes: page cursors (every replica of a subgraph shares it)
  *   AUDIT_CHECKPOINT_PRIVATE_JWK            Ed25519: signs checkpoints of the access log (the audit subgraph only;
  *                                           keep it away from the database's administrators)
@@ -19,7 +22,7 @@
  *
  * Nothing is written anywhere but standard output; nothing is reused between runs.
  */
-import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
 
 const today = new Date().toISOString().slice(0, 10);
 
@@ -30,11 +33,16 @@ function ed25519(kid) {
   return { privateJwk: JSON.stringify(privateJwk), publicJwk: JSON.stringify(publicJwk) };
 }
 
-const actor = ed25519(`actor-context-${today}`);
+/** As subgraphActorContextKey in subgraphs/kit/src/actor-context.ts (a test holds the two together). */
+const subgraphKey = (secret, subgraph) =>
+  Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'base64url'), 'vartija actor context v1', `subgraph:${subgraph}`, 32)).toString('base64url');
+const SUBGRAPHS = ['clients', 'services', 'documents', 'audit'];
+
+const actorSecret = randomBytes(32).toString('base64url');
 const checkpoint = ed25519(`audit-checkpoint-${today}`);
 const keys = {
-  ACTOR_CONTEXT_PRIVATE_JWK: actor.privateJwk,
-  ACTOR_CONTEXT_PUBLIC_JWK: actor.publicJwk,
+  ACTOR_CONTEXT_SECRET: actorSecret,
+  ...Object.fromEntries(SUBGRAPHS.map((name) => [`ACTOR_CONTEXT_KEY_${name.toUpperCase()}`, subgraphKey(actorSecret, name)])),
   CURSOR_SECRET: randomBytes(32).toString('base64url'),
   AUDIT_CHECKPOINT_PRIVATE_JWK: checkpoint.privateJwk,
   LOG_PSEUDONYM_KEY: randomBytes(32).toString('base64url'),

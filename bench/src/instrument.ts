@@ -47,8 +47,8 @@ export function installInstrumentation(): () => Instrumentation {
   };
 
   wrapAsync(Authenticator.prototype, 'authenticate', 'gateway: authenticate (staff JWS verify, grants, partner token)');
-  wrapAsync(ActorContextSigner.prototype, 'sign', 'gateway: sign actor context per fetch (EdDSA JWS)');
-  wrapAsync(ActorContextVerifier.prototype, 'verify', 'subgraph: verify actor context (EdDSA JWS + body digest + zod + replay cache)');
+  wrapAsync(ActorContextSigner.prototype, 'sign', 'gateway: sign actor context per fetch (HS256 JWS)');
+  wrapAsync(ActorContextVerifier.prototype, 'verify', 'subgraph: verify actor context (HS256 JWS + body digest + zod + replay cache)');
   wrapSync(Ability.prototype, 'can', 'CASL: ability.can (field checks)');
   wrapSync(AuditRecorder.prototype, 'record', 'audit: recorder.record (per sensitive field value)');
   wrapAsync(DbAuditSink.prototype, 'write', 'audit: DbAuditSink.write (lock chain head, hash, INSERT, UPDATE)', (args) =>

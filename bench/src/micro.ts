@@ -18,6 +18,7 @@ import {
   returnedAuditEntries,
   rowScope,
   storedForm,
+  subgraphActorContextKey,
 } from '@vartija/kit';
 import { signDevToken } from '@vartija/tools';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -62,15 +63,15 @@ export async function actorFor(database: Database, login: string): Promise<Actor
 export async function microBenchmarks(database: Database, keys: DevKeys): Promise<MicroResult[]> {
   const actor = await actorFor(database, 'sw-child');
   const ability = defineAbilityFor(actor);
-  const signer = await ActorContextSigner.fromJwk(keys.actorContext.privateJwk);
-  const verifier = await ActorContextVerifier.fromJwk(keys.actorContext.publicJwk);
+  const signer = ActorContextSigner.fromSecret(keys.actorContextSecret);
+  const verifier = ActorContextVerifier.fromKey(subgraphActorContextKey(keys.actorContextSecret, 'clients'), 'clients');
   // A subgraph fetch of the client page (≈1 KB): each context names its body and is good once.
   const body = JSON.stringify({
     query: 'query ClientPage__clients__0($id:ID!){client(id:$id){__typename id displayName personalIdentityCode address{street postalCode city}relationships{unit{id name}startedOn endedOn}}}',
     variables: { id: DEMO.clients.childWelfareOpen },
     operationName: 'ClientPage__clients__0',
   }).padEnd(1024, ' ');
-  const contexts = await Promise.all(Array.from({ length: 2_200 }, () => signer.sign(actor, body)));
+  const contexts = await Promise.all(Array.from({ length: 2_200 }, () => signer.sign(actor, body, { subgraph: 'clients' })));
   const request = { method: 'POST', body };
   let next = 0; // warm-up and measured loop each take unused contexts
   const staffToken = await signDevToken(keys.tokenSigning.privateJwk, 'sw-child');
@@ -103,8 +104,8 @@ export async function microBenchmarks(database: Database, keys: DevKeys): Promis
     await measure('gateway: verify staff JWT (jose jwtVerify, EdDSA)', 2_000, () =>
       jwtVerify(staffToken, staffKey, { issuer: DEV_TOKEN_ISSUER, audience: DEV_TOKEN_AUDIENCE, algorithms: ['EdDSA'] }),
     ),
-    await measure('gateway: sign actor context per fetch (EdDSA JWS + body SHA-256 + jti)', 2_000, () => signer.sign(actor, body)),
-    await measure('subgraph: verify actor context (EdDSA JWS + body SHA-256 + zod + jti replay cache)', 2_000, () =>
+    await measure('gateway: sign actor context per fetch (HS256 JWS + body SHA-256 + jti)', 2_000, () => signer.sign(actor, body, { subgraph: 'clients' })),
+    await measure('subgraph: verify actor context (HS256 JWS + body SHA-256 + zod + jti replay cache)', 2_000, () =>
       verifier.verify(contexts[next++]!, request),
     ),
     await measure('subgraph: zod parse of the actor alone', 20_000, () => actorSchema.parse(actor)),

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEMO_PARTNER_TOKEN, type Database } from '@vartija/db';
 import { DEFAULT_SUPERGRAPH_PATH, type DevKeys, generateDevKeys, generateEd25519, type KeyPair, type SubgraphName, SUBGRAPHS } from '@vartija/gateway';
-import { rowsOf } from '@vartija/kit';
+import { rowsOf, subgraphActorContextKey } from '@vartija/kit';
 import { signDevToken } from '@vartija/tools';
 import { sql } from 'drizzle-orm';
 import { type BenchDatabase, openBenchDatabase } from './bench-db';
@@ -186,7 +186,7 @@ async function processesHost(spec: HostSpec, config: BenchConfig, databaseUrl: s
               PORT: String(port),
               DATABASE_URL: databaseUrl,
               DATABASE_POOL_SIZE: String(poolSize),
-              ACTOR_CONTEXT_PUBLIC_JWK: JSON.stringify(spec.keys.actorContext.publicJwk),
+              ACTOR_CONTEXT_KEY: subgraphActorContextKey(spec.keys.actorContextSecret, name),
               CURSOR_SECRET: spec.keys.cursorSecret,
               ...(name === 'audit'
                 ? {

@@ -15,6 +15,9 @@ const messageOf = (env: NodeJS.ProcessEnv): string => {
   throw new Error('the configuration was accepted');
 };
 
+/** 32 bytes as base64url. */
+const ACTOR_SECRET = Buffer.alloc(32, 7).toString('base64url');
+
 describe('OIDC: all three variables or none', () => {
   it('accepts none (development tokens only) and all three', () => {
     expect(readGatewayConfig({}).OIDC_ISSUER).toBeUndefined();
@@ -36,7 +39,7 @@ describe('OIDC: all three variables or none', () => {
   });
 
   it('in production still names each missing variable once', () => {
-    const message = messageOf({ NODE_ENV: 'production', OIDC_ISSUER: OIDC.OIDC_ISSUER, ACTOR_CONTEXT_PRIVATE_JWK: '{}' });
+    const message = messageOf({ NODE_ENV: 'production', OIDC_ISSUER: OIDC.OIDC_ISSUER, ACTOR_CONTEXT_SECRET: ACTOR_SECRET });
     expect(message).toContain('OIDC_AUDIENCE: is required with OIDC_ISSUER');
     expect(message).toContain('OIDC_AUDIENCE: is required when NODE_ENV=production');
   });
@@ -56,7 +59,13 @@ describe('VARTIJA_DEBUG_ERRORS and DEV_KEYS_PATH', () => {
 });
 
 describe('production refuses what would let tokens or callers be forged', () => {
-  const production = { NODE_ENV: 'production', ACTOR_CONTEXT_PRIVATE_JWK: '{}', ...OIDC };
+  const production = { NODE_ENV: 'production', ACTOR_CONTEXT_SECRET: ACTOR_SECRET, ...OIDC };
+
+  it('requires the actor-context secret, of at least 32 random bytes', () => {
+    const { ACTOR_CONTEXT_SECRET: _secret, ...without } = production;
+    expect(messageOf(without)).toContain('ACTOR_CONTEXT_SECRET: is required when NODE_ENV=production');
+    expect(messageOf({ ...production, ACTOR_CONTEXT_SECRET: 'changeme' })).toMatch(/ACTOR_CONTEXT_SECRET: must be at least 32 random bytes/);
+  });
 
   it('takes https: OIDC URLs, refuses http: and file: ones', () => {
     expect(() => readGatewayConfig(production)).not.toThrow();

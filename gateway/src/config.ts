@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { observabilityConfigShape, parseCorsOrigins, parseTrustedProxies } from '@vartija/kit';
+import { observabilityConfigShape, parseActorContextSecret, parseCorsOrigins, parseTrustedProxies } from '@vartija/kit';
 import { z } from 'zod';
 import { DEFAULT_MAX_OPERATION_COST } from './demand-control';
 import { DEFAULT_OMBUDSMAN_ADDRESS, type DocumentSettings } from './documents';
@@ -73,8 +73,21 @@ const schema = z
      * production: messages of database errors quote the values that caused them, which may be personal data.
      */
     VARTIJA_DEBUG_ERRORS: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).optional(),
-    /** Private Ed25519 JWK (JSON) that signs the actor context; required in production. */
-    ACTOR_CONTEXT_PRIVATE_JWK: z.string().optional(),
+    /**
+     * Secret (≥ 32 random bytes, base64url or hex) from which each subgraph's actor-context key is derived;
+     * required in production. Each subgraph gets only its own key (ACTOR_CONTEXT_KEY).
+     */
+    ACTOR_CONTEXT_SECRET: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        if (value === undefined) return;
+        try {
+          parseActorContextSecret(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      }),
     /** Longest accepted staff token lifetime (iat → exp), seconds. */
     TOKEN_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(8 * 3600),
     /** Automatic sign-out after this long without a request, seconds (register statements require it). */
@@ -107,7 +120,7 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: [missing], message: 'is required with the other CONSOLE_OIDC variable: set both, or neither' });
     }
     if (env.NODE_ENV === 'production') {
-      for (const key of ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'ACTOR_CONTEXT_PRIVATE_JWK'] as const) {
+      for (const key of ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'ACTOR_CONTEXT_SECRET'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
       }
       // Over plain http (or from a file) the issuer's signing keys could be swapped on the way: any token would pass.

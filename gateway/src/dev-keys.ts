@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { generateCursorSecret } from '@vartija/kit';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 
@@ -9,12 +10,13 @@ export interface KeyPair {
 }
 
 /**
- * Local development keys: one signs staff tokens (`npm run token`), one signs actor contexts, and a
- * secret seals page cursors (CURSOR_SECRET in production).
+ * Local development keys: one signs staff tokens (`npm run token`), a secret from which each subgraph's
+ * actor-context key is derived (ACTOR_CONTEXT_SECRET in production), and a secret that seals page cursors
+ * (CURSOR_SECRET in production).
  */
 export interface DevKeys {
   tokenSigning: KeyPair;
-  actorContext: KeyPair;
+  actorContextSecret: string;
   cursorSecret: string;
 }
 
@@ -29,20 +31,24 @@ export async function generateEd25519(kid: string): Promise<KeyPair> {
 export async function generateDevKeys(): Promise<DevKeys> {
   return {
     tokenSigning: await generateEd25519('dev-token'),
-    actorContext: await generateEd25519('dev-actor'),
+    actorContextSecret: randomBytes(32).toString('base64url'),
     cursorSecret: generateCursorSecret(),
   };
 }
 
 /**
  * Reads the key file, creating it (mode 600) on first use so that separate processes share keys; a
- * file from before cursors were sealed gets its cursor secret added.
+ * file from an earlier version gets the secrets it lacks added (its Ed25519 actor-context pair is dropped).
  */
 export async function loadOrCreateDevKeys(file: string): Promise<DevKeys> {
   if (existsSync(file)) {
-    const keys = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevKeys> & Omit<DevKeys, 'cursorSecret'>;
-    if (keys.cursorSecret) return keys as DevKeys;
-    const completed = { ...keys, cursorSecret: generateCursorSecret() };
+    const { actorContext: legacyPair, ...keys } = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevKeys> & Pick<DevKeys, 'tokenSigning'> & { actorContext?: unknown };
+    if (keys.cursorSecret && keys.actorContextSecret && legacyPair === undefined) return keys as DevKeys;
+    const completed: DevKeys = {
+      ...keys,
+      cursorSecret: keys.cursorSecret ?? generateCursorSecret(),
+      actorContextSecret: keys.actorContextSecret ?? randomBytes(32).toString('base64url'),
+    };
     writeFileSync(file, JSON.stringify(completed, null, 2), { mode: 0o600 });
     return completed;
   }

@@ -1,6 +1,5 @@
 import type { Database } from '@vartija/db';
 import { ActorContextSigner, databaseReadiness, DbAuditSink, GroupCommitAuditSink, type Logger, metricsEndpointOf, testingSeamsOf } from '@vartija/kit';
-import type { JWK } from 'jose';
 import { AccessStore } from './access-store';
 import { consoleSettingsOf } from './console-route';
 import { Authenticator } from './authenticate';
@@ -22,7 +21,7 @@ export type GatewaySettings = Pick<
   | 'OIDC_ISSUER'
   | 'OIDC_AUDIENCE'
   | 'OIDC_JWKS_URL'
-  | 'ACTOR_CONTEXT_PRIVATE_JWK'
+  | 'ACTOR_CONTEXT_SECRET'
   | 'TOKEN_MAX_AGE_SECONDS'
   | 'IDLE_TIMEOUT_SECONDS'
   | 'TOKEN_CLOCK_SKEW_SECONDS'
@@ -48,7 +47,7 @@ export interface GatewayRuntime {
   subgraphUrls: Record<SubgraphName, string>;
   /**
    * Outside production only: tokens signed with the development key are accepted, and the actor context is
-   * signed with the development key unless ACTOR_CONTEXT_PRIVATE_JWK is set.
+   * signed with keys derived from the development secret unless ACTOR_CONTEXT_SECRET is set.
    */
   devKeys?: DevKeys;
   logger?: Logger;
@@ -68,10 +67,8 @@ export interface GatewaySetup {
  * development stack (tools/src/dev-stack), so both authenticate, sign, limit and log alike.
  */
 export async function gatewayOptionsFrom(settings: GatewaySettings, runtime: GatewayRuntime): Promise<GatewaySetup> {
-  const actorKey = settings.ACTOR_CONTEXT_PRIVATE_JWK
-    ? (JSON.parse(settings.ACTOR_CONTEXT_PRIVATE_JWK) as JWK)
-    : runtime.devKeys?.actorContext.privateJwk;
-  if (!actorKey) throw new Error('ACTOR_CONTEXT_PRIVATE_JWK is required: without development keys nothing signs the actor context.');
+  const actorSecret = settings.ACTOR_CONTEXT_SECRET ?? runtime.devKeys?.actorContextSecret;
+  if (!actorSecret) throw new Error('ACTOR_CONTEXT_SECRET is required: without development keys nothing signs the actor context.');
   const sessions = createSessionActivity(settings.REDIS_URL);
   const rateLimiter = createRateLimiter(settings.REDIS_URL);
   const close = async () => {
@@ -97,7 +94,7 @@ export async function gatewayOptionsFrom(settings: GatewaySettings, runtime: Gat
       supergraphSdl: runtime.supergraphSdl,
       subgraphUrls: runtime.subgraphUrls,
       authenticator,
-      signer: await ActorContextSigner.fromJwk(actorKey),
+      signer: ActorContextSigner.fromSecret(actorSecret),
       readiness: { database: databaseReadiness(runtime.database) },
       // The access log, group-committed; tests may replace it (kit/testing), no configuration can.
       auditSink: testingSeamsOf(runtime).auditSink ?? new GroupCommitAuditSink(new DbAuditSink(runtime.database.db)),

@@ -162,7 +162,7 @@ export class ActorContextDataSource extends RemoteGraphQLDataSource<GatewayConte
     const returnAudit = context.audit !== undefined;
     const jti = randomUUID();
     if (request.http) this.signedIds.set(request.http, jti);
-    request.http?.headers.set(ACTOR_CONTEXT_HEADER, await this.signer.sign(context.actor, JSON.stringify({ query, ...rest }), { returnAudit, jti }));
+    request.http?.headers.set(ACTOR_CONTEXT_HEADER, await this.signer.sign(context.actor, JSON.stringify({ query, ...rest }), { subgraph: this.serviceName, returnAudit, jti }));
     request.http?.headers.set('x-request-id', context.actor.requestId);
     // W3C traceparent of the active span (@apollo/gateway's fetch span) when tracing is on.
     if (request.http) injectTraceContext(request.http.headers);

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Actor, ActorContextSigner, ActorContextVerifier, ACTOR_CONTEXT_HEADER, closeServer, listen, SERVER_KEEP_ALIVE_TIMEOUT_MS } from '@vartija/kit';
+import { randomBytes } from 'node:crypto';
+import { type Actor, ActorContextSigner, ActorContextVerifier, ACTOR_CONTEXT_HEADER, closeServer, listen, SERVER_KEEP_ALIVE_TIMEOUT_MS, subgraphActorContextKey } from '@vartija/kit';
 import { parse } from 'graphql';
-import { generateEd25519 } from './dev-keys';
 import { ActorContextDataSource } from './gateway-server';
 import { fetchPaths, SUBGRAPH_AGENT_IDLE_MS, subgraphAgents } from './subgraph-fetch';
 
@@ -42,10 +42,11 @@ async function fakeSubgraph(answer: (n: number) => 'reset' | object) {
 let signer: ActorContextSigner;
 let verifier: ActorContextVerifier;
 const agents = subgraphAgents();
-beforeAll(async () => {
-  const keys = await generateEd25519('test');
-  signer = await ActorContextSigner.fromJwk(keys.privateJwk);
-  verifier = await ActorContextVerifier.fromJwk(keys.publicJwk);
+beforeAll(() => {
+  const secret = randomBytes(32).toString('base64url');
+  signer = ActorContextSigner.fromSecret(secret);
+  // The data source below stands for the documents subgraph: the context must be signed for it.
+  verifier = ActorContextVerifier.fromKey(subgraphActorContextKey(secret, 'documents'), 'documents');
 });
 afterAll(async () => {
   agents.http.destroy();

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { type Actor, ACTOR_CONTEXT_HEADER, ActorContextSigner } from '@vartija/kit';
+import { type Actor, ACTOR_CONTEXT_HEADER, ActorContextSigner, type SignOptions } from '@vartija/kit';
 import { DEMO, startTestStack, type TestStack } from '../testkit';
 
 /**
@@ -13,8 +13,8 @@ const captured: { body: string; token: string }[] = [];
 beforeAll(async () => {
   t = await startTestStack();
   const sign = ActorContextSigner.prototype.sign;
-  jest.spyOn(ActorContextSigner.prototype, 'sign').mockImplementation(async function (this: ActorContextSigner, actor: Actor, body: string) {
-    const token = await sign.call(this, actor, body);
+  jest.spyOn(ActorContextSigner.prototype, 'sign').mockImplementation(async function (this: ActorContextSigner, actor: Actor, body: string, options: SignOptions) {
+    const token = await sign.call(this, actor, body, options);
     captured.push({ body, token });
     return token;
   });
@@ -71,7 +71,17 @@ describe('a captured actor context', () => {
     const replay = await post(t.stack.subgraphUrls.services, token, caseRecords);
     expect(replay.status).toBe(401);
     expect(replay.body.data ?? null).toBeNull();
-    expect(replay.body.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringMatching(/another request/) });
+    // Signed with the clients subgraph's key, for clients: the services subgraph does not take it at all.
+    expect(replay.body.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringMatching(/signature is not valid/) });
+    // On its own subgraph, another operation than the one it was signed for is refused by its body digest.
+    const clientsEntities = JSON.stringify({
+      query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Client { id personalIdentityCode } } }`,
+      variables: { r: [{ __typename: 'Client', id: DEMO.clients.childWelfareOpen }] },
+    });
+    const sameSubgraph = await post(t.stack.subgraphUrls.clients, token, clientsEntities);
+    expect(sameSubgraph.status).toBe(401);
+    expect(sameSubgraph.body.data ?? null).toBeNull();
+    expect(sameSubgraph.body.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringMatching(/another request/) });
   });
 
   it('is refused for a recordDecision mutation, and nothing is written', async () => {
@@ -125,6 +135,10 @@ describe('a captured actor context', () => {
     const services = captured.find(({ body }) => body.includes('_entities'))!;
     const crossed = await post(t.stack.subgraphUrls.clients, services.token, captured.find((c) => c !== services)!.body);
     expect(crossed.status).toBe(401);
+    // Nor with its own body: it is signed with the services subgraph's key, for services (each subgraph has its own).
+    const elsewhere = await post(t.stack.subgraphUrls.clients, services.token, services.body);
+    expect(elsewhere.status).toBe(401);
+    expect(elsewhere.body.errors?.[0]?.message).toMatch(/signature is not valid/);
   });
 });
 
@@ -148,8 +162,8 @@ describe('a validly signed, unused context', () => {
   };
 
   it('is refused with a tampered body (another client), then accepted once with its own', async () => {
-    const signer = await ActorContextSigner.fromJwk(t.keys.actorContext.privateJwk);
-    const token = await signer.sign(actor(), caseRecords);
+    const signer = ActorContextSigner.fromSecret(t.keys.actorContextSecret);
+    const token = await signer.sign(actor(), caseRecords, { subgraph: 'services' });
     const tampered = caseRecords.replace(DEMO.clients.childWelfareOpen, DEMO.clients.adultOnly);
     expect(tampered).not.toBe(caseRecords);
     const refused = await post(t.stack.subgraphUrls.services, token, tampered);

@@ -112,7 +112,7 @@ describe('one append per request', () => {
 
 describe('a subgraph called without returnAudit writes its own entries (tools, direct callers)', () => {
   it('answers with no returned entries and logs them itself', async () => {
-    const signer = await ActorContextSigner.fromJwk(t.keys.actorContext.privateJwk);
+    const signer = ActorContextSigner.fromSecret(t.keys.actorContextSecret);
     const login = DEMO.users['sw-child'];
     const actor = {
       kind: 'USER' as const,
@@ -142,7 +142,7 @@ describe('a subgraph called without returnAudit writes its own entries (tools, d
     const res = await request(new URL(t.stack.subgraphUrls.clients).origin)
       .post(new URL(t.stack.subgraphUrls.clients).pathname)
       .set('content-type', 'application/json')
-      .set(ACTOR_CONTEXT_HEADER, await signer.sign(actor, body))
+      .set(ACTOR_CONTEXT_HEADER, await signer.sign(actor, body, { subgraph: 'clients' }))
       .send(body);
     expect(res.status).toBe(200);
     expect(res.body.data?.client?.id).toBe(clientId);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Database, openDatabase } from '@vartija/db';
 import { type DevKeys, type SubgraphName, SUBGRAPHS } from '@vartija/gateway';
-import { ActorContextVerifier, setCursorSecret, type Subgraph } from '@vartija/kit';
+import { ActorContextVerifier, setCursorSecret, type Subgraph, subgraphActorContextKey } from '@vartija/kit';
 import { startGateway, SUBGRAPH_FACTORIES } from '@vartija/tools';
 import postgres from 'postgres';
 
@@ -123,10 +123,13 @@ export async function startRoleStack(roleDb: RoleDatabase, keys: DevKeys, superg
   const databases = {} as RoleStack['databases'];
   for (const role of SERVICE_ROLES) databases[role] = await openDatabase({ url: roleDb.urlFor(role), poolSize: 3 });
   setCursorSecret(keys.cursorSecret);
-  const verifier = await ActorContextVerifier.fromJwk(keys.actorContext.publicJwk);
   const subgraphs: Subgraph[] = [];
+  const verifiers: ActorContextVerifier[] = [];
   const subgraphUrls = {} as Record<SubgraphName, string>;
   for (const { name } of SUBGRAPHS) {
+    // Each subgraph verifies with its own key, as deployed.
+    const verifier = ActorContextVerifier.fromKey(subgraphActorContextKey(keys.actorContextSecret, name), name);
+    verifiers.push(verifier);
     const subgraph = await SUBGRAPH_FACTORIES[name]({ database: databases[name], verifier });
     subgraphs.push(subgraph);
     subgraphUrls[name] = `${await subgraph.listen(0, '127.0.0.1')}/graphql`;
@@ -138,7 +141,7 @@ export async function startRoleStack(roleDb: RoleDatabase, keys: DevKeys, superg
     async stop() {
       await gateway.stop();
       await Promise.all(subgraphs.map((s) => s.stop()));
-      await verifier.close();
+      await Promise.all(verifiers.map((v) => v.close()));
       await Promise.all(Object.values(databases).map((d) => d.close()));
     },
   };

@@ -6,13 +6,13 @@
  * Secrets hold placeholders only, and the generated secrets are what the configuration accepts.
  */
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, createPublicKey, type JsonWebKey as JWK, sign, verify } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readDbConfig } from '@vartija/db';
 import { readGatewayConfig, SUBGRAPHS } from '@vartija/gateway';
-import { ActorContextSigner, ActorContextVerifier, parseCursorSecret } from '@vartija/kit';
+import { type Actor, ActorContextSigner, ActorContextVerifier, parseCursorSecret, subgraphActorContextKey } from '@vartija/kit';
 import { parse, parseAllDocuments } from 'yaml';
 import { auditCheckpointsFromEnv } from '../../subgraphs/audit/src/checkpoint-config';
 import { type BuildInfo, ENTRIES, ensureBuilt } from '../../tools/build';
@@ -290,8 +290,8 @@ describe('every environment variable is read by the configuration of the service
   const unknownKeys = (entry: keyof typeof ENTRIES, names: string[]) => names.filter((n) => n !== 'NODE_ENV' && !KEYS_OF[entry].has(n));
 
   it('finds the configuration schemas (a sanity check of the scan)', () => {
-    expect([...KEYS_OF.gateway]).toEqual(expect.arrayContaining(['DATABASE_URL', 'GATEWAY_PORT', 'OIDC_ISSUER', 'REDIS_URL', 'ACTOR_CONTEXT_PRIVATE_JWK', 'MIGRATE_ON_START']));
-    expect([...KEYS_OF.clients]).toEqual(expect.arrayContaining(['DATABASE_URL', 'PORT', 'HOST', 'CURSOR_SECRET', 'ACTOR_CONTEXT_PUBLIC_JWK', 'MIGRATE_ON_START']));
+    expect([...KEYS_OF.gateway]).toEqual(expect.arrayContaining(['DATABASE_URL', 'GATEWAY_PORT', 'OIDC_ISSUER', 'REDIS_URL', 'ACTOR_CONTEXT_SECRET', 'MIGRATE_ON_START']));
+    expect([...KEYS_OF.clients]).toEqual(expect.arrayContaining(['DATABASE_URL', 'PORT', 'HOST', 'CURSOR_SECRET', 'ACTOR_CONTEXT_KEY', 'MIGRATE_ON_START']));
     expect(KEYS_OF.clients.has('AUDIT_CHECKPOINT_DIR')).toBe(false);
     expect(KEYS_OF.audit.has('AUDIT_CHECKPOINT_DIR')).toBe(true);
   });
@@ -501,7 +501,7 @@ describe('the settings do not trust every private address', () => {
     expect(() => readGatewayConfig({ TRUSTED_PROXIES: settings['TRUSTED_PROXIES'] })).toThrow(/TRUSTED_PROXIES/);
     // The rest of the ConfigMap is what the production configuration accepts.
     const { TRUSTED_PROXIES: _placeholder, ...rest } = settings;
-    expect(() => readGatewayConfig({ ...rest, NODE_ENV: 'production', ACTOR_CONTEXT_PRIVATE_JWK: '{}' })).not.toThrow();
+    expect(() => readGatewayConfig({ ...rest, NODE_ENV: 'production', ACTOR_CONTEXT_SECRET: randomBytes(32).toString('base64url') })).not.toThrow();
   });
 });
 
@@ -533,14 +533,35 @@ describe('keys and secrets', () => {
     expect(() => readGatewayConfig({ ...env, ...oidc, NODE_ENV: 'production' })).not.toThrow();
     expect(parseCursorSecret(env['CURSOR_SECRET']!).length).toBeGreaterThanOrEqual(32);
     expect(env['LOG_PSEUDONYM_KEY']!.length).toBeGreaterThanOrEqual(32);
-    // The gateway and the subgraphs take the actor-context keys, and the two are one pair.
-    const privateJwk = JSON.parse(env['ACTOR_CONTEXT_PRIVATE_JWK']!) as JWK;
-    const publicJwk = JSON.parse(env['ACTOR_CONTEXT_PUBLIC_JWK']!) as JWK;
-    await expect(ActorContextSigner.fromJwk(privateJwk)).resolves.toBeInstanceOf(ActorContextSigner);
-    const verifier = await ActorContextVerifier.fromJwk(publicJwk);
-    await verifier.close();
-    const signature = sign(null, Buffer.from('context'), createPrivateKey({ key: privateJwk, format: 'jwk' }));
-    expect(verify(null, Buffer.from('context'), createPublicKey({ key: publicJwk, format: 'jwk' }), signature)).toBe(true);
+    // The gateway's actor-context secret and each subgraph's key derived from it (as the kit derives it):
+    // a context the gateway signs for a subgraph verifies there, and nowhere else.
+    const signer = ActorContextSigner.fromSecret(env['ACTOR_CONTEXT_SECRET']!);
+    const subgraphNames = SUBGRAPHS.map((s) => s.name);
+    const actor: Actor = {
+      kind: 'USER',
+      id: '00000000-0000-4000-8000-00000000000a',
+      login: 'sw-child',
+      organisationId: '00000000-0000-4000-8000-0000000000a0',
+      grants: [],
+      scopes: [],
+      purpose: 'CLIENT_WORK',
+      emergency: false,
+      intent: 'VIEW',
+      requestId: '00000000-0000-4000-8000-000000000001',
+      operationName: null,
+      callerAddress: null,
+    };
+    for (const name of subgraphNames) {
+      const key = env[`ACTOR_CONTEXT_KEY_${name.toUpperCase()}`]!;
+      expect(key).toBe(subgraphActorContextKey(env['ACTOR_CONTEXT_SECRET']!, name));
+      for (const other of subgraphNames) {
+        const verifier = ActorContextVerifier.fromKey(key, name);
+        const verified = verifier.verifyRequest(await signer.sign(actor, '{}', { subgraph: other }), { method: 'POST', body: '{}' });
+        if (other === name) await expect(verified).resolves.toMatchObject({ actor });
+        else await expect(verified).rejects.toThrow(/signature is not valid/);
+        await verifier.close();
+      }
+    }
     // The audit subgraph's checkpoint key, in production.
     const dir = mkdtempSync(path.join(tmpdir(), 'vartija-checkpoints-'));
     try {

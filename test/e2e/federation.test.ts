@@ -220,24 +220,24 @@ describe('subgraphs verify the gateway-signed actor context', () => {
   };
 
   it('refuses a context signed by another key', async () => {
-    const foreign = await ActorContextSigner.fromJwk((await generateDevKeys()).actorContext.privateJwk);
-    const { status, body } = await callServices(await foreign.sign(actorFor('sw-child'), requestBody));
+    const foreign = ActorContextSigner.fromSecret((await generateDevKeys()).actorContextSecret);
+    const { status, body } = await callServices(await foreign.sign(actorFor('sw-child'), requestBody, { subgraph: 'services' }));
     expect(status).toBe(401);
     expect(body.data ?? null).toBeNull();
   });
 
   it('refuses an expired context', async () => {
-    const shortLived = await ActorContextSigner.fromJwk(t.keys.actorContext.privateJwk, -5);
-    const { status } = await callServices(await shortLived.sign(actorFor('sw-child'), requestBody));
+    const shortLived = ActorContextSigner.fromSecret(t.keys.actorContextSecret, -5);
+    const { status } = await callServices(await shortLived.sign(actorFor('sw-child'), requestBody, { subgraph: 'services' }));
     expect(status).toBe(401);
   });
 
   it('answers _entities for another unit\'s client as for a nonexistent one', async () => {
-    const signer = await ActorContextSigner.fromJwk(t.keys.actorContext.privateJwk);
-    const own = await callServices(await signer.sign(actorFor('sw-child'), requestBody));
+    const signer = ActorContextSigner.fromSecret(t.keys.actorContextSecret);
+    const own = await callServices(await signer.sign(actorFor('sw-child'), requestBody, { subgraph: 'services' }));
     expect(own.body.data?._entities[0]).toMatchObject({ id: DEMO.clients.childWelfareOpen, decisions: expect.any(Array) });
     expect((own.body.data?._entities[0] as { decisions: unknown[] }).decisions.length).toBeGreaterThan(0);
-    const other = await callServices(await signer.sign(actorFor('sw-adult'), requestBody));
+    const other = await callServices(await signer.sign(actorFor('sw-adult'), requestBody, { subgraph: 'services' }));
     expect(other.status).toBe(200);
     expect(other.body.data?._entities).toEqual([null]);
   });

@@ -118,22 +118,23 @@ describe('ids at the edge', () => {
       operationName: null,
       callerAddress: null,
     };
-    const signer = await ActorContextSigner.fromJwk(t.keys.actorContext.privateJwk);
+    const signer = ActorContextSigner.fromSecret(t.keys.actorContextSecret);
     const representations = [
       { __typename: 'Client', id: 'not-a-uuid' },
       { __typename: 'Client', id: DEMO.clients.childWelfareOpen },
       { __typename: 'Client', id: `x${'\u0000'.repeat(3)}` },
     ];
-    for (const [url, selection] of [
-      [t.stack.subgraphUrls.clients, 'id displayName'],
-      [t.stack.subgraphUrls.services, 'id decisions { id }'],
-      [t.stack.subgraphUrls.documents, 'id documents { id }'],
+    for (const [subgraph, selection] of [
+      ['clients', 'id displayName'],
+      ['services', 'id decisions { id }'],
+      ['documents', 'id documents { id }'],
     ] as const) {
+      const url = t.stack.subgraphUrls[subgraph];
       // A context is signed for one exact body and is good once.
       const requestBody = JSON.stringify({ query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Client { ${selection} } } }`, variables: { r: representations } });
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [ACTOR_CONTEXT_HEADER]: await signer.sign(actor, requestBody) },
+        headers: { 'content-type': 'application/json', [ACTOR_CONTEXT_HEADER]: await signer.sign(actor, requestBody, { subgraph }) },
         body: requestBody,
       });
       const body = (await res.json()) as { data?: { _entities: unknown[] }; errors?: unknown[] };

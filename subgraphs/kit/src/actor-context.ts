@@ -1,38 +1,47 @@
-import { createHash, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
+import { createHash, hkdfSync, randomUUID } from 'node:crypto';
 import { createSigner, createVerifier, TokenError } from 'fast-jwt';
 import { GraphQLError } from 'graphql';
 import type Redis from 'ioredis';
-import type { JWK } from 'jose';
 import { type Actor, actorSchema } from './actor';
+import { parseCursorSecret } from './cursor';
 
 /** Header that carries the gateway-signed actor context to the subgraphs. */
 export const ACTOR_CONTEXT_HEADER = 'x-vartija-actor';
 const ISSUER = 'vartija-gateway';
-const AUDIENCE = 'vartija-subgraph';
-const ALG = 'EdDSA';
+/** Each context names the one subgraph it is for; a subgraph accepts only its own name. */
+const audienceOf = (subgraph: string) => `vartija-subgraph:${subgraph}`;
+const ALG = 'HS256';
 const CLOCK_TOLERANCE_SECONDS = 2;
 /** Longest context lifetime a subgraph accepts; bounds how long a used `jti` must be remembered. */
 const MAX_LIFETIME_SECONDS = 300;
+/** Separates these keys from every other use of the same secret bytes. */
+const KEY_SALT = 'vartija actor context v1';
 
 /** Claims every context must carry, typed below (iss and aud must also have the one expected value). */
 const REQUIRED_CLAIMS = ['jti', 'iat', 'exp', 'bdy'] as const;
 
 /**
- * Contexts are signed and verified with fast-jwt over node:crypto: one EdDSA signature per subgraph fetch and
- * one verification per subgraph request, synchronously on the service's own thread (jose goes through Web
- * Crypto and cost about twice as much per fetch: bench/FINDINGS.md, item 12).
+ * Contexts are HMAC-SHA256 JWS with one key per subgraph (bench/FINDINGS.md, item 20): the gateway holds
+ * ACTOR_CONTEXT_SECRET and derives each subgraph's key from it; a subgraph holds only its own key
+ * (ACTOR_CONTEXT_KEY), so no subgraph can speak for the gateway to another. Its key gives no more than
+ * the subgraph's own database credentials already do. An EdDSA signature and verification cost
+ * ~125 µs per fetch; the HMAC pair ~10.
  */
 type Signer = (payload: Record<string, unknown>) => string;
 type Verifier = (token: string) => Record<string, unknown>;
 
-/** A JWK (as the deployment's key files hold them) as the PEM fast-jwt takes. */
-function pemOf(jwk: JWK, kind: 'private' | 'public'): string {
-  // Node would quietly derive the public key from a private one: the signing key must never sit on a subgraph.
-  if (kind === 'public' && 'd' in jwk) throw new Error('the actor-context public key is a private key: give the subgraphs the public JWK only');
-  const { kid: _kid, alg: _alg, use: _use, key_ops: _ops, ...material } = jwk;
-  const key = kind === 'private' ? createPrivateKey({ key: material as never, format: 'jwk' }) : createPublicKey({ key: material as never, format: 'jwk' });
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`the actor-context key must be an Ed25519 key (OKP, crv Ed25519), not ${key.asymmetricKeyType}`);
-  return key.export(kind === 'private' ? { type: 'pkcs8', format: 'pem' } : { type: 'spki', format: 'pem' }).toString();
+/** The secret bytes of ACTOR_CONTEXT_SECRET or ACTOR_CONTEXT_KEY (≥ 32 bytes, base64url or hex). */
+export function parseActorContextSecret(value: string): Buffer {
+  return parseCursorSecret(value);
+}
+
+/**
+ * The key of one subgraph (base64url, its ACTOR_CONTEXT_KEY), derived from the gateway's secret with
+ * HKDF-SHA256: the gateway needs one secret; each subgraph learns only its own key.
+ */
+export function subgraphActorContextKey(secret: string, subgraph: string): string {
+  if (!/^[a-z][a-z0-9-]*$/.test(subgraph)) throw new Error(`not a subgraph name: ${JSON.stringify(subgraph)}`);
+  return Buffer.from(hkdfSync('sha256', parseActorContextSecret(secret), KEY_SALT, `subgraph:${subgraph}`, 32)).toString('base64url');
 }
 
 /**
@@ -44,15 +53,28 @@ export function requestBodyDigest(body: string): string {
   return createHash('sha256').update(body, 'utf8').digest('base64url');
 }
 
+export interface SignOptions {
+  /** The subgraph the fetch goes to: the context is signed with its key and names it. */
+  subgraph: string;
+  /** The subgraph returns its access-log entries to the gateway (ReturnedAudit). */
+  returnAudit?: boolean;
+  /** The context's id, when the caller must know it (returned entries name it); random otherwise. */
+  jti?: string;
+}
+
 export class ActorContextSigner {
+  /** One fast-jwt signer per subgraph, made on first use. */
+  private readonly signers = new Map<string, Signer>();
+
   private constructor(
-    private readonly signer: Signer,
+    private readonly secret: string,
     private readonly ttlSeconds: number,
   ) {}
 
-  static async fromJwk(privateJwk: JWK, ttlSeconds = 30): Promise<ActorContextSigner> {
-    const signer = createSigner({ key: pemOf(privateJwk, 'private'), algorithm: ALG, ...(privateJwk.kid ? { kid: privateJwk.kid } : {}) });
-    return new ActorContextSigner(signer as Signer, ttlSeconds);
+  /** From the gateway's ACTOR_CONTEXT_SECRET. */
+  static fromSecret(secret: string, ttlSeconds = 30): ActorContextSigner {
+    parseActorContextSecret(secret); // refuse a weak secret at start-up, not at the first fetch
+    return new ActorContextSigner(secret, ttlSeconds);
   }
 
   /**
@@ -61,18 +83,28 @@ export class ActorContextSigner {
    * returns its access-log entries to the gateway, which appends them with its own before it answers;
    * the caller may then choose the `jti`, which the returned entries name (ReturnedAudit).
    */
-  async sign(actor: Actor, body: string, options: { returnAudit?: boolean; jti?: string } = {}): Promise<string> {
+  async sign(actor: Actor, body: string, options: SignOptions): Promise<string> {
     const iat = Math.floor(Date.now() / 1000);
-    return this.signer({
+    return this.signerFor(options.subgraph)({
       act: actor,
       bdy: requestBodyDigest(body),
       ...(options.returnAudit ? { rla: true } : {}),
       iss: ISSUER,
-      aud: AUDIENCE,
+      aud: audienceOf(options.subgraph),
       jti: options.jti ?? randomUUID(),
       iat,
       exp: iat + this.ttlSeconds,
     });
+  }
+
+  private signerFor(subgraph: string): Signer {
+    let signer = this.signers.get(subgraph);
+    if (!signer) {
+      const key = parseActorContextSecret(subgraphActorContextKey(this.secret, subgraph));
+      signer = createSigner({ key, algorithm: ALG }) as Signer;
+      this.signers.set(subgraph, signer);
+    }
+    return signer;
   }
 }
 
@@ -164,13 +196,14 @@ export class ActorContextVerifier {
     private readonly replay: ActorContextReplayCache,
   ) {}
 
-  static async fromJwk(publicJwk: JWK, replay: ActorContextReplayCache = new MemoryReplayCache()): Promise<ActorContextVerifier> {
+  /** From the subgraph's own ACTOR_CONTEXT_KEY (subgraphActorContextKey of the gateway's secret) and its name. */
+  static fromKey(key: string, subgraph: string, replay: ActorContextReplayCache = new MemoryReplayCache()): ActorContextVerifier {
     const verifier = createVerifier({
-      key: pemOf(publicJwk, 'public'),
+      key: parseActorContextSecret(key),
       algorithms: [ALG],
       allowedIss: ISSUER,
-      allowedAud: AUDIENCE,
-      // fast-jwt checks a claim only when present; jose required them.
+      allowedAud: audienceOf(subgraph),
+      // fast-jwt checks a claim only when present.
       requiredClaims: ['iss', 'aud', ...REQUIRED_CLAIMS],
       clockTolerance: CLOCK_TOLERANCE_SECONDS * 1000,
       cache: false, // each context is good once anyway
@@ -191,7 +224,7 @@ export class ActorContextVerifier {
     if (!token) throw new ActorContextError('missing actor context: subgraphs are reached only through the gateway');
     let payload: Record<string, unknown>;
     try {
-      // The signature (EdDSA only), iss and aud (exactly ours), exp and nbf (with the clock tolerance), crit headers.
+      // The signature (HS256 only, this subgraph's key), iss and aud (exactly ours), exp and nbf (with the clock tolerance), crit headers.
       payload = this.verifier(token);
     } catch (error) {
       throw new ActorContextError(refusal(error));

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { databaseOptions, migratesOnStart, openDatabase, readDbConfig } from '@vartija/db';
-import type { JWK } from 'jose';
 import { z } from 'zod';
-import { ActorContextVerifier, MemoryReplayCache, RedisReplayCache } from './actor-context';
+import { ActorContextVerifier, MemoryReplayCache, parseActorContextSecret, RedisReplayCache, subgraphActorContextKey } from './actor-context';
 import { parseCursorSecret, setCursorSecret } from './cursor';
 import { installProcessGuards } from './failures';
 import { onShutdownSignals } from './observability/lifecycle';
@@ -26,8 +25,21 @@ const configSchema = z.object({
    */
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   ...observabilityConfigShape,
-  /** Public Ed25519 JWK (JSON) of the gateway's actor-context key. */
-  ACTOR_CONTEXT_PUBLIC_JWK: z.string().optional(),
+  /**
+   * This subgraph's actor-context key (base64url): derived from the gateway's ACTOR_CONTEXT_SECRET for this
+   * subgraph's name (`node deploy/generate-secrets.mjs` prints one per subgraph).
+   */
+  ACTOR_CONTEXT_KEY: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        parseActorContextSecret(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
   /** Seals page cursors (at least 32 random bytes, base64url or hex); every replica of a subgraph shares it. */
   CURSOR_SECRET: z
     .string()
@@ -52,12 +64,14 @@ const configSchema = z.object({
   }
 });
 
-function actorContextKey(config: z.infer<typeof configSchema>): JWK {
-  if (config.ACTOR_CONTEXT_PUBLIC_JWK) return JSON.parse(config.ACTOR_CONTEXT_PUBLIC_JWK) as JWK;
+/** ACTOR_CONTEXT_KEY, else (development) the key derived for `name` from the dev key file's secret. */
+function actorContextKey(config: z.infer<typeof configSchema>, name: string): string {
+  if (config.ACTOR_CONTEXT_KEY) return config.ACTOR_CONTEXT_KEY;
   if (config.NODE_ENV !== 'production' && existsSync(config.DEV_KEYS_PATH)) {
-    return (JSON.parse(readFileSync(config.DEV_KEYS_PATH, 'utf8')) as { actorContext: { publicJwk: JWK } }).actorContext.publicJwk;
+    const secret = (JSON.parse(readFileSync(config.DEV_KEYS_PATH, 'utf8')) as { actorContextSecret?: string }).actorContextSecret;
+    if (secret) return subgraphActorContextKey(secret, name);
   }
-  throw new Error('ACTOR_CONTEXT_PUBLIC_JWK is required (the public key of the gateway that signs actor contexts).');
+  throw new Error(`ACTOR_CONTEXT_KEY is required (the ${name} subgraph's key, derived from the gateway's ACTOR_CONTEXT_SECRET).`);
 }
 
 /**
@@ -93,7 +107,7 @@ export function runSubgraph(name: string, defaultPort: number, create: (runtime:
     if (migratesOnStart(dbConfig)) await database.migrate();
     const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, `${name} actor-context replay check`) : null;
     const replay = redis ? new RedisReplayCache(redis) : new MemoryReplayCache();
-    const verifier = await ActorContextVerifier.fromJwk(actorContextKey(config), replay);
+    const verifier = ActorContextVerifier.fromKey(actorContextKey(config, name), name, replay);
     // Behind the NetworkPolicy (only the gateway reaches the subgraph's port): /metrics stays there unless METRICS_PORT is set.
     const { endpoint } = metricsEndpointOf(config, false);
     const subgraph = await create({

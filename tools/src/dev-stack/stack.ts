@@ -18,6 +18,7 @@ import {
   type AuditSink,
   type Logger,
   setCursorSecret,
+  subgraphActorContextKey,
   type Subgraph,
   type SubgraphRuntime,
 } from '@vartija/kit';
@@ -99,10 +100,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const host = options.host ?? '127.0.0.1';
   // One process: the subgraphs seal cursors with the stack's secret.
   setCursorSecret(options.keys.cursorSecret);
-  const verifier = await ActorContextVerifier.fromJwk(options.keys.actorContext.publicJwk);
-  const plain: SubgraphRuntime = {
+  const plain: Omit<SubgraphRuntime, 'verifier'> = {
     database: options.database,
-    verifier,
     ...(options.auditCheckpoints ? { auditCheckpoints: options.auditCheckpoints } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
@@ -110,9 +109,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   const runtime = options.auditSink ? withTestingSeams(plain, { auditSink: options.auditSink }) : plain;
   const subgraphs: Subgraph[] = [];
+  const verifiers: ActorContextVerifier[] = [];
   const subgraphUrls = {} as Record<SubgraphName, string>;
   for (const { name, defaultPort } of SUBGRAPHS) {
-    const subgraph = await SUBGRAPH_FACTORIES[name](runtime);
+    // Each subgraph verifies with its own key, derived from the stack's secret as in production.
+    const verifier = ActorContextVerifier.fromKey(subgraphActorContextKey(options.keys.actorContextSecret, name), name);
+    verifiers.push(verifier);
+    const subgraph = await SUBGRAPH_FACTORIES[name]({ ...runtime, verifier });
     subgraphs.push(subgraph);
     const port = options.subgraphPorts?.[name] ?? (options.gatewayPort === 0 ? 0 : defaultPort);
     subgraphUrls[name] = `${await subgraph.listen(port, host)}/graphql`;
@@ -133,7 +136,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     async stop() {
       await replica.stop();
       await Promise.all(subgraphs.map((s) => s.stop()));
-      await verifier.close();
+      await Promise.all(verifiers.map((v) => v.close()));
     },
   };
 }
@@ -204,7 +207,7 @@ export function gatewaySettingsOf(options: Omit<StackOptions, 'subgraphPorts'>):
   return {
     ...base,
     ...Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined)),
-    // The stack's subgraphs verify the development actor key (options.keys), never a configured one.
-    ACTOR_CONTEXT_PRIVATE_JWK: undefined,
+    // The stack's subgraphs verify keys derived from the development secret (options.keys), never a configured one.
+    ACTOR_CONTEXT_SECRET: undefined,
   };
 }
