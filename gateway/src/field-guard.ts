@@ -71,6 +71,39 @@ export function removeForbiddenFields(
   return { document: rewritten, removed };
 }
 
+/** A document with the actor's never-readable fields replaced, and the plan-cache key of the result. */
+interface Rewrite {
+  document: DocumentNode;
+  removed: ReadonlyMap<string, Removed>;
+  /** The rewritten document's own query hash; null when nothing was removed (the original stands). */
+  queryHash: string | null;
+}
+
+/**
+ * Rewrites kept per schema, parsed document (Apollo Server's document store hands the same object to
+ * every request with the same query) and ability (immutable, shared by an actor's requests of a day):
+ * the rewrite depends on these three alone, and a repeated page is not walked again.
+ */
+const rewrites = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, WeakMap<AppAbility, Rewrite>>>();
+
+function rewriteFor(document: DocumentNode, schema: GraphQLSchema, ability: AppAbility): Rewrite {
+  let bySchema = rewrites.get(schema);
+  if (!bySchema) rewrites.set(schema, (bySchema = new WeakMap()));
+  let byDocument = bySchema.get(document);
+  if (!byDocument) bySchema.set(document, (byDocument = new WeakMap()));
+  let rewrite = byDocument.get(ability);
+  if (!rewrite) {
+    const result = removeForbiddenFields(document, schema, ability);
+    rewrite = {
+      document: result.document,
+      removed: result.removed,
+      queryHash: result.removed.size === 0 ? null : createHash('sha256').update(print(result.document)).digest('hex'),
+    };
+    byDocument.set(ability, rewrite);
+  }
+  return rewrite;
+}
+
 /** A removed field met in the response: which entity it was asked of (its id, when the type has one). */
 export interface Refusal {
   removed: Removed;
@@ -81,7 +114,7 @@ export interface Refusal {
  * Puts `null` where a removed field was asked for, keeping key order, and one FORBIDDEN error per path.
  * `refusals` receives each occurrence with the entity it was asked of.
  */
-export function restoreForbiddenFields(data: unknown, removed: Map<string, Removed>, refusals: Refusal[] = []): GraphQLFormattedError[] {
+export function restoreForbiddenFields(data: unknown, removed: ReadonlyMap<string, Removed>, refusals: Refusal[] = []): GraphQLFormattedError[] {
   const errors: GraphQLFormattedError[] = [];
   const walk = (value: unknown, path: (string | number)[]): unknown => {
     if (Array.isArray(value)) return value.map((item, i) => walk(item, [...path, i]));
@@ -115,7 +148,7 @@ export function restoreForbiddenFields(data: unknown, removed: Map<string, Remov
 export function fieldGuardPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
-      let removed = new Map<string, Removed>();
+      let removed: ReadonlyMap<string, Removed> = new Map();
       // An operation refused before execution (cost, rate limit) fetched nothing: nothing to restore or log.
       let executed = false;
       return {
@@ -123,13 +156,13 @@ export function fieldGuardPlugin(): ApolloServerPlugin<GatewayContext> {
           const { contextValue, schema } = requestContext;
           const ability = cachedAbilityFor(contextValue.actor);
           contextValue.ability = ability;
-          const result = removeForbiddenFields(requestContext.document, schema, ability);
-          removed = result.removed;
-          if (removed.size === 0) return;
+          const rewrite = rewriteFor(requestContext.document, schema, ability);
+          removed = rewrite.removed;
+          if (rewrite.queryHash === null) return;
           // The plan cache is keyed by the query hash: a rewritten document must not share the original's plan.
           const mutable = requestContext as unknown as { document: DocumentNode; queryHash: string };
-          mutable.document = result.document;
-          mutable.queryHash = createHash('sha256').update(print(result.document)).digest('hex');
+          mutable.document = rewrite.document;
+          mutable.queryHash = rewrite.queryHash;
         },
         async executionDidStart() {
           executed = true;

@@ -74,3 +74,26 @@ describe('sw-child: the access log names the unit whose grant allowed the read',
     expect(log).toEqual([expect.objectContaining({ entityType: 'Client', clientId: DEMO.clients.childWelfareOpen, unitId: DEMO.units['child-welfare'].id, actorRole: 'SOCIAL_WORKER' })]);
   });
 });
+
+describe('the rewrite is kept per query and ability: one persona’s never gives another’s', () => {
+  it('alternating student-child and sw-child on the same query text, each answer and log is its own, every time', async () => {
+    const query = `query ($id: ID!) { client(id: $id) { displayName personalIdentityCode } }`;
+    const variables = { id: DEMO.clients.childWelfareOpen };
+    for (const as of ['student-child', 'sw-child', 'student-child', 'sw-child', 'student-child'] as const) {
+      const result = await t.execute<{ client: { displayName: string; personalIdentityCode: string | null } }>({ as, query, variables });
+      const log = await logOf(result.headers['x-request-id']!);
+      if (as === 'student-child') {
+        expect(result.data!.client.personalIdentityCode).toBeNull();
+        expect((result.errors ?? []).map((e) => [e.extensions?.['code'], e.path?.join('.')])).toEqual([['FORBIDDEN', 'client.personalIdentityCode']]);
+        // Each repetition logs its own refusal, and the subgraph never saw the field.
+        expect(log.filter((e) => e.outcome === 'DENIED').flatMap((e) => e.fields)).toEqual(['personalIdentityCode']);
+        expect(log.filter((e) => e.subgraph === 'clients').flatMap((e) => e.fields)).toEqual(['displayName']);
+      } else {
+        expect(result.errors).toBeUndefined();
+        expect(result.data!.client.personalIdentityCode).toEqual(expect.any(String));
+        expect(log.filter((e) => e.outcome === 'DENIED')).toEqual([]);
+        expect(log.flatMap((e) => e.fields).sort()).toEqual(['displayName', 'personalIdentityCode']);
+      }
+    }
+  });
+});
