@@ -4,7 +4,7 @@
  * New keys and passwords for one Vartija deployment, from node:crypto only (plain `node`, no install):
  *
  *   node deploy/generate-secrets.mjs > deploy/.env                       # docker compose (deploy/compose.yaml)
- *   node deploy/generate-secrets.mjs --kubernetes | kubectl apply -n vartija -f -   # Secrets vartija-keys, vartija-audit-checkpoint
+ *   node deploy/generate-secrets.mjs --kubernetes | kubectl apply -n vartija -f -   # Secrets vartija-keys, vartija-gateway-keys, vartija-audit-checkpoint
  *
  * What it makes:
  *   ACTOR_CONTEXT_SECRET                    32 random bytes (the gateway only): each subgraph fetch is signed (HMAC)
@@ -53,7 +53,7 @@ const DB_ROLES = ['POSTGRES', 'OWNER', 'GATEWAY', 'CLIENTS', 'SERVICES', 'DOCUME
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.some((a) => a !== '--kubernetes')) {
-  console.log('Usage: node deploy/generate-secrets.mjs [--kubernetes]\n  (default) lines for deploy/.env (docker compose)\n  --kubernetes  the Secrets vartija-keys and vartija-audit-checkpoint as YAML, for kubectl apply -f -');
+  console.log('Usage: node deploy/generate-secrets.mjs [--kubernetes]\n  (default) lines for deploy/.env (docker compose)\n  --kubernetes  the Secrets vartija-keys, vartija-gateway-keys and vartija-audit-checkpoint as YAML, for kubectl apply -f -');
   process.exit(args.includes('--help') ? 0 : 2);
 }
 
@@ -72,9 +72,12 @@ if (args.includes('--kubernetes')) {
     'stringData:',
     ...entries.map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
   ];
-  const { AUDIT_CHECKPOINT_PRIVATE_JWK, ...shared } = keys;
+  const { AUDIT_CHECKPOINT_PRIVATE_JWK, ACTOR_CONTEXT_SECRET, ...shared } = keys;
   const lines = [
     ...secret('vartija-keys', Object.entries(shared)),
+    '---',
+    // The gateway's alone: every subgraph key derives from it.
+    ...secret('vartija-gateway-keys', [['ACTOR_CONTEXT_SECRET', ACTOR_CONTEXT_SECRET]]),
     '---',
     ...secret(
       'vartija-audit-checkpoint',

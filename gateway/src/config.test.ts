@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readGatewayConfig } from './config';
 
 const OIDC = {
@@ -16,7 +17,7 @@ const messageOf = (env: NodeJS.ProcessEnv): string => {
 };
 
 /** 32 bytes as base64url. */
-const ACTOR_SECRET = Buffer.alloc(32, 7).toString('base64url');
+const ACTOR_SECRET = randomBytes(32).toString('base64url');
 
 describe('OIDC: all three variables or none', () => {
   it('accepts none (development tokens only) and all three', () => {
@@ -65,6 +66,13 @@ describe('production refuses what would let tokens or callers be forged', () => 
     const { ACTOR_CONTEXT_SECRET: _secret, ...without } = production;
     expect(messageOf(without)).toContain('ACTOR_CONTEXT_SECRET: is required when NODE_ENV=production');
     expect(messageOf({ ...production, ACTOR_CONTEXT_SECRET: 'changeme' })).toMatch(/ACTOR_CONTEXT_SECRET: must be at least 32 random bytes/);
+    expect(messageOf({ ...production, ACTOR_CONTEXT_SECRET: 'A'.repeat(43) })).toMatch(/ACTOR_CONTEXT_SECRET: is not random/);
+    // Every service holds the pseudonym key: it must not double as the secret every subgraph key comes from.
+    expect(messageOf({ ...production, LOG_PSEUDONYM_KEY: ACTOR_SECRET })).toMatch(/ACTOR_CONTEXT_SECRET: must not be LOG_PSEUDONYM_KEY/);
+  });
+
+  it('refuses the Ed25519 key of an earlier version rather than ignoring it', () => {
+    expect(messageOf({ ACTOR_CONTEXT_PRIVATE_JWK: '{"kty":"OKP"}' })).toMatch(/ACTOR_CONTEXT_PRIVATE_JWK: is no longer read: set ACTOR_CONTEXT_SECRET/);
   });
 
   it('takes https: OIDC URLs, refuses http: and file: ones', () => {

@@ -77,6 +77,8 @@ const schema = z
      * Secret (≥ 32 random bytes, base64url or hex) from which each subgraph's actor-context key is derived;
      * required in production. Each subgraph gets only its own key (ACTOR_CONTEXT_KEY).
      */
+    /** Read only to refuse it: actor contexts are no longer Ed25519-signed (README: Keys, upgrading). */
+    ACTOR_CONTEXT_PRIVATE_JWK: z.string().optional(),
     ACTOR_CONTEXT_SECRET: z
       .string()
       .optional()
@@ -118,6 +120,14 @@ const schema = z
     if (Boolean(env.CONSOLE_OIDC_AUTHORITY) !== Boolean(env.CONSOLE_OIDC_CLIENT_ID)) {
       const missing = env.CONSOLE_OIDC_AUTHORITY ? 'CONSOLE_OIDC_CLIENT_ID' : 'CONSOLE_OIDC_AUTHORITY';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'is required with the other CONSOLE_OIDC variable: set both, or neither' });
+    }
+    // Set from an earlier version's configuration, it would otherwise be silently ignored.
+    if (env.ACTOR_CONTEXT_PRIVATE_JWK !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['ACTOR_CONTEXT_PRIVATE_JWK'], message: 'is no longer read: set ACTOR_CONTEXT_SECRET (README: Keys)' });
+    }
+    // Every service holds the pseudonym key: as the actor-context secret it would let each subgraph sign for all.
+    if (env.ACTOR_CONTEXT_SECRET && env.LOG_PSEUDONYM_KEY && env.ACTOR_CONTEXT_SECRET.trim() === env.LOG_PSEUDONYM_KEY.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['ACTOR_CONTEXT_SECRET'], message: 'must not be LOG_PSEUDONYM_KEY, which every service holds: give each its own random value' });
     }
     if (env.NODE_ENV === 'production') {
       for (const key of ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'ACTOR_CONTEXT_SECRET'] as const) {

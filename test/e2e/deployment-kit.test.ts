@@ -17,7 +17,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { auditCheckpointsFromEnv } from '../../subgraphs/audit/src/checkpoint-config';
 import { type BuildInfo, ENTRIES, ensureBuilt } from '../../tools/build';
 import { startTestStack, type TestStack } from '../testkit';
-import { DEPLOY, REPO } from './deploy-support';
+import { DEPLOY, REPO, runNode } from './deploy-support';
 
 /* ---------------------------------------------------------------------------------------------------
  * What the code says: configuration keys per entry, default ports.
@@ -506,6 +506,23 @@ describe('the settings do not trust every private address', () => {
 });
 
 describe('keys and secrets', () => {
+  it('a subgraph refuses to start, before touching its database, without its own actor-context key or with one that is not its own', async () => {
+    const secret = randomBytes(32).toString('base64url');
+    const key = subgraphActorContextKey(secret, 'clients');
+    // No database listens there: each refusal below comes from the configuration, before any connection.
+    const base = { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', CURSOR_SECRET: randomBytes(32).toString('base64url') };
+    const refusal = (env: Record<string, string>) => runNode(path.join(REPO, 'dist', info.entries.clients), env).then(
+      () => 'started',
+      (error: Error) => error.message,
+    );
+    expect(await refusal(base)).toMatch(/ACTOR_CONTEXT_KEY: is required when NODE_ENV=production/);
+    expect(await refusal({ ...base, ACTOR_CONTEXT_KEY: key, ACTOR_CONTEXT_PUBLIC_JWK: '{"kty":"OKP"}' })).toMatch(/ACTOR_CONTEXT_PUBLIC_JWK: is no longer read/);
+    expect(await refusal({ ...base, ACTOR_CONTEXT_KEY: 'A'.repeat(43) })).toMatch(/ACTOR_CONTEXT_KEY: is not random/);
+    // The gateway's secret handed to every service as the pseudonym key would let each subgraph sign for all.
+    expect(await refusal({ ...base, ACTOR_CONTEXT_KEY: key, LOG_PSEUDONYM_KEY: secret })).toMatch(/LOG_PSEUDONYM_KEY is the gateway's ACTOR_CONTEXT_SECRET/);
+    expect(await refusal({ ...base, ACTOR_CONTEXT_KEY: key, CURSOR_SECRET: key })).toMatch(/ACTOR_CONTEXT_KEY is the same as CURSOR_SECRET/);
+  });
+
   it('the Secrets in the manifests are placeholders, never keys', () => {
     for (const secret of ofKind('Secret')) {
       for (const [key, value] of Object.entries((secret['stringData'] ?? {}) as Record<string, string>)) {
@@ -588,6 +605,6 @@ describe('keys and secrets', () => {
       expect(Object.keys(secret.stringData).sort()).toEqual(Object.keys((placeholder?.['stringData'] ?? {}) as object).sort());
       for (const value of Object.values(secret.stringData)) expect(value).not.toContain('REPLACE_ME');
     }
-    expect(generated.map((s) => s.metadata.name).sort()).toEqual(['vartija-audit-checkpoint', 'vartija-keys']);
+    expect(generated.map((s) => s.metadata.name).sort()).toEqual(['vartija-audit-checkpoint', 'vartija-gateway-keys', 'vartija-keys']);
   });
 });

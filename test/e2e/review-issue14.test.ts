@@ -262,7 +262,7 @@ describe('configuration strictness', () => {
     const production = {
       NODE_ENV: 'production',
       OIDC_AUDIENCE: 'vartija',
-      ACTOR_CONTEXT_SECRET: Buffer.alloc(32, 7).toString('base64url'),
+      ACTOR_CONTEXT_SECRET: randomBytes(32).toString('base64url'),
     };
     expect(() => readGatewayConfig({ ...production, OIDC_ISSUER: 'https://login.example.fi', OIDC_JWKS_URL: 'http://login.example.fi/jwks' })).toThrow(/OIDC_JWKS_URL/);
     expect(() => readGatewayConfig({ ...production, OIDC_ISSUER: 'https://login.example.fi', OIDC_JWKS_URL: 'file:///etc/jwks.json' })).toThrow(/OIDC_JWKS_URL/);

@@ -10,6 +10,7 @@ import {
   MemoryReplayCache,
   RedisReplayCache,
   requestBodyDigest,
+  reusedActorContextKey,
   subgraphActorContextKey,
 } from './actor-context';
 
@@ -107,8 +108,8 @@ describe('replicated subgraph: used contexts in Redis', () => {
 
   it('refuses on one replica a context already used on another', async () => {
     const signer = newSigner();
-    const replicaA = newVerifier(new RedisReplayCache(new Redis(redisUrl)));
-    const replicaB = newVerifier(new RedisReplayCache(new Redis(redisUrl)));
+    const replicaA = newVerifier(new RedisReplayCache(new Redis(redisUrl), 'clients'));
+    const replicaB = newVerifier(new RedisReplayCache(new Redis(redisUrl), 'clients'));
     try {
       const token = await signer.sign(actor, body, TO_CLIENTS);
       await expect(replicaA.verify(token, POST())).resolves.toEqual(actor);
@@ -124,7 +125,7 @@ describe('replicated subgraph: used contexts in Redis', () => {
 
   it('fails closed with SERVICE_UNAVAILABLE when Redis cannot be reached', async () => {
     const redis = { set: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')), quit: async () => 'OK' } as unknown as Redis;
-    const verifier = newVerifier(new RedisReplayCache(redis));
+    const verifier = newVerifier(new RedisReplayCache(redis, 'clients'));
     const token = await newSigner().sign(actor, body, TO_CLIENTS);
     const refused = await verifier.verify(token, POST()).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(GraphQLError);
@@ -215,12 +216,32 @@ describe('actor contexts an attacker crafts', () => {
     await expect(reason(verifier.verify(await hmacSigned(claims({ iat: now() - 120, exp: now() - 60 })), POST()))).resolves.toMatch(/expired/);
   });
 
-  it('takes only secrets and keys of at least 32 random bytes, and subgraph names', () => {
+  it('takes only secrets and keys of at least 32 random bytes as unpadded base64url, and subgraph names', () => {
     expect(() => ActorContextSigner.fromSecret('short')).toThrow(/at least 32/);
     expect(() => ActorContextSigner.fromSecret(randomBytes(16).toString('base64url'))).toThrow(/at least 32/);
     expect(() => ActorContextVerifier.fromKey('{"kty":"OKP"}', 'clients')).toThrow(/at least 32/);
+    // A fill or a short pattern is no secret; hex, padding and trailing text are not the generator's form.
+    expect(() => ActorContextSigner.fromSecret('A'.repeat(43))).toThrow(/not random/);
+    expect(() => ActorContextSigner.fromSecret('abcd'.repeat(11))).toThrow(/not random/);
+    expect(() => ActorContextSigner.fromSecret(`${secret}=garbage`)).toThrow(/unpadded base64url/);
+    expect(() => ActorContextSigner.fromSecret(randomBytes(32).toString('base64'))).toThrow(/unpadded base64url/);
     expect(() => subgraphActorContextKey(secret, '../clients')).toThrow(/not a subgraph name/);
     // Derivation is stable: a subgraph restarted with the same key verifies what the gateway signs.
     expect(subgraphActorContextKey(secret, 'clients')).toBe(clientsKey);
+  });
+
+  it('refuses a jti that is not a UUID (the gateway makes nothing else; nothing else is remembered)', async () => {
+    const verifier = newVerifier();
+    for (const jti of ['x', 'a'.repeat(5000), '']) {
+      await expect(reason(verifier.verify(await hmacSigned(claims({ jti })), POST()))).resolves.toMatch(/jti claim/);
+    }
+  });
+
+  it('names a subgraph key that is another of its secrets, or derived from one every subgraph holds', () => {
+    const cursor = randomBytes(32).toString('base64url');
+    expect(reusedActorContextKey(clientsKey, 'clients', { CURSOR_SECRET: cursor, LOG_PSEUDONYM_KEY: 'x'.repeat(40) })).toBeNull();
+    expect(reusedActorContextKey(clientsKey, 'clients', { CURSOR_SECRET: clientsKey })).toMatch(/same as CURSOR_SECRET/);
+    // The gateway's secret given to the subgraphs as their pseudonym key: each could sign for all.
+    expect(reusedActorContextKey(clientsKey, 'clients', { CURSOR_SECRET: cursor, LOG_PSEUDONYM_KEY: secret })).toMatch(/LOG_PSEUDONYM_KEY is the gateway's ACTOR_CONTEXT_SECRET/);
   });
 });

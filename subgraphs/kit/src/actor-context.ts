@@ -3,7 +3,7 @@ import { createSigner, createVerifier, TokenError } from 'fast-jwt';
 import { GraphQLError } from 'graphql';
 import type Redis from 'ioredis';
 import { type Actor, actorSchema } from './actor';
-import { parseCursorSecret } from './cursor';
+import { isUuid } from './ids';
 
 /** Header that carries the gateway-signed actor context to the subgraphs. */
 export const ACTOR_CONTEXT_HEADER = 'x-vartija-actor';
@@ -30,9 +30,39 @@ const REQUIRED_CLAIMS = ['jti', 'iat', 'exp', 'bdy'] as const;
 type Signer = (payload: Record<string, unknown>) => string;
 type Verifier = (token: string) => Record<string, unknown>;
 
-/** The secret bytes of ACTOR_CONTEXT_SECRET or ACTOR_CONTEXT_KEY (≥ 32 bytes, base64url or hex). */
+/**
+ * The bytes of ACTOR_CONTEXT_SECRET or ACTOR_CONTEXT_KEY: at least 32 random bytes as unpadded base64url, the
+ * one form the generator writes (so that it and the kit derive alike), and not a fill of a few byte values.
+ */
 export function parseActorContextSecret(value: string): Buffer {
-  return parseCursorSecret(value);
+  const text = value.trim();
+  const bytes = Buffer.from(text, 'base64url');
+  if (!/^[A-Za-z0-9_-]+$/.test(text) || bytes.length < 32) {
+    throw new Error('must be at least 32 random bytes as unpadded base64url (node deploy/generate-secrets.mjs writes them)');
+  }
+  // 32 random bytes have ~30 distinct values; a repeated character or a short pattern has a handful.
+  if (new Set(bytes).size < 16) throw new Error('is not random (too few distinct bytes): use node deploy/generate-secrets.mjs');
+  return bytes;
+}
+
+/**
+ * Why a subgraph's ACTOR_CONTEXT_KEY must not be used (null when it may): it is one of the subgraph's other
+ * secrets, or one of them is the gateway's secret it was derived from — a secret every subgraph holds would
+ * let each sign for all.
+ */
+export function reusedActorContextKey(key: string, subgraph: string, others: Record<string, string | undefined>): string | null {
+  for (const [name, value] of Object.entries(others)) {
+    if (!value) continue;
+    if (value.trim() === key.trim()) return `ACTOR_CONTEXT_KEY is the same as ${name}: give each its own random value`;
+    let derived: string | null = null;
+    try {
+      derived = subgraphActorContextKey(value, subgraph);
+    } catch {
+      // not a valid secret, so not the gateway's
+    }
+    if (derived === key.trim()) return `${name} is the gateway's ACTOR_CONTEXT_SECRET, which no subgraph may hold: give it its own random value`;
+  }
+  return null;
 }
 
 /**
@@ -153,10 +183,15 @@ export class MemoryReplayCache implements ActorContextReplayCache {
 
 /** Shared by the replicas of a subgraph (REDIS_URL): a context replayed to another replica is refused too. */
 export class RedisReplayCache implements ActorContextReplayCache {
+  private readonly prefix: string;
+
+  /** One namespace per subgraph: a context is for one subgraph, and so is the memory of its use. */
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = 'vartija:actor-jti:',
-  ) {}
+    subgraph: string,
+  ) {
+    this.prefix = `vartija:actor-jti:${subgraph}:`;
+  }
 
   async firstUse(jti: string, expiresAtMs: number): Promise<boolean> {
     const ttl = Math.max(1, expiresAtMs - Date.now());
@@ -236,6 +271,8 @@ export class ActorContextVerifier {
       }
     }
     const { jti, iat, exp, bdy, rla } = payload as { jti: string; iat: number; exp: number; bdy: string; rla?: unknown };
+    // The gateway's ids are UUIDs; nothing else is remembered in the replay cache.
+    if (!isUuid(jti)) throw new ActorContextError('actor context jti claim is missing or not valid');
     if (exp - iat > MAX_LIFETIME_SECONDS) throw new ActorContextError('actor context lives too long');
     // With exp bounded by iat, this bounds how long the replay cache must remember the jti.
     if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new ActorContextError('actor context iat claim is missing or not valid');

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { databaseOptions, migratesOnStart, openDatabase, readDbConfig } from '@vartija/db';
 import { z } from 'zod';
-import { ActorContextVerifier, MemoryReplayCache, parseActorContextSecret, RedisReplayCache, subgraphActorContextKey } from './actor-context';
+import { ActorContextVerifier, MemoryReplayCache, parseActorContextSecret, RedisReplayCache, reusedActorContextKey, subgraphActorContextKey } from './actor-context';
 import { parseCursorSecret, setCursorSecret } from './cursor';
 import { installProcessGuards } from './failures';
 import { onShutdownSignals } from './observability/lifecycle';
@@ -40,6 +40,8 @@ const configSchema = z.object({
         ctx.addIssue({ code: 'custom', message: (error as Error).message });
       }
     }),
+  /** Read only to refuse it: actor contexts are no longer Ed25519-signed (README: Keys, upgrading). */
+  ACTOR_CONTEXT_PUBLIC_JWK: z.string().optional(),
   /** Seals page cursors (at least 32 random bytes, base64url or hex); every replica of a subgraph shares it. */
   CURSOR_SECRET: z
     .string()
@@ -59,14 +61,24 @@ const configSchema = z.object({
   /** 1: unexpected errors are also printed whole (development only: database messages quote values). */
   VARTIJA_DEBUG_ERRORS: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).optional(),
 }).superRefine((env, ctx) => {
-  if (env.NODE_ENV === 'production' && !env.CURSOR_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['CURSOR_SECRET'], message: 'is required when NODE_ENV=production' });
+  if (env.NODE_ENV === 'production') {
+    for (const key of ['CURSOR_SECRET', 'ACTOR_CONTEXT_KEY'] as const) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
+    }
+  }
+  // Set from an earlier version's configuration, it would otherwise be silently ignored.
+  if (env.ACTOR_CONTEXT_PUBLIC_JWK !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['ACTOR_CONTEXT_PUBLIC_JWK'], message: 'is no longer read: set ACTOR_CONTEXT_KEY, this subgraph\'s key (README: Keys)' });
   }
 });
 
 /** ACTOR_CONTEXT_KEY, else (development) the key derived for `name` from the dev key file's secret. */
 function actorContextKey(config: z.infer<typeof configSchema>, name: string): string {
-  if (config.ACTOR_CONTEXT_KEY) return config.ACTOR_CONTEXT_KEY;
+  if (config.ACTOR_CONTEXT_KEY) {
+    const reused = reusedActorContextKey(config.ACTOR_CONTEXT_KEY, name, { CURSOR_SECRET: config.CURSOR_SECRET, LOG_PSEUDONYM_KEY: config.LOG_PSEUDONYM_KEY });
+    if (reused) throw new Error(`Invalid ${name} configuration: ${reused}`);
+    return config.ACTOR_CONTEXT_KEY;
+  }
   if (config.NODE_ENV !== 'production' && existsSync(config.DEV_KEYS_PATH)) {
     const secret = (JSON.parse(readFileSync(config.DEV_KEYS_PATH, 'utf8')) as { actorContextSecret?: string }).actorContextSecret;
     if (secret) return subgraphActorContextKey(secret, name);
@@ -94,6 +106,8 @@ export function runSubgraph(name: string, defaultPort: number, create: (runtime:
     const parsed = configSchema.safeParse(process.env);
     if (!parsed.success) throw new Error(`Invalid ${name} configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const config = parsed.data;
+    // Before anything is opened or migrated: a process that could verify no context must not start.
+    const actorKey = actorContextKey(config, name);
     const logger = configureLogging({ ...(config.LOG_LEVEL ? { level: config.LOG_LEVEL } : {}), pseudonymKey: config.LOG_PSEUDONYM_KEY });
     const tracing = tracingFromConfig(config.OTEL_TRACES);
     const secret = cursorSecret(config);
@@ -106,8 +120,8 @@ export function runSubgraph(name: string, defaultPort: number, create: (runtime:
     // Production migrates once, with `npm run db:migrate` as the schema owner, before the services start.
     if (migratesOnStart(dbConfig)) await database.migrate();
     const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, `${name} actor-context replay check`) : null;
-    const replay = redis ? new RedisReplayCache(redis) : new MemoryReplayCache();
-    const verifier = ActorContextVerifier.fromKey(actorContextKey(config, name), name, replay);
+    const replay = redis ? new RedisReplayCache(redis, name) : new MemoryReplayCache();
+    const verifier = ActorContextVerifier.fromKey(actorKey, name, replay);
     // Behind the NetworkPolicy (only the gateway reaches the subgraph's port): /metrics stays there unless METRICS_PORT is set.
     const { endpoint } = metricsEndpointOf(config, false);
     const subgraph = await create({
