@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { observabilityConfigShape, parseActorContextSecret, parseCorsOrigins, parseTrustedProxies } from '@vartija/kit';
+import { observabilityConfigShape, parseActorContextSecret, parsedSetting, parseCorsOrigins, parseTrustedProxies } from '@vartija/kit';
 import { z } from 'zod';
 import { DEFAULT_MAX_OPERATION_COST } from './demand-control';
 import { DEFAULT_OMBUDSMAN_ADDRESS, type DocumentSettings } from './documents';
@@ -79,17 +79,7 @@ const schema = z
      */
     /** Read only to refuse it: actor contexts are no longer Ed25519-signed (README: Keys, upgrading). */
     ACTOR_CONTEXT_PRIVATE_JWK: z.string().optional(),
-    ACTOR_CONTEXT_SECRET: z
-      .string()
-      .optional()
-      .superRefine((value, ctx) => {
-        if (value === undefined) return;
-        try {
-          parseActorContextSecret(value);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        }
-      }),
+    ACTOR_CONTEXT_SECRET: parsedSetting(parseActorContextSecret),
     /** Longest accepted staff token lifetime (iat → exp), seconds. */
     TOKEN_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(8 * 3600),
     /** Automatic sign-out after this long without a request, seconds (register statements require it). */

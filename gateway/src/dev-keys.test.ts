@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ActorContextSigner, ActorContextVerifier, type Actor, subgraphActorContextKey } from '@vartija/kit';
+import { ActorContextSigner, ActorContextVerifier, subgraphActorContextKey } from '@vartija/kit';
+import { sampleActor } from '@vartija/kit/testing';
 import { generateEd25519, loadOrCreateDevKeys } from './dev-keys';
 
 let dir: string;
@@ -10,20 +11,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const actor: Actor = {
-  kind: 'USER',
-  id: '00000000-0000-4000-8000-00000000000a',
-  login: 'sw-child',
-  organisationId: '00000000-0000-4000-8000-0000000000a0',
-  grants: [],
-  scopes: [],
-  purpose: 'CLIENT_WORK',
-  emergency: false,
-  intent: 'VIEW',
-  requestId: '00000000-0000-4000-8000-000000000001',
-  operationName: null,
-  callerAddress: null,
-};
+const actor = sampleActor();
 
 describe('development key file', () => {
   it('is created once (mode 600) and read back the same by every process', async () => {

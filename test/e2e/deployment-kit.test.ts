@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readDbConfig } from '@vartija/db';
 import { readGatewayConfig, SUBGRAPHS } from '@vartija/gateway';
-import { type Actor, ActorContextSigner, ActorContextVerifier, parseCursorSecret, subgraphActorContextKey } from '@vartija/kit';
+import { ActorContextSigner, ActorContextVerifier, parseCursorSecret, subgraphActorContextKey } from '@vartija/kit';
+import { sampleActor } from '@vartija/kit/testing';
 import { parse, parseAllDocuments } from 'yaml';
 import { auditCheckpointsFromEnv } from '../../subgraphs/audit/src/checkpoint-config';
 import { type BuildInfo, ENTRIES, ensureBuilt } from '../../tools/build';
@@ -554,20 +555,7 @@ describe('keys and secrets', () => {
     // a context the gateway signs for a subgraph verifies there, and nowhere else.
     const signer = ActorContextSigner.fromSecret(env['ACTOR_CONTEXT_SECRET']!);
     const subgraphNames = SUBGRAPHS.map((s) => s.name);
-    const actor: Actor = {
-      kind: 'USER',
-      id: '00000000-0000-4000-8000-00000000000a',
-      login: 'sw-child',
-      organisationId: '00000000-0000-4000-8000-0000000000a0',
-      grants: [],
-      scopes: [],
-      purpose: 'CLIENT_WORK',
-      emergency: false,
-      intent: 'VIEW',
-      requestId: '00000000-0000-4000-8000-000000000001',
-      operationName: null,
-      callerAddress: null,
-    };
+    const actor = sampleActor();
     for (const name of subgraphNames) {
       const key = env[`ACTOR_CONTEXT_KEY_${name.toUpperCase()}`]!;
       expect(key).toBe(subgraphActorContextKey(env['ACTOR_CONTEXT_SECRET']!, name));

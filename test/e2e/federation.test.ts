@@ -2,6 +2,7 @@ import { documents } from '@vartija/db';
 import { eq } from 'drizzle-orm';
 import { generateDevKeys } from '@vartija/gateway';
 import { type Actor, ACTOR_CONTEXT_HEADER, ActorContextSigner } from '@vartija/kit';
+import { sampleActor } from '@vartija/kit/testing';
 import { ClientPageDocument } from '../generated/graphql';
 import { codesOf, DEMO, startTestStack, type TestStack } from '../testkit';
 
@@ -192,20 +193,12 @@ describe('subgraphs verify the gateway-signed actor context', () => {
   const actorFor = (login: 'sw-adult' | 'sw-child'): Actor => {
     const user = DEMO.users[login];
     const unit = DEMO.units[user.unit!];
-    return {
-      kind: 'USER',
+    return sampleActor({
       id: user.id,
       login,
       organisationId: DEMO.organisations.region.id,
       grants: [{ id: user.grantId, role: 'SOCIAL_WORKER', organisationId: DEMO.organisations.region.id, unitId: unit.id, validFrom: '2020-01-01T00:00:00Z', validUntil: null, visibilityWindowMonths: 12 }],
-      scopes: [],
-      purpose: 'CLIENT_WORK',
-      emergency: false,
-      intent: 'VIEW',
-      requestId: '00000000-0000-4000-8000-000000000001',
-      operationName: null,
-      callerAddress: null,
-    };
+    });
   };
   const entities = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Client { id decisions { id } } } }`;
   // Each context is signed for this exact body (and is good once).

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
 import type { Actor } from './actor';
+import { sampleActor } from './testing';
 import {
   ActorContextError,
   ActorContextSigner,
@@ -14,20 +15,7 @@ import {
   subgraphActorContextKey,
 } from './actor-context';
 
-const actor: Actor = {
-  kind: 'USER',
-  id: '00000000-0000-4000-8000-00000000000a',
-  login: 'sw-child',
-  organisationId: '00000000-0000-4000-8000-0000000000a0',
-  grants: [],
-  scopes: [],
-  purpose: 'CLIENT_WORK',
-  emergency: false,
-  intent: 'VIEW',
-  requestId: '00000000-0000-4000-8000-000000000001',
-  operationName: 'ClientPage',
-  callerAddress: null,
-};
+const actor: Actor = sampleActor({ operationName: 'ClientPage' });
 const body = JSON.stringify({ query: 'query ($id: ID!) { client(id: $id) { id displayName } }', variables: { id: actor.id } });
 const POST = (b = body) => ({ method: 'POST', body: b });
 

@@ -38,3 +38,4 @@ export * from './observability';
 export { isUniqueViolation } from './pg-errors';
 // Reads the seams tests and the benchmark attach (kit/testing); attaching them is only there.
 export { testingSeamsOf } from './testing-seams';
+export * from './settings';

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { databaseOptions, migratesOnStart, openDatabase, readDbConfig } from '@vartija/db';
 import { z } from 'zod';
+import { parsedSetting } from './settings';
 import { ActorContextVerifier, MemoryReplayCache, parseActorContextSecret, RedisReplayCache, reusedActorContextKey, subgraphActorContextKey } from './actor-context';
 import { parseCursorSecret, setCursorSecret } from './cursor';
 import { installProcessGuards } from './failures';
@@ -29,31 +30,11 @@ const configSchema = z.object({
    * This subgraph's actor-context key (base64url): derived from the gateway's ACTOR_CONTEXT_SECRET for this
    * subgraph's name (`node deploy/generate-secrets.mjs` prints one per subgraph).
    */
-  ACTOR_CONTEXT_KEY: z
-    .string()
-    .optional()
-    .superRefine((value, ctx) => {
-      if (value === undefined) return;
-      try {
-        parseActorContextSecret(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      }
-    }),
+  ACTOR_CONTEXT_KEY: parsedSetting(parseActorContextSecret),
   /** Read only to refuse it: actor contexts are no longer Ed25519-signed (README: Keys, upgrading). */
   ACTOR_CONTEXT_PUBLIC_JWK: z.string().optional(),
   /** Seals page cursors (at least 32 random bytes, base64url or hex); every replica of a subgraph shares it. */
-  CURSOR_SECRET: z
-    .string()
-    .optional()
-    .superRefine((value, ctx) => {
-      if (value === undefined) return;
-      try {
-        parseCursorSecret(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      }
-    }),
+  CURSOR_SECRET: parsedSetting(parseCursorSecret),
   /** Used actor contexts are remembered here when the subgraph runs replicated; in memory without it. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   // Shared with the gateway and `npm run token`, wherever the process is started from.
