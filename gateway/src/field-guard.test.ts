@@ -1,6 +1,6 @@
 import { type Actor, defineAbilityFor } from '@vartija/kit';
 import { buildSchema, parse, print } from 'graphql';
-import { removeForbiddenFields, restoreForbiddenFields } from './field-guard';
+import { removeForbiddenFields, restoreForbiddenFields, rewriteFor } from './field-guard';
 
 // The register's API has no interfaces or unions today; the guard must still hold if one is added.
 const schema = buildSchema(`
@@ -61,5 +61,37 @@ describe('removeForbiddenFields', () => {
     expect(data).toEqual({ client: { personalIdentityCode: null, displayName: 'Aino' } });
     expect(Object.keys(data['client'] as object)).toEqual(['personalIdentityCode', 'displayName']);
     expect(errors).toEqual([{ message: 'Not allowed to read Client.personalIdentityCode', path: ['client', 'personalIdentityCode'], extensions: { code: 'FORBIDDEN' } }]);
+  });
+});
+
+describe('the placeholder of a removed field', () => {
+  it('keeps @skip / @include, so a skipped field is not refused and its variable stays used', () => {
+    const { document } = rewrite('query ($hide: Boolean!) { client { personalIdentityCode @skip(if: $hide) displayName } }');
+    expect(print(document)).toContain('vartijaForbidden_0: id @skip(if: $hide)');
+  });
+});
+
+describe('rewrites kept per document and set of denied fields', () => {
+  const document = parse('{ client { personalIdentityCode displayName } }');
+  const socialWorker: Actor = { ...student, grants: [{ ...student.grants[0]!, role: 'SOCIAL_WORKER' }] };
+
+  it('are shared by abilities that deny the same fields (another purpose, another request), not by others', () => {
+    const first = rewriteFor(document, schema, defineAbilityFor(student));
+    // A purpose a caller may vary gives another ability, but the same denials: the same rewrite, not another copy.
+    expect(rewriteFor(document, schema, defineAbilityFor({ ...student, purpose: 'SUPERVISION', requestId: 'r2' }))).toBe(first);
+    const other = rewriteFor(document, schema, defineAbilityFor(socialWorker));
+    expect(other).not.toBe(first);
+    expect(first.removed.size).toBe(1);
+    expect(other.removed.size).toBe(0);
+    expect(other.queryHash).toBeNull();
+  });
+
+  it('keep no rewrite of hundreds of removed fields (redone each time, as any rewrite was before)', () => {
+    const huge = parse(`{ client { ${Array.from({ length: 300 }, (_, i) => `c${i}: personalIdentityCode`).join(' ')} } }`);
+    const ability = defineAbilityFor(student);
+    const once = rewriteFor(huge, schema, ability);
+    expect(once.removed.size).toBe(300);
+    expect(rewriteFor(huge, schema, ability)).not.toBe(once);
+    expect(rewriteFor(huge, schema, ability).queryHash).toBe(once.queryHash);
   });
 });

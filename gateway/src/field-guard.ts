@@ -64,6 +64,8 @@ export function removeForbiddenFields(
           kind: Kind.FIELD,
           alias: { kind: Kind.NAME, value: alias },
           name: { kind: Kind.NAME, value: hasId ? 'id' : '__typename' },
+          // @skip / @include stay: a field the operation skips is not refused (and its variables stay used).
+          ...(node.directives?.length ? { directives: node.directives } : {}),
         };
       },
     }),
@@ -80,27 +82,48 @@ interface Rewrite {
 }
 
 /**
- * Rewrites kept per schema, parsed document (Apollo Server's document store hands the same object to
- * every request with the same query) and ability (immutable, shared by an actor's requests of a day):
- * the rewrite depends on these three alone, and a repeated page is not walked again.
+ * The sensitive fields an ability may never read, as one key: the rewrite depends on nothing else of the
+ * ability, so actors (and purposes, intents) with the same denials share one rewrite of a document.
  */
-const rewrites = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, WeakMap<AppAbility, Rewrite>>>();
+const deniedKeys = new WeakMap<AppAbility, string>();
+function deniedKeyOf(ability: AppAbility): string {
+  let key = deniedKeys.get(ability);
+  if (key === undefined) {
+    key = SENSITIVE_FIELDS.filter((f) => !ability.can('read', f.type as Subject, f.field))
+      .map((f) => `${f.type}.${f.field}`)
+      .join(',');
+    deniedKeys.set(ability, key);
+  }
+  return key;
+}
 
-function rewriteFor(document: DocumentNode, schema: GraphQLSchema, ability: AppAbility): Rewrite {
+/** At most this many denial sets per document, and rewrites of at most this many fields, are kept: the rest are redone. */
+const MAX_KEPT_PER_DOCUMENT = 8;
+const MAX_KEPT_REMOVALS = 256;
+
+/**
+ * Rewrites kept per schema, parsed document (Apollo Server's document store hands the same object to every
+ * request with the same query, and lets it go when it evicts it) and set of denied fields, so that a repeated
+ * page is not walked and printed again. Bounded: what a caller can vary (purpose, intent) does not multiply
+ * the copies, and a huge rewrite is not kept.
+ */
+const rewrites = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Rewrite>>>();
+
+export function rewriteFor(document: DocumentNode, schema: GraphQLSchema, ability: AppAbility): Rewrite {
   let bySchema = rewrites.get(schema);
   if (!bySchema) rewrites.set(schema, (bySchema = new WeakMap()));
-  let byDocument = bySchema.get(document);
-  if (!byDocument) bySchema.set(document, (byDocument = new WeakMap()));
-  let rewrite = byDocument.get(ability);
-  if (!rewrite) {
-    const result = removeForbiddenFields(document, schema, ability);
-    rewrite = {
-      document: result.document,
-      removed: result.removed,
-      queryHash: result.removed.size === 0 ? null : createHash('sha256').update(print(result.document)).digest('hex'),
-    };
-    byDocument.set(ability, rewrite);
-  }
+  let byDenials = bySchema.get(document);
+  if (!byDenials) bySchema.set(document, (byDenials = new Map()));
+  const denied = deniedKeyOf(ability);
+  const kept = byDenials.get(denied);
+  if (kept) return kept;
+  const result = removeForbiddenFields(document, schema, ability);
+  const rewrite: Rewrite = {
+    document: result.document,
+    removed: result.removed,
+    queryHash: result.removed.size === 0 ? null : createHash('sha256').update(print(result.document)).digest('hex'),
+  };
+  if (byDenials.size < MAX_KEPT_PER_DOCUMENT && result.removed.size <= MAX_KEPT_REMOVALS) byDenials.set(denied, rewrite);
   return rewrite;
 }
 

@@ -97,3 +97,15 @@ describe('the rewrite is kept per query and ability: one persona’s never gives
     }
   });
 });
+
+describe('a never-readable field the operation skips', () => {
+  it('is not refused when skipped, and refused when included', async () => {
+    const query = `query ($id: ID!, $hide: Boolean!) { client(id: $id) { displayName personalIdentityCode @skip(if: $hide) } }`;
+    const skipped = await t.execute<{ client: Record<string, unknown> }>({ as: 'student-child', query, variables: { id: DEMO.clients.childWelfareOpen, hide: true } });
+    expect(skipped.errors).toBeUndefined();
+    expect(Object.keys(skipped.data!.client)).toEqual(['displayName']);
+    const asked = await t.execute<{ client: Record<string, unknown> }>({ as: 'student-child', query, variables: { id: DEMO.clients.childWelfareOpen, hide: false } });
+    expect(asked.data!.client['personalIdentityCode']).toBeNull();
+    expect(codesOf(asked)).toEqual(['FORBIDDEN']);
+  });
+});
