@@ -23,8 +23,9 @@ const REQUIRED_CLAIMS = ['jti', 'iat', 'exp', 'bdy'] as const;
 /**
  * Contexts are HMAC-SHA256 JWS with one key per subgraph (bench/FINDINGS.md, item 20): the gateway holds
  * ACTOR_CONTEXT_SECRET and derives each subgraph's key from it; a subgraph holds only its own key
- * (ACTOR_CONTEXT_KEY), so no subgraph can speak for the gateway to another. Its key gives no more than
- * the subgraph's own database credentials already do. An EdDSA signature and verification cost
+ * (ACTOR_CONTEXT_KEY), so no subgraph can speak for the gateway to another. Its key gives its holder
+ * about what the subgraph's database credentials give, but outlives a changed password: after a
+ * compromise the secret is replaced (README, security notes). An EdDSA signature and verification cost
  * ~125 µs per fetch; the HMAC pair ~10.
  */
 type Signer = (payload: Record<string, unknown>) => string;
