@@ -18,7 +18,6 @@ import {
   returnedAuditEntries,
   rowScope,
   storedForm,
-  subgraphActorContextKey,
 } from '@vartija/kit';
 import { signDevToken } from '@vartija/tools';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -64,7 +63,7 @@ export async function microBenchmarks(database: Database, keys: DevKeys): Promis
   const actor = await actorFor(database, 'sw-child');
   const ability = defineAbilityFor(actor);
   const signer = ActorContextSigner.fromSecret(keys.actorContextSecret);
-  const verifier = ActorContextVerifier.fromKey(subgraphActorContextKey(keys.actorContextSecret, 'clients'), 'clients');
+  const verifier = ActorContextVerifier.fromGatewaySecret(keys.actorContextSecret, 'clients');
   // A subgraph fetch of the client page (≈1 KB): each context names its body and is good once.
   const body = JSON.stringify({
     query: 'query ClientPage__clients__0($id:ID!){client(id:$id){__typename id displayName personalIdentityCode address{street postalCode city}relationships{unit{id name}startedOn endedOn}}}',

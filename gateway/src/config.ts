@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { observabilityConfigShape, parseActorContextSecret, parsedSetting, parseCorsOrigins, parseTrustedProxies } from '@vartija/kit';
+import { observabilityConfigShape, parseActorContextSecret, parsedSetting, parseCorsOrigins, parseTrustedProxies, retiredSetting } from '@vartija/kit';
 import { z } from 'zod';
 import { DEFAULT_MAX_OPERATION_COST } from './demand-control';
 import { DEFAULT_OMBUDSMAN_ADDRESS, type DocumentSettings } from './documents';
@@ -73,12 +73,12 @@ const schema = z
      * production: messages of database errors quote the values that caused them, which may be personal data.
      */
     VARTIJA_DEBUG_ERRORS: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).optional(),
+    /** The earlier version's Ed25519 actor-context key. */
+    ACTOR_CONTEXT_PRIVATE_JWK: retiredSetting('set ACTOR_CONTEXT_SECRET (README: Keys)'),
     /**
-     * Secret (≥ 32 random bytes, base64url or hex) from which each subgraph's actor-context key is derived;
+     * Secret (≥ 32 random bytes, unpadded base64url) from which each subgraph's actor-context key is derived;
      * required in production. Each subgraph gets only its own key (ACTOR_CONTEXT_KEY).
      */
-    /** Read only to refuse it: actor contexts are no longer Ed25519-signed (README: Keys, upgrading). */
-    ACTOR_CONTEXT_PRIVATE_JWK: z.string().optional(),
     ACTOR_CONTEXT_SECRET: parsedSetting(parseActorContextSecret),
     /** Longest accepted staff token lifetime (iat → exp), seconds. */
     TOKEN_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(8 * 3600),
@@ -110,10 +110,6 @@ const schema = z
     if (Boolean(env.CONSOLE_OIDC_AUTHORITY) !== Boolean(env.CONSOLE_OIDC_CLIENT_ID)) {
       const missing = env.CONSOLE_OIDC_AUTHORITY ? 'CONSOLE_OIDC_CLIENT_ID' : 'CONSOLE_OIDC_AUTHORITY';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'is required with the other CONSOLE_OIDC variable: set both, or neither' });
-    }
-    // Set from an earlier version's configuration, it would otherwise be silently ignored.
-    if (env.ACTOR_CONTEXT_PRIVATE_JWK !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['ACTOR_CONTEXT_PRIVATE_JWK'], message: 'is no longer read: set ACTOR_CONTEXT_SECRET (README: Keys)' });
     }
     // Every service holds the pseudonym key: as the actor-context secret it would let each subgraph sign for all.
     if (env.ACTOR_CONTEXT_SECRET && env.LOG_PSEUDONYM_KEY && env.ACTOR_CONTEXT_SECRET.trim() === env.LOG_PSEUDONYM_KEY.trim()) {

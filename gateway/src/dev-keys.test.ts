@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ActorContextSigner, ActorContextVerifier, subgraphActorContextKey } from '@vartija/kit';
+import { ActorContextSigner, ActorContextVerifier } from '@vartija/kit';
 import { sampleActor } from '@vartija/kit/testing';
 import { generateEd25519, loadOrCreateDevKeys } from './dev-keys';
 
@@ -20,7 +20,7 @@ describe('development key file', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(await loadOrCreateDevKeys(file)).toEqual(first);
     // The gateway signs with the secret; a subgraph process derives its key from the same file.
-    const verifier = ActorContextVerifier.fromKey(subgraphActorContextKey(first.actorContextSecret, 'clients'), 'clients');
+    const verifier = ActorContextVerifier.fromGatewaySecret(first.actorContextSecret, 'clients');
     const token = await ActorContextSigner.fromSecret(first.actorContextSecret).sign(actor, '{}', { subgraph: 'clients' });
     await expect(verifier.verify(token, { method: 'POST', body: '{}' })).resolves.toEqual(actor);
   });

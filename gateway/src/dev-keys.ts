@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { generateCursorSecret } from '@vartija/kit';
+import { generateActorContextSecret, generateCursorSecret } from '@vartija/kit';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 
 export interface KeyPair {
@@ -31,7 +30,7 @@ export async function generateEd25519(kid: string): Promise<KeyPair> {
 export async function generateDevKeys(): Promise<DevKeys> {
   return {
     tokenSigning: await generateEd25519('dev-token'),
-    actorContextSecret: randomBytes(32).toString('base64url'),
+    actorContextSecret: generateActorContextSecret(),
     cursorSecret: generateCursorSecret(),
   };
 }
@@ -47,7 +46,7 @@ export async function loadOrCreateDevKeys(file: string): Promise<DevKeys> {
     const completed: DevKeys = {
       ...keys,
       cursorSecret: keys.cursorSecret ?? generateCursorSecret(),
-      actorContextSecret: keys.actorContextSecret ?? randomBytes(32).toString('base64url'),
+      actorContextSecret: keys.actorContextSecret ?? generateActorContextSecret(),
     };
     writeFileSync(file, JSON.stringify(completed, null, 2), { mode: 0o600 });
     return completed;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { type AppAbility, auditTargetOf, cachedAbilityFor, SENSITIVE_FIELDS, type Subject } from '@vartija/kit';
+import { type AppAbility, auditTargetOf, cachedAbilityFor, perAbility, SENSITIVE_FIELDS, type Subject } from '@vartija/kit';
 import {
   type DocumentNode,
   type FieldNode,
@@ -85,17 +85,13 @@ interface Rewrite {
  * The sensitive fields an ability may never read, as one key: the rewrite depends on nothing else of the
  * ability, so actors (and purposes, intents) with the same denials share one rewrite of a document.
  */
-const deniedKeys = new WeakMap<AppAbility, string>();
-function deniedKeyOf(ability: AppAbility): string {
-  let key = deniedKeys.get(ability);
-  if (key === undefined) {
-    key = SENSITIVE_FIELDS.filter((f) => !ability.can('read', f.type as Subject, f.field))
+const deniedKeys = perAbility<string>();
+const deniedKeyOf = (ability: AppAbility): string =>
+  deniedKeys(ability, 'gateway field guard', () =>
+    SENSITIVE_FIELDS.filter((f) => !ability.can('read', f.type as Subject, f.field))
       .map((f) => `${f.type}.${f.field}`)
-      .join(',');
-    deniedKeys.set(ability, key);
-  }
-  return key;
-}
+      .join(','),
+  );
 
 /** At most this many denial sets per document, and rewrites of at most this many fields, are kept: the rest are redone. */
 const MAX_KEPT_PER_DOCUMENT = 8;

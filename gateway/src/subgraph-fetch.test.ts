@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { type Actor, ActorContextSigner, ActorContextVerifier, ACTOR_CONTEXT_HEADER, closeServer, listen, SERVER_KEEP_ALIVE_TIMEOUT_MS, subgraphActorContextKey } from '@vartija/kit';
+import { type Actor, ActorContextSigner, ActorContextVerifier, ACTOR_CONTEXT_HEADER, closeServer, listen, SERVER_KEEP_ALIVE_TIMEOUT_MS } from '@vartija/kit';
 import { parse } from 'graphql';
 import { ActorContextDataSource } from './gateway-server';
 import { fetchPaths, SUBGRAPH_AGENT_IDLE_MS, subgraphAgents } from './subgraph-fetch';
@@ -46,7 +46,7 @@ beforeAll(() => {
   const secret = randomBytes(32).toString('base64url');
   signer = ActorContextSigner.fromSecret(secret);
   // The data source below stands for the documents subgraph: the context must be signed for it.
-  verifier = ActorContextVerifier.fromKey(subgraphActorContextKey(secret, 'documents'), 'documents');
+  verifier = ActorContextVerifier.fromGatewaySecret(secret, 'documents');
 });
 afterAll(async () => {
   agents.http.destroy();

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Database, openDatabase } from '@vartija/db';
 import { type DevKeys, type SubgraphName, SUBGRAPHS } from '@vartija/gateway';
-import { ActorContextVerifier, setCursorSecret, type Subgraph, subgraphActorContextKey } from '@vartija/kit';
+import { ActorContextVerifier, setCursorSecret, type Subgraph } from '@vartija/kit';
 import { startGateway, SUBGRAPH_FACTORIES } from '@vartija/tools';
 import postgres from 'postgres';
 
@@ -128,7 +128,7 @@ export async function startRoleStack(roleDb: RoleDatabase, keys: DevKeys, superg
   const subgraphUrls = {} as Record<SubgraphName, string>;
   for (const { name } of SUBGRAPHS) {
     // Each subgraph verifies with its own key, as deployed.
-    const verifier = ActorContextVerifier.fromKey(subgraphActorContextKey(keys.actorContextSecret, name), name);
+    const verifier = ActorContextVerifier.fromGatewaySecret(keys.actorContextSecret, name);
     verifiers.push(verifier);
     const subgraph = await SUBGRAPH_FACTORIES[name]({ database: databases[name], verifier });
     subgraphs.push(subgraph);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { type Database, openDatabase } from '@vartija/db';
 import { DEFAULT_SUPERGRAPH_PATH } from '@vartija/gateway';
-import { ActorContextVerifier, closeServer, listen, subgraphActorContextKey } from '@vartija/kit';
+import { ActorContextVerifier, closeServer, listen } from '@vartija/kit';
 import { startGateway, SUBGRAPH_FACTORIES } from '@vartija/tools';
 import { createTestDatabase } from '../testkit/database';
 import { baseOf, eventually, type ObservedStack, startObservedStack } from './operations/observed-stack';
@@ -26,7 +26,7 @@ const services = () => ({ gateway: baseOf(t.stack.gatewayUrl), ...Object.fromEnt
 
 /** A clients subgraph of its own on `database`, as `npm run start -w @vartija/clients` runs it. */
 async function standaloneSubgraph(database: Database) {
-  const verifier = ActorContextVerifier.fromKey(subgraphActorContextKey(t.keys.actorContextSecret, 'clients'), 'clients');
+  const verifier = ActorContextVerifier.fromGatewaySecret(t.keys.actorContextSecret, 'clients');
   const subgraph = await SUBGRAPH_FACTORIES.clients({ database, verifier });
   const base = baseOf(await subgraph.listen(0));
   return {

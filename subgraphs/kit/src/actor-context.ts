@@ -1,4 +1,4 @@
-import { createHash, hkdfSync, randomUUID } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { createSigner, createVerifier, TokenError } from 'fast-jwt';
 import { GraphQLError } from 'graphql';
 import type Redis from 'ioredis';
@@ -44,6 +44,11 @@ export function parseActorContextSecret(value: string): Buffer {
   // 32 random bytes have ~30 distinct values; a repeated character or a short pattern has a handful.
   if (new Set(bytes).size < 16) throw new Error('is not random (too few distinct bytes): use node deploy/generate-secrets.mjs');
   return bytes;
+}
+
+/** A new gateway secret (32 random bytes, unpadded base64url): the development default, kept in the dev key file. */
+export function generateActorContextSecret(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 /**
@@ -245,6 +250,14 @@ export class ActorContextVerifier {
       cache: false, // each context is good once anyway
     });
     return new ActorContextVerifier(verifier as Verifier, replay);
+  }
+
+  /**
+   * The subgraph's verifier from the gateway's secret, for stacks that run gateway and subgraphs in one
+   * process (development, tests): a deployed subgraph gets only its key (`fromKey`).
+   */
+  static fromGatewaySecret(secret: string, subgraph: string, replay?: ActorContextReplayCache): ActorContextVerifier {
+    return ActorContextVerifier.fromKey(subgraphActorContextKey(secret, subgraph), subgraph, replay);
   }
 
   /**

@@ -15,6 +15,7 @@ export * from './loaders';
 export * from './policy/row-scope';
 export { activeCommissionOf } from './policy/conditions';
 export * from './policy/row-grants';
+export { perAbility } from './policy/per-ability';
 export * from './input';
 export * from './finnish-date';
 export * from './recipient-name';

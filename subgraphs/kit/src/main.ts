@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { databaseOptions, migratesOnStart, openDatabase, readDbConfig } from '@vartija/db';
 import { z } from 'zod';
-import { parsedSetting } from './settings';
 import { ActorContextVerifier, MemoryReplayCache, parseActorContextSecret, RedisReplayCache, reusedActorContextKey, subgraphActorContextKey } from './actor-context';
 import { parseCursorSecret, setCursorSecret } from './cursor';
 import { installProcessGuards } from './failures';
@@ -12,6 +11,7 @@ import { configureLogging, observabilityConfigShape } from './observability/requ
 import { metricsEndpointOf } from './observability/service-server';
 import { tracingFromConfig } from './observability/tracing';
 import { connectRedis } from './redis';
+import { parsedSetting, retiredSetting } from './settings';
 import type { Subgraph, SubgraphRuntime } from './subgraph-server';
 
 const configSchema = z.object({
@@ -31,8 +31,8 @@ const configSchema = z.object({
    * subgraph's name (`node deploy/generate-secrets.mjs` prints one per subgraph).
    */
   ACTOR_CONTEXT_KEY: parsedSetting(parseActorContextSecret),
-  /** Read only to refuse it: actor contexts are no longer Ed25519-signed (README: Keys, upgrading). */
-  ACTOR_CONTEXT_PUBLIC_JWK: z.string().optional(),
+  /** The earlier version's Ed25519 actor-context key. */
+  ACTOR_CONTEXT_PUBLIC_JWK: retiredSetting("set ACTOR_CONTEXT_KEY, this subgraph's key (README: Keys)"),
   /** Seals page cursors (at least 32 random bytes, base64url or hex); every replica of a subgraph shares it. */
   CURSOR_SECRET: parsedSetting(parseCursorSecret),
   /** Used actor contexts are remembered here when the subgraph runs replicated; in memory without it. */
@@ -46,10 +46,6 @@ const configSchema = z.object({
     for (const key of ['CURSOR_SECRET', 'ACTOR_CONTEXT_KEY'] as const) {
       if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
     }
-  }
-  // Set from an earlier version's configuration, it would otherwise be silently ignored.
-  if (env.ACTOR_CONTEXT_PUBLIC_JWK !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['ACTOR_CONTEXT_PUBLIC_JWK'], message: 'is no longer read: set ACTOR_CONTEXT_KEY, this subgraph\'s key (README: Keys)' });
   }
 });
 

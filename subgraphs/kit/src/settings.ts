@@ -17,3 +17,13 @@ export function parsedSetting(parse: (value: string) => unknown) {
       }
     });
 }
+
+/** A variable an earlier version read: refused when set (`instead` says what to set), never silently ignored. */
+export function retiredSetting(instead: string) {
+  return z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value !== undefined) ctx.addIssue({ code: 'custom', message: `is no longer read: ${instead}` });
+    });
+}

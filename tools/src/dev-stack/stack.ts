@@ -18,7 +18,6 @@ import {
   type AuditSink,
   type Logger,
   setCursorSecret,
-  subgraphActorContextKey,
   type Subgraph,
   type SubgraphRuntime,
 } from '@vartija/kit';
@@ -113,7 +112,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const subgraphUrls = {} as Record<SubgraphName, string>;
   for (const { name, defaultPort } of SUBGRAPHS) {
     // Each subgraph verifies with its own key, derived from the stack's secret as in production.
-    const verifier = ActorContextVerifier.fromKey(subgraphActorContextKey(options.keys.actorContextSecret, name), name);
+    const verifier = ActorContextVerifier.fromGatewaySecret(options.keys.actorContextSecret, name);
     verifiers.push(verifier);
     const subgraph = await SUBGRAPH_FACTORIES[name]({ ...runtime, verifier });
     subgraphs.push(subgraph);
