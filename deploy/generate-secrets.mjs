@@ -58,7 +58,8 @@ if (args.includes('--help') || args.some((a) => a !== '--kubernetes')) {
 }
 
 if (args.includes('--kubernetes')) {
-  // Two Secrets, so that RBAC can keep the checkpoint key from whoever administers the database.
+  // Three Secrets, so that RBAC can keep the checkpoint key from whoever administers the database (and the
+  // gateway's secret apart; the subgraph keys in vartija-keys are, together, as strong as it: restrict both).
   // JSON strings are valid YAML scalars: no quoting rules of our own.
   const secret = (name, entries, comment) => [
     'apiVersion: v1',

@@ -74,6 +74,16 @@ describe('actor context bound to one request', () => {
     await expect(reason(verifier.verify(await longLived.sign(actor, body, TO_CLIENTS), POST()))).resolves.toMatch(/too long/);
   });
 
+  it('remembers a jti well past the last instant the context is accepted (exp + clock tolerance)', async () => {
+    const asked: number[] = [];
+    const recording = { firstUse: async (_jti: string, until: number) => (asked.push(until), true), close: async () => {} };
+    const token = await newSigner().sign(actor, body, TO_CLIENTS);
+    const { exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number };
+    await ActorContextVerifier.fromKey(clientsKey, 'clients', recording).verify(token, POST());
+    // Accepted up to (exp + 2 s); a replay at that edge, or on a replica whose clock is behind, must still be known.
+    expect(asked[0]!).toBeGreaterThanOrEqual((exp + 2) * 1000 + 5_000);
+  });
+
   it('forgets a jti only after the context has expired', async () => {
     // A fake clock: a busy machine must not turn "before expiry" into "after".
     jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z'), doNotFake: ['nextTick', 'setImmediate'] });

@@ -14,6 +14,8 @@ const ALG = 'HS256';
 const CLOCK_TOLERANCE_SECONDS = 2;
 /** Longest context lifetime a subgraph accepts; bounds how long a used `jti` must be remembered. */
 const MAX_LIFETIME_SECONDS = 300;
+/** How much longer than a context is accepted its `jti` is remembered. */
+const REPLAY_MARGIN_MS = 10_000;
 /** Separates these keys from every other use of the same secret bytes. */
 const KEY_SALT = 'vartija actor context v1';
 
@@ -296,7 +298,9 @@ export class ActorContextVerifier {
     }
     const parsed = actorSchema.safeParse(payload['act']);
     if (!parsed.success) throw new ActorContextError('actor context has an invalid shape');
-    if (!(await this.replay.firstUse(jti, (exp + CLOCK_TOLERANCE_SECONDS) * 1000))) {
+    // Remembered a margin past the last instant the context is accepted: the signature check and the cache read
+    // the clock at different moments (and replicas' clocks differ), so a replay at the edge must still be known.
+    if (!(await this.replay.firstUse(jti, (exp + CLOCK_TOLERANCE_SECONDS) * 1000 + REPLAY_MARGIN_MS))) {
       throw new ReplayedActorContextError(parsed.data, rla === true, jti);
     }
     return { actor: parsed.data, returnAudit: rla === true, jti };
