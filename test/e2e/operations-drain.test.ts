@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DataDirLockedError, DEMO, LOCK_FILE_NAME, openDatabase } from '@vartija/db';
 import { type AuditSink, DbAuditSink } from '@vartija/kit';
-import { baseOf, eventually, type ObservedStack, startObservedStack } from './operations/observed-stack';
+import { baseOf, eventually, fetchOnNewConnection, type ObservedStack, startObservedStack } from './operations/observed-stack';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLIENT = `query ClientPage($id: ID!) { client(id: $id) { displayName documents { title } } }`;
@@ -21,8 +21,9 @@ interface Answer {
   headers: Headers;
 }
 
+/** Each on a connection of its own: a drain closes idle pooled ones, which a reused one could race. */
 async function send(url: string, token: string): Promise<Answer> {
-  const response = await fetch(`${url}/graphql`, {
+  const response = await fetchOnNewConnection(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: CLIENT, variables }),
@@ -65,8 +66,8 @@ describe('drain in process: a slow request finishes, new ones are refused', () =
     const refused = await send(t.stack.gatewayUrl, token);
     expectDrainRefusal(refused);
     expect(refused.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await fetch(`${baseOf(t.stack.gatewayUrl)}/ready`)).status).toBe(503);
-    expect((await fetch(`${baseOf(t.stack.gatewayUrl)}/live`)).status).toBe(200);
+    expect((await fetchOnNewConnection(`${baseOf(t.stack.gatewayUrl)}/ready`)).status).toBe(503);
+    expect((await fetchOnNewConnection(`${baseOf(t.stack.gatewayUrl)}/live`)).status).toBe(200);
     const answer = await slow;
     expect(answer.status).toBe(200);
     expect(answer.body.data?.client?.displayName).toEqual(expect.any(String));

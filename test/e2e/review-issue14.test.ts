@@ -16,7 +16,7 @@ import { acquireDataDirLock } from '../../drizzle/src/data-dir-lock';
 import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createRoleDatabase, type RoleDatabase, SERVICE_ROLES } from './deploy-support';
-import { baseOf, eventually, type ObservedStack, startObservedStack } from './operations/observed-stack';
+import { baseOf, eventually, fetchOnNewConnection, type ObservedStack, startObservedStack } from './operations/observed-stack';
 
 const ROOT = path.join(__dirname, '..', '..');
 const APP = 'https://app.example.fi';
@@ -364,13 +364,13 @@ describe('drain and rate-limit keys', () => {
   it('while draining: a new request gets 503 and runs nothing, /ready says only "draining"', async () => {
     const draining = b.stack.gateway.drain(5_000);
     const before = await b.database.db.$count(entries);
-    const r = await b.post({ query: 'query P($id: ID!) { client(id: $id) { displayName } }', variables: { id: DEMO.clients.childWelfareOpen } }, { as: 'sw-child' });
+    const r = await b.post({ query: 'query P($id: ID!) { client(id: $id) { displayName } }', variables: { id: DEMO.clients.childWelfareOpen } }, { as: 'sw-child', newConnection: true });
     expect(r.status).toBe(503);
     const body = (await r.json()) as { errors: { message: string; extensions: { code: string } }[] };
     expect(body.errors[0]!.extensions.code).toBe('SERVICE_UNAVAILABLE');
     expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|:\d{4,5}|at .*\.ts/);
     expect(await b.database.db.$count(entries)).toBe(before);
-    const ready = await fetch(`${baseOf(b.stack.gatewayUrl)}/ready`);
+    const ready = await fetchOnNewConnection(`${baseOf(b.stack.gatewayUrl)}/ready`);
     expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 503, body: { status: 'draining' } });
     expect(await draining).toBe(true);
   });

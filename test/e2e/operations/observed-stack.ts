@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { type Database, seedDemoWorld } from '@vartija/db';
 import { DEFAULT_SUPERGRAPH_PATH, type DevKeys, generateDevKeys } from '@vartija/gateway';
 import { createLogger } from '@vartija/kit';
@@ -15,7 +16,12 @@ export interface ObservedStack {
   /** Every line the services logged, parsed. */
   lines: LogLine[];
   tokenFor(login: string): Promise<string>;
-  post(body: unknown, options?: { as?: string; token?: string; headers?: Record<string, string> }): Promise<Response>;
+  /**
+   * POSTs to the gateway. `newConnection` sends on a connection of its own: a drain closes the idle
+   * kept-alive connections, and a request that races that close on a reused one fails as a socket
+   * error (as it would for any HTTP client) instead of reaching the server.
+   */
+  post(body: unknown, options?: { as?: string; token?: string; headers?: Record<string, string>; newConnection?: boolean }): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -50,17 +56,41 @@ export async function startObservedStack(options: Partial<Omit<StackOptions, 'da
     tokenFor,
     async post(body, opts = {}) {
       const token = opts.token ?? (opts.as ? await tokenFor(opts.as) : undefined);
-      return fetch(`${stack.gatewayUrl}/graphql`, {
+      const init = {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers },
         body: JSON.stringify(body),
-      });
+      };
+      return opts.newConnection ? fetchOnNewConnection(`${stack.gatewayUrl}/graphql`, init) : fetch(`${stack.gatewayUrl}/graphql`, init);
     },
     async close() {
       await stack.stop();
       await dispose();
     },
   };
+}
+
+/**
+ * A request on a connection opened for it alone (node:http without an agent), answered as a fetch
+ * Response. For requests made while a server drains, where a pooled connection may be closing.
+ */
+export function fetchOnNewConnection(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: init.method ?? 'GET', headers: init.headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
+        }
+        resolve(new Response(Buffer.concat(chunks), { status: response.statusCode ?? 0, headers }));
+      });
+    });
+    request.on('error', reject);
+    request.end(init.body);
+  });
 }
 
 /** The base URL (scheme, host, port) of a service's GraphQL URL. */
