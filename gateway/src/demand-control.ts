@@ -8,7 +8,6 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   getArgumentValues,
-  getDirectiveValues,
   getNamedType,
   getNullableType,
   getVariableValues,
@@ -16,9 +15,7 @@ import {
   type GraphQLField,
   type GraphQLInputType,
   GraphQLError,
-  GraphQLIncludeDirective,
   type GraphQLSchema,
-  GraphQLSkipDirective,
   isCompositeType,
   isInputObjectType,
   isInterfaceType,
@@ -30,6 +27,7 @@ import {
   type SelectionSetNode,
   valueFromASTUntyped,
 } from 'graphql';
+import { isIncluded, selectedOperation } from './executed-selection';
 import { type RateLimiter, staffRateLimitPlugin } from './rate-limit';
 
 /**
@@ -211,9 +209,7 @@ export class SlicingArgumentError extends GraphQLError {}
  * coerce (execution refuses those before planning) or the operation is not in the document.
  */
 export function estimateOperationCost(input: CostEstimateInput): number | null {
-  const operations = input.document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation =
-    input.operation ?? (input.operationName ? operations.find((o) => o.name?.value === input.operationName) : operations.length === 1 ? operations[0] : undefined);
+  const operation = input.operation ?? selectedOperation(input.document, input.operationName);
   if (!operation) return null;
   const coerced = getVariableValues(input.schema, operation.variableDefinitions ?? [], input.variables ?? {});
   if (coerced.errors) return null;
@@ -253,17 +249,10 @@ class CostEstimator {
     return base + this.selectionSet(operation.selectionSet, root, undefined);
   }
 
-  private included(node: { directives?: readonly DirectiveNode[] | undefined }): boolean {
-    if (!node.directives?.length) return true;
-    if (getDirectiveValues(GraphQLSkipDirective, node, this.variables)?.['if'] === true) return false;
-    if (getDirectiveValues(GraphQLIncludeDirective, node, this.variables)?.['if'] === false) return false;
-    return true;
-  }
-
   private selectionSet(set: SelectionSetNode, parent: GraphQLCompositeType, sizing: Sizing | undefined): number {
     let total = 0;
     for (const selection of set.selections) {
-      if (!this.included(selection)) continue;
+      if (!isIncluded(selection, this.variables)) continue;
       if (selection.kind === Kind.FIELD) {
         total += this.field(selection, parent, sizing);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {

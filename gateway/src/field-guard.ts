@@ -15,6 +15,7 @@ import {
   visit,
   visitWithTypeInfo,
 } from 'graphql';
+import { askedResponseKeys } from './executed-selection';
 import type { GatewayContext } from './gateway-server';
 
 const MARKER = 'vartijaForbidden_';
@@ -186,18 +187,21 @@ export function fieldGuardPlugin(): ApolloServerPlugin<GatewayContext> {
         async executionDidStart() {
           executed = true;
         },
-        async willSendResponse({ contextValue, response }) {
+        async willSendResponse({ contextValue, response, schema, document, operationName, request }) {
           if (!executed || removed.size === 0 || response.body.kind !== 'single') return;
           const single = response.body.singleResult;
           const refusals: Refusal[] = [];
           const errors = restoreForbiddenFields(single.data, removed, refusals);
           if (errors.length > 0) single.errors = [...(single.errors ?? []), ...errors];
           // DENIED entries name the entity each refused field was asked of (the client, for Client fields);
-          // a field asked where no entity came back is logged once without a target.
+          // a field the operation asked where no entity came back is logged once without a target. A field of
+          // another operation in the document, or one skipped by @skip / @include, was not asked: no entry.
           const met = new Set(refusals.map((r) => r.removed));
+          const unmet = [...removed].filter(([, r]) => !met.has(r));
+          const asked = unmet.length > 0 && document ? askedResponseKeys(schema, document, operationName, request.variables, MARKER) : null;
           const targets = [
             ...refusals.map((r) => ({ r: r.removed, id: r.entityId })),
-            ...[...removed.values()].filter((r) => !met.has(r)).map((r) => ({ r, id: null })),
+            ...unmet.filter(([alias]) => asked === null || asked.has(alias)).map(([, r]) => ({ r, id: null })),
           ];
           for (const { r, id } of targets) {
             contextValue.audit?.deny(auditTargetOf(r.type, { id }), { field: r.field, category: categoryOf(r) }, 'READ', 'field never readable by the actor');

@@ -98,14 +98,61 @@ describe('the rewrite is kept per query and ability: one persona’s never gives
   });
 });
 
-describe('a never-readable field the operation skips', () => {
-  it('is not refused when skipped, and refused when included', async () => {
+describe('a never-readable field the operation does not ask for', () => {
+  const deniedFieldsOf = async (requestId: string) => (await logOf(requestId)).filter((e) => e.outcome === 'DENIED').flatMap((e) => e.fields);
+
+  it('is neither refused nor logged when skipped, and refused and logged when included', async () => {
     const query = `query ($id: ID!, $hide: Boolean!) { client(id: $id) { displayName personalIdentityCode @skip(if: $hide) } }`;
     const skipped = await t.execute<{ client: Record<string, unknown> }>({ as: 'student-child', query, variables: { id: DEMO.clients.childWelfareOpen, hide: true } });
     expect(skipped.errors).toBeUndefined();
     expect(Object.keys(skipped.data!.client)).toEqual(['displayName']);
+    expect(await deniedFieldsOf(skipped.headers['x-request-id']!)).toEqual([]);
     const asked = await t.execute<{ client: Record<string, unknown> }>({ as: 'student-child', query, variables: { id: DEMO.clients.childWelfareOpen, hide: false } });
     expect(asked.data!.client['personalIdentityCode']).toBeNull();
     expect(codesOf(asked)).toEqual(['FORBIDDEN']);
+    expect(await deniedFieldsOf(asked.headers['x-request-id']!)).toEqual(['personalIdentityCode']);
+  });
+
+  it('is not logged through a skipped fragment or a skipped parent, nor by default value of a variable', async () => {
+    const query = /* GraphQL */ `
+      fragment Code on Client { personalIdentityCode }
+      query ($id: ID!, $hide: Boolean = true, $show: Boolean! = false) {
+        client(id: $id) { displayName ...Code @skip(if: $hide) ... on Client @include(if: $show) { phone } }
+        other: client(id: $id) @include(if: $show) { address { street } }
+      }`;
+    const result = await t.execute<{ client: Record<string, unknown> }>({ as: 'student-child', query, variables: { id: DEMO.clients.childWelfareOpen } });
+    expect(result.errors).toBeUndefined();
+    expect(await deniedFieldsOf(result.headers['x-request-id']!)).toEqual([]);
+  });
+
+  it('is logged only for the operation the request runs, not for another operation of the same document', async () => {
+    const document = /* GraphQL */ `
+      query Plain($id: ID!) { client(id: $id) { displayName } }
+      query Coded($id: ID!) { client(id: $id) { displayName personalIdentityCode } }`;
+    const send = async (operationName: string) => {
+      const res = await t
+        .gateway()
+        .post('/graphql')
+        .set('authorization', `Bearer ${await t.tokenFor('student-child')}`)
+        .send({ query: document, operationName, variables: { id: DEMO.clients.childWelfareOpen } });
+      return { body: res.body as { errors?: { extensions?: { code?: string } }[] }, requestId: res.headers['x-request-id'] as string };
+    };
+    const plain = await send('Plain');
+    expect(plain.body.errors).toBeUndefined();
+    expect(await deniedFieldsOf(plain.requestId)).toEqual([]);
+    const coded = await send('Coded');
+    expect(coded.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(await deniedFieldsOf(coded.requestId)).toEqual(['personalIdentityCode']);
+  });
+
+  it('is still logged, without a target, when the operation asked for it and no entity came back', async () => {
+    const result = await t.execute<{ client: unknown }>({
+      as: 'student-child',
+      query: `query ($id: ID!) { client(id: $id) { personalIdentityCode } }`,
+      variables: { id: '00000000-0000-4000-8000-00000000dead' },
+    });
+    expect(result.data?.client ?? null).toBeNull();
+    const denied = (await logOf(result.headers['x-request-id']!)).filter((e) => e.outcome === 'DENIED' && e.subgraph === 'gateway');
+    expect(denied.map((e) => [e.fields, e.clientId])).toEqual([[['personalIdentityCode'], null]]);
   });
 });
