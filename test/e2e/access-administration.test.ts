@@ -176,6 +176,19 @@ const UNIT_TARGETS: UnitCode[] = ['child-welfare', 'family-services', 'b-child-w
 // The tables
 // ---------------------------------------------------------------------------------------------
 
+// A partner token has no user account of its own: the row is for the staff.
+describe.each(ACTIVE_LOGINS.filter((l) => l !== 'majakka').map((login) => [login] as const))('own account as %s', (login) => {
+  it("updateUser of its own account is refused, registrars' too (no rebinding of one's own login)", async () => {
+    const self = PERSONA[login].actorId;
+    const [before] = await t.database.db.select().from(users).where(eq(users.id, self));
+    await expectOutcome(login, { code: 'FORBIDDEN' }, 'User', 'UPDATE', () =>
+      run(login, UPDATE_USER, { id: self, version: before!.version, input: { externalSubject: `idp|${randomUUID()}` }, reason: 'IdP migration' }),
+    );
+    const [after] = await t.database.db.select().from(users).where(eq(users.id, self));
+    expect(after).toEqual(before);
+  });
+});
+
 describe.each(ACTIVE_LOGINS.map((login) => [login] as const))('access administration as %s', (login) => {
   const p = () => PERSONA[login];
 

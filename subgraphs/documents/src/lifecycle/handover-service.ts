@@ -48,10 +48,15 @@ export interface HandoverModel {
   packagedAt: Date;
   confirmedAt: Date | null;
   confirmedBy: string | null;
+  itemCount: number;
   items: ManifestItem[];
 }
 
-const toModel = (row: HandoverRow): HandoverModel => ({
+/**
+ * The manifest goes to the receiving region's staff only: a partner's read rules may hide some of the records
+ * it delivers (a withdrawn HEALTH consent, no services:read), and their kinds and content hashes would tell.
+ */
+const toModel = (row: HandoverRow, actor: { kind: string }): HandoverModel => ({
   id: row.id,
   commissionId: row.commissionId,
   clientId: row.clientId,
@@ -63,7 +68,8 @@ const toModel = (row: HandoverRow): HandoverModel => ({
   packagedAt: row.packagedAt,
   confirmedAt: row.confirmedAt,
   confirmedBy: row.confirmedBy,
-  items: row.manifest as ManifestItem[],
+  itemCount: (row.manifest as ManifestItem[]).length,
+  items: actor.kind === 'PARTNER' ? [] : (row.manifest as ManifestItem[]),
 });
 
 /**
@@ -105,7 +111,7 @@ export class HandoverService {
       const reason = `delivered to ${recipient.organisationName} (${recipient.unitName}), the commissioning welfare region, at the end of commission ${commission.id} (handover ${row.id}); legal basis: ${HANDOVER_LEGAL_BASIS}`;
       // Last, after everything that can refuse: a refused or failed handover delivers nothing.
       for (const item of manifest) this.log(item, client.id, grant, 'DISCLOSE', reason, true);
-      return toModel(row);
+      return toModel(row, this.ctx.actor);
     });
   }
 
@@ -131,7 +137,7 @@ export class HandoverService {
       const recipient = await store.recipient(handover.recipientOrganisationId, handover.recipientUnitId);
       const reason = `handed over to ${recipient.organisationName}: removed from the provider's side (handover ${handover.id}, commission ${commission.id} ended)`;
       for (const item of row.manifest as ManifestItem[]) this.log(item, client.id, grant, 'DELETE', reason, false);
-      return toModel(row);
+      return toModel(row, this.ctx.actor);
     });
   }
 
@@ -158,7 +164,7 @@ export class HandoverService {
     if (!rule || rule.inverted) return null;
     const grant = this.ctx.grants.grant(grantKeyOfRule(rule));
     this.ctx.audit.record({ entityType: 'Handover', entityId: row.id, clientId: row.clientId, unitId: grant?.unitId ?? row.recipientUnitId, ...(grant ? { role: grant.role } : {}) }, null);
-    return toModel(row);
+    return toModel(row, this.ctx.actor);
   }
 
   /**

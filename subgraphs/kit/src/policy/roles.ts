@@ -249,7 +249,11 @@ export const ROLES_A_MANAGER_GRANTS = ['SOCIAL_WORKER', 'STUDENT'];
 function administerOrganisation(g: GrantRules) {
   const { b, actor } = g;
   const ownOrganisation = { organisationId: actor.organisationId };
-  b.can(['access', 'read', 'create', 'update'], ['User', 'Unit'], ownOrganisation);
+  b.can(['access', 'read', 'create', 'update'], 'Unit', ownOrganisation);
+  b.can(['access', 'read', 'create'], 'User', ownOrganisation);
+  // Nobody administers their own account: a registrar who could rebind their own login (externalSubject)
+  // could free it and bind it to another user, and act as that user with the user's grants.
+  b.can('update', 'User', { ...ownOrganisation, userId: { $ne: actor.id } });
   b.can(['access', 'read'], ['Grant', 'UserCommitment'], ownOrganisation);
   b.can(['create', 'update'], 'Grant', { ...ownOrganisation, userId: { $ne: actor.id } });
   b.can('create', 'UserCommitment', { ...ownOrganisation, userId: { $ne: actor.id } });
