@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { persistedOperations, type Queryable } from '@vartija/db';
-import { eq, or } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { MAX_LONG_TEXT_LENGTH, persistedOperationNames, textProblem } from '@vartija/kit';
 import { GraphQLError, Kind, parse, visit } from 'graphql';
 import type { GatewayContext } from './gateway-server';
@@ -27,11 +27,12 @@ export class PersistedOperationStore {
     return persistedOperationNames(this.db)();
   }
 
-  async find(idOrHash: string): Promise<PersistedOperation | null> {
+  /** By its id (`extensions.operationId`) or by its document's hash — never one for the other: an id cannot stand for a hash. */
+  async find(key: { id: string } | { sha256: string }): Promise<PersistedOperation | null> {
     const [row] = await this.db
       .select({ id: persistedOperations.id, sha256: persistedOperations.sha256, document: persistedOperations.document })
       .from(persistedOperations)
-      .where(or(eq(persistedOperations.id, idOrHash), eq(persistedOperations.sha256, idOrHash)));
+      .where('id' in key ? eq(persistedOperations.id, key.id) : eq(persistedOperations.sha256, key.sha256));
     return row ?? null;
   }
 }
@@ -134,6 +135,10 @@ const SHA256_HEX = /^(?:sha256:)?[0-9a-f]{64}$/i;
 /** A well-formed hash reference as stored: lower-case hex without the `sha256:` prefix. */
 export const normaliseSha256 = (hash: string) => hash.replace(/^sha256:/i, '').toLowerCase();
 
+/** An allowlist entry names an operation by its document's hash (64 hex digits, `sha256:` optional) or else by its id. */
+export const allowlistNames = (entry: string, operation: { id: string; sha256: string }): boolean =>
+  SHA256_HEX.test(entry) ? normaliseSha256(entry) === operation.sha256 : entry === operation.id;
+
 /** Why an `extensions.operationId` / `persistedQuery.sha256Hash` cannot name an operation, or null. */
 function malformedKey(isOperationId: boolean, key: unknown): string | null {
   if (isOperationId) {
@@ -173,7 +178,7 @@ export function persistedOperationsPlugin(store: PersistedOperationStore): Apoll
         request.query = '{ __typename }';
         delete request.operationName;
       } else if (typeof key === 'string' && key) {
-        operation = await store.find(extensions.operationId ? key : normaliseSha256(key));
+        operation = await store.find(extensions.operationId ? { id: key } : { sha256: normaliseSha256(key) });
         // Apollo's own automatic persisted queries must not see it: the document comes from our store.
         delete extensions.persistedQuery;
         if (operation) request.query = operation.document;
@@ -183,10 +188,10 @@ export function persistedOperationsPlugin(store: PersistedOperationStore): Apoll
           delete request.operationName;
         }
       } else if (token.allowedOperations && request.query) {
-        operation = await store.find(sha256(request.query));
+        operation = await store.find({ sha256: sha256(request.query) });
       }
       if (!refusal && token.allowedOperations) {
-        const allowed = operation && token.allowedOperations.some((a) => a === operation!.id || a === operation!.sha256);
+        const allowed = operation && token.allowedOperations.some((a) => allowlistNames(a, operation!));
         if (!allowed) {
           refusal = refuse(
             'This API token may run only its persisted operations: send extensions.persistedQuery.sha256Hash (or extensions.operationId) of an allowed operation.',

@@ -405,8 +405,35 @@ describe('dataSubjectRequests: by due date, overdue visible as such', () => {
     expect(dpo.totalCount).toBe(dpo.nodes.length);
     // The DPO reads the request, and of the client no more than the id here.
     expect(dpo.nodes.find((n) => n.id === overdueId)).toMatchObject({ overdue: true, client: { id: DEMO.clients.familyOnly } });
-    expect((await list('billing')).data!.dataSubjectRequests.nodes).toEqual([]);
+    expect(codesOf(await list('billing'))).toEqual(['FORBIDDEN']);
     expect((await list('sw-b')).data!.dataSubjectRequests.nodes.every((n) => n.unit?.id === UNITS.regionB)).toBe(true);
+  });
+
+  it('a filter on kind, status or overdue is a use of each matched request\'s field: logged per match, also for a count alone', async () => {
+    for (const filter of [{ kind: 'ACCESS' }, { status: 'RECEIVED' }, { overdue: false }] as const) {
+      const result = await t.execute<{ dataSubjectRequests: { totalCount: number } }>({
+        as: 'dpo',
+        query: `query ($filter: DataSubjectRequestFilter) { dataSubjectRequests(filter: $filter, first: 1) { totalCount } }`,
+        variables: { filter },
+      });
+      expect(result.errors).toBeUndefined();
+      const total = result.data!.dataSubjectRequests.totalCount;
+      expect(total).toBeGreaterThan(1);
+      const field = Object.keys(filter)[0]!;
+      const uses = (await logOf(result)).filter((e) => e.entityType === 'DataSubjectRequest' && e.fields.includes(field));
+      // The first page's row and every counted match (the page's row again): each under the DPO's grant, with its client.
+      expect(new Set(uses.map((e) => e.entityId)).size).toBe(total);
+      for (const e of uses) expect(e).toMatchObject({ outcome: 'ALLOWED', categories: ['CASE_RECORD'], actorRole: 'AUDITOR', clientId: expect.any(String) });
+    }
+  });
+
+  it('a client look-up that finds no request the actor may see is logged DENIED naming the client (its own organisation only)', async () => {
+    const hidden = await list('sw-child', { clientId: DEMO.clients.adultOnly });
+    expect(hidden.errors).toBeUndefined();
+    expect(hidden.data!.dataSubjectRequests.totalCount).toBe(0);
+    expect((await logOf(hidden)).filter((e) => e.outcome === 'DENIED').map((e) => [e.entityType, e.clientId])).toEqual([['Client', DEMO.clients.adultOnly]]);
+    const otherOrganisation = await list('sw-child', { clientId: DEMO.regionB.open });
+    expect((await logOf(otherOrganisation)).filter((e) => e.outcome === 'DENIED')).toEqual([]);
   });
 
   it('each request shown is logged as a READ of the request with CASE_RECORD', async () => {
@@ -469,6 +496,8 @@ const HANDLE_EXPECTED: Record<ActiveLogin, Record<Target, Cell>> = {
   'billing-student': { ownUnit: 'FORBIDDEN', otherUnit: 'NOT_FOUND', regionB: 'NOT_FOUND' },
 };
 /** Who lists a request: the unit's staff (students included: they read their unit's case records), the DPO; the registrar only archived clients' (none here). */
+/** Roles that read no data-subject request's fields (its due date, the list's sort key, included). */
+const NO_REQUEST_FIELDS: ReadonlySet<string> = new Set(['billing', 'majakka']);
 const LIST_EXPECTED: Record<ActiveLogin, Record<Target, boolean>> = {
   'sw-child': { ownUnit: true, otherUnit: false, regionB: false },
   'sw-family': { ownUnit: false, otherUnit: true, regionB: false },
@@ -560,8 +589,14 @@ describe('dataSubjectRequests / dataSubjectRequest: personas × targets', () => 
   });
   it.each(cells(LIST_EXPECTED))('%s × %s → %s', async (login, target, visible) => {
     const listed = await list(login, { clientId: TARGETS[target].client });
-    expect(listed.errors).toBeUndefined();
-    expect(listed.data!.dataSubjectRequests.nodes.some((n) => n.id === ids[target])).toBe(visible);
+    if (NO_REQUEST_FIELDS.has(login)) {
+      // The list is sorted by due date: who may read no request's due date is refused the list (logged).
+      expect(codesOf(listed)).toEqual(['FORBIDDEN']);
+      expect((await logOf(listed)).some((e) => e.outcome === 'DENIED' && e.entityType === 'DataSubjectRequest')).toBe(true);
+    } else {
+      expect(listed.errors).toBeUndefined();
+      expect(listed.data!.dataSubjectRequests.nodes.some((n) => n.id === ids[target])).toBe(visible);
+    }
     const one = await t.execute<{ dataSubjectRequest: Request | null }>({ ...asPersona(login), query: ONE, variables: { id: ids[target] } });
     expect(one.data?.dataSubjectRequest?.id ?? null).toBe(visible ? ids[target] : null);
     if (visible) expect(one.data!.dataSubjectRequest!.subject).toBe(`list ${target}`);

@@ -211,6 +211,33 @@ describe('persisted operations and introspection', () => {
     expect(unknown.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   });
 
+  it('an operation id cannot stand for a hash: ids that look like one are refused, and a hash is never looked up as an id', async () => {
+    const shadow = await t.execute({
+      as: 'admin',
+      query: `mutation ($id: String!, $d: String!) { registerPersistedOperation(id: $id, document: $d) { id } }`,
+      variables: { id: createHash('sha256').update('query Other { me { id } }').digest('hex'), d: 'query Substituted { me { id } }' },
+    });
+    expect(codesOf(shadow)).toEqual(['BAD_USER_INPUT']);
+    expect(shadow.errors?.[0]?.extensions?.['field']).toBe('id');
+    const byHashToken = (await issue(t, { scopes: ['clients:read'], allowedOperations: [`sha256:${hash}`] })).token;
+    expect((await post(byHashToken, { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } })).body.data.clients.nodes.length).toBeGreaterThan(0);
+    // The hash sent as an operation id names no operation (ids and hashes are separate namespaces).
+    const asId = await post(byHashToken, { extensions: { operationId: hash } });
+    expect(asId.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+
+  it('a token may allow only registered operations (the namespace is shared: a free name could be taken later)', async () => {
+    const result = await t.execute({
+      as: 'admin',
+      query: ISSUE,
+      variables: { input: { organisationId: MAJAKKA, name: 'test', expiresInDays: 30, scopes: ['clients:read'], allowedOperations: ['partner-clients-v1', 'not-yet-registered-v1'] } },
+    });
+    expect(codesOf(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ field: 'input.allowedOperations' });
+    expect(result.errors?.[0]?.message).toContain('not-yet-registered-v1');
+    expect(result.errors?.[0]?.message).not.toContain('partner-clients-v1,');
+  });
+
   it('turns introspection and field suggestions off for partner tokens', async () => {
     const introspection = await t.execute({ token: DEMO_PARTNER_TOKEN, query: '{ __schema { types { name } } }' });
     expect(codesOf(introspection)).toEqual(['FORBIDDEN']);
@@ -231,6 +258,9 @@ describe('token lifecycle', () => {
     const expiring = await issue(t, { scopes: ['clients:read'] });
     await t.database.db.update(apiTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiTokens.id, expiring.apiToken.id));
     expect((await t.execute({ token: expiring.token, query: LIST })).status).toBe(401);
+    // Nor does rotation bring an expired token back (a successor would work for a day).
+    const rotated = await t.execute({ as: 'admin', query: `mutation ($id: ID!) { rotateApiToken(id: $id, overlapHours: 0) { token } }`, variables: { id: expiring.apiToken.id } });
+    expect(codesOf(rotated)).toEqual(['CONFLICT']);
 
     expect((await t.execute({ token: 'vrt_pt_nonsense', query: LIST })).status).toBe(401);
     expect((await t.execute({ token: `vrt_pt_00000000_${'a'.repeat(43)}`, query: LIST })).status).toBe(401);

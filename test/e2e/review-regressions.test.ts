@@ -478,6 +478,46 @@ describe('4. intake of a person whose records are in the archive', () => {
 // 5. A rolled-back write leaves no CREATE/UPDATE entry; dates before 1800
 // ------------------------------------------------------------------------------------------------
 
+describe("4b. intake does not reopen a unit's own archived records (attack review, session 10)", () => {
+  const OPEN_RELATIONSHIP = `mutation ($input: OpenRelationshipInput!) { openRelationship(input: $input) { id startedOn } }`;
+
+  it("mgr-family-sw-child takes on, in child welfare, a family client whose child-welfare relationship is archived: CONFLICT (ARCHIVED), DENIED, nothing opened", async () => {
+    const code = makePersonalIdentityCode(new Date('2012-05-05'), 971);
+    const [client] = await db().insert(clients).values({ organisationId: REGION, firstName: 'Arkistossa', lastName: 'Yksikössä', personalIdentityCode: code }).returning();
+    await db().insert(clientRelationships).values([
+      { clientId: client!.id, unitId: UNITS.child, serviceTask: 'CHILD_WELFARE', startedOn: '2020-01-01', endedOn: daysAgo(800) },
+      { clientId: client!.id, unitId: UNITS.family, serviceTask: 'FAMILY_SERVICES', startedOn: '2023-01-01' },
+    ]);
+    const before = await db().select().from(clientRelationships).where(eq(clientRelationships.clientId, client!.id));
+    for (const as of ['mgr-family-sw-child', 'sw-child']) {
+      const result = await createClient(as, { firstName: 'Arkistossa', lastName: 'Yksikössä', personalIdentityCode: code, unitId: UNITS.child });
+      expect({ as, codes: codesOf(result), reason: errorOf(result)?.extensions?.['reason'] }).toEqual({ as, codes: ['CONFLICT'], reason: 'ARCHIVED' });
+      expect((await logOf(result)).filter((e) => e.outcome === 'DENIED').map((e) => [e.entityType, e.clientId, e.action])).toEqual([['Client', client!.id, 'CREATE']]);
+    }
+    expect(await db().select().from(clientRelationships).where(eq(clientRelationships.clientId, client!.id))).toEqual(before);
+    // Intake into a unit the person never had stays open: adult services has no archive of them.
+    const adult = await createClient('sw-adult', { firstName: 'Arkistossa', lastName: 'Yksikössä', personalIdentityCode: code, unitId: UNITS.adult });
+    expect(adult.errors).toBeUndefined();
+  });
+
+  it('openRelationship: a start in the future is BAD_USER_INPUT, a second open relationship of the unit CONFLICT; nothing written', async () => {
+    const client = DEMO.clients.childWelfareRecentlyEnded;
+    const before = await db().select().from(clientRelationships).where(eq(clientRelationships.clientId, client));
+    const future = await t.execute({ as: 'sw-child', query: OPEN_RELATIONSHIP, variables: { input: { clientId: client, unitId: UNITS.child, startedOn: '2999-12-31' } } });
+    expect(codesOf(future)).toEqual(['BAD_USER_INPUT']);
+    expect(errorOf(future)?.extensions?.['field']).toBe('input.startedOn');
+    const intake = await createClient('sw-child', { firstName: 'X', lastName: 'Y', unitId: UNITS.child, startedOn: '2999-12-31' });
+    expect(codesOf(intake)).toEqual(['BAD_USER_INPUT']);
+    expect(await db().select().from(clientRelationships).where(eq(clientRelationships.clientId, client))).toEqual(before);
+
+    const open = DEMO.clients.childWelfareOpen;
+    const openBefore = await db().select().from(clientRelationships).where(eq(clientRelationships.clientId, open));
+    const second = await t.execute({ as: 'sw-child', query: OPEN_RELATIONSHIP, variables: { input: { clientId: open, unitId: UNITS.child } } });
+    expect({ codes: codesOf(second), reason: errorOf(second)?.extensions?.['reason'] }).toEqual({ codes: ['CONFLICT'], reason: 'ALREADY_OPEN' });
+    expect(await db().select().from(clientRelationships).where(eq(clientRelationships.clientId, open))).toEqual(openBefore);
+  });
+});
+
 describe('5. a rolled-back write leaves no change entry', () => {
   it('kit: audited() drops a staged change when the work throws, but keeps a refusal recorded with w.deny', async () => {
     const batches: AuditEntryInput[][] = [];

@@ -15,7 +15,10 @@ export const issueInput = z.object({
     .array(z.enum(PARTNER_SCOPES, { message: `must be one of ${PARTNER_SCOPES.join(', ')}` }))
     .min(1, 'give at least one scope'),
   expiresInDays: z.number().int().min(1, 'must be at least 1').max(730, 'must be at most 730 (two years)'),
-  allowedOperations: z.array(z.string().min(1)).max(200).nullish(),
+  allowedOperations: z
+    .array(z.string().regex(/^(?:(?:sha256:)?[0-9a-fA-F]{64}|[A-Za-z0-9_.:-]{1,100})$/, 'must be a persisted operation id (1–100 letters, digits, _ . : -) or its SHA-256 hash'))
+    .max(200)
+    .nullish(),
   rateLimitPerMinute: z.number().int().min(1).max(100_000).nullish(),
 }).superRefine((input, ctx) => {
   if (input.organisationId && input.organisationCode) {
@@ -54,6 +57,11 @@ export class ApiTokenService {
       throw badInput(field, 'no organisation has this code (the organisations query lists the partners)');
     }
     if (organisation.kind !== 'SERVICE_PROVIDER') throw badInput(field, 'tokens are issued to partner organisations (service providers) only');
+    // Only registered operations: an entry naming nothing yet could later be registered by anyone (the namespace is shared).
+    const missing = values.allowedOperations ? await store.unregisteredOperations(values.allowedOperations) : [];
+    if (missing.length > 0) {
+      throw badInput('input.allowedOperations', `${missing.length === 1 ? 'this operation is' : 'these operations are'} not registered: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}; register them first (registerPersistedOperation, or npm run register -- --manifest)`);
+    }
     return insertWithNewSecret(store, {
       organisationId: organisation.id,
       issuerOrganisationId,
@@ -82,6 +90,7 @@ export class ApiTokenService {
       const store = new ApiTokenStore(tx);
       const current = await this.existing(store, id);
       if (current.revokedAt) throw conflict('A revoked token cannot be rotated; issue a new one.');
+      if (current.expiresAt <= new Date()) throw conflict('An expired token cannot be rotated; issue a new one.');
       const issued = await insertWithNewSecret(store, {
         organisationId: current.organisationId,
         issuerOrganisationId: current.issuerOrganisationId,

@@ -66,6 +66,20 @@ export class ApiTokenStore {
     return row;
   }
 
+  /** The allowlist entries (ids, or SHA-256 hashes) that name no registered operation. */
+  async unregisteredOperations(entries: readonly string[]): Promise<string[]> {
+    const isHash = (e: string) => /^(?:sha256:)?[0-9a-f]{64}$/i.test(e);
+    const hashOf = (e: string) => e.replace(/^sha256:/i, '').toLowerCase();
+    const ids = entries.filter((e) => !isHash(e));
+    const hashes = entries.filter(isHash).map(hashOf);
+    const found = new Set<string>();
+    if (ids.length > 0) for (const r of await this.db.select({ id: persistedOperations.id }).from(persistedOperations).where(inList(persistedOperations.id, ids))) found.add(r.id);
+    if (hashes.length > 0) {
+      for (const r of await this.db.select({ sha256: persistedOperations.sha256 }).from(persistedOperations).where(inList(persistedOperations.sha256, hashes))) found.add(r.sha256);
+    }
+    return [...new Set(entries)].filter((e) => !found.has(isHash(e) ? hashOf(e) : e));
+  }
+
   persistedOperationsBySha256(hashes: readonly string[]) {
     if (hashes.length === 0) return Promise.resolve([]);
     return this.db.select().from(persistedOperations).where(inList(persistedOperations.sha256, [...hashes]));

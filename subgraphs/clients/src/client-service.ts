@@ -55,6 +55,7 @@ export class ClientService {
     // `false` is the default and sets nothing: intake never lifts a protection (the answer shows it).
     if (columns['addressNonDisclosure'] === false) delete columns['addressNonDisclosure'];
     const written = [...changedFields(columns), ...(personalIdentityCode ? ['personalIdentityCode'] : []), ...(dateOfBirth ? ['dateOfBirth'] : [])];
+    assertStartNotFuture(startedOn, 'input.startedOn');
     return this.run(async (w, store) => {
       const target: AuditTarget = { entityType: 'Client', entityId: null, clientId: null, unitId };
       const grant = w.authorize('create', 'Client', { unitId, addressNonDisclosure: columns['addressNonDisclosure'] ?? false }, [...written, 'unitId'], target);
@@ -67,6 +68,12 @@ export class ClientService {
         // archived records to the unit. Refused, logged with the client; the registrar restores it.
         w.deny('create', { entityType: 'Client', entityId: existing.id, clientId: existing.id, unitId }, 'intake of an archived client');
         throw conflict('This person’s earlier records are in the archive. Ask the registrar to restore them before taking the person on.', { reason: 'ARCHIVED' });
+      }
+      if (existing && (await store.isArchivedIn(existing.id, unitId))) {
+        // The same for this unit's own earlier records: a new relationship would reopen them to the unit (and to
+        // a grant of another unit that found the person and let this one's take the person on).
+        w.deny('create', { entityType: 'Client', entityId: existing.id, clientId: existing.id, unitId }, 'intake reopening the unit’s archived records');
+        throw conflict('This unit’s earlier records of the person are in the archive. Ask the registrar to restore them before taking the person on.', { reason: 'ARCHIVED' });
       }
       if (existing) {
         clientId = existing.id;
@@ -153,6 +160,7 @@ export class ClientService {
   }
 
   openRelationship(input: { clientId: string; unitId: string; startedOn?: string | null; responsibleWorkerId?: string | null }): Promise<string> {
+    assertStartNotFuture(input.startedOn, 'input.startedOn');
     return this.run(async (w, store) => {
       const client = await w.client(input.clientId);
       const target: AuditTarget = { entityType: 'ClientRelationship', entityId: null, clientId: client.id, unitId: input.unitId };
@@ -162,6 +170,10 @@ export class ClientService {
       const unit = await store.unit(input.unitId);
       if (!unit || unit.organisationId !== client.organisationId) throw badInput('input.unitId', 'is not a unit of the client’s organisation');
       if (input.responsibleWorkerId) await this.assertWorkerOf(store.db, input.responsibleWorkerId, unit.id, 'input.responsibleWorkerId');
+      // One open relationship per unit and client (as intake keeps it): a second would outlive the first's end.
+      if (await store.openRelationshipOf(client.id, unit.id)) {
+        throw conflict('The unit already serves this client (an open relationship); end it before opening another.', { reason: 'ALREADY_OPEN' });
+      }
       const relationship = await store.insertRelationship({
         clientId: client.id,
         unitId: unit.id,
@@ -261,4 +273,12 @@ export class ClientService {
       throw error;
     }
   }
+}
+
+/**
+ * A relationship starts today or earlier: a start in the future could never be ended (an end is never before
+ * the start, nor in the future), and so would keep the client from the archive with a date.
+ */
+function assertStartNotFuture(startedOn: string | null | undefined, field: string): void {
+  if (startedOn && startedOn > todayInFinland()) throw badInput(field, 'must not be in the future; open the relationship on the day the service starts');
 }

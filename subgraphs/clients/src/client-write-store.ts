@@ -82,6 +82,19 @@ export class ClientWriteStore {
     return Boolean(row?.archived);
   }
 
+  /**
+   * Whether the unit's own records of the client are in the archive: the unit had a relationship with the
+   * client, and none is open or ended within the unit's visibility window (the client may be served elsewhere).
+   */
+  async isArchivedIn(clientId: string, unitId: string): Promise<boolean> {
+    const [row] = await this.db.execute(sql`SELECT
+      EXISTS (SELECT 1 FROM clients.client_relationships r WHERE r.client_id = ${clientId}::uuid AND r.unit_id = ${unitId}::uuid)
+      AND NOT EXISTS (SELECT 1 FROM clients.client_relationships r JOIN clients.units u ON u.id = r.unit_id
+        WHERE r.client_id = ${clientId}::uuid AND r.unit_id = ${unitId}::uuid
+          AND (r.ended_on IS NULL OR r.ended_on >= (current_date - make_interval(months => u.visibility_window_months))::date)) AS archived`).then((r) => rowsOf<{ archived: boolean }>(r));
+    return Boolean(row?.archived);
+  }
+
   async endRelationship(id: string, endedOn: string): Promise<RelationshipRow | undefined> {
     const [row] = await this.db
       .update(clientRelationships)

@@ -1,17 +1,36 @@
-import { badInput, cursorCodec, isUuid, pageSize, toConnection, todayInFinland } from '@vartija/kit';
+import { type AuditTarget, badInput, type ChannelFields, cursorCodec, isUuid, pageSize, ReadChannel, toConnection, todayInFinland } from '@vartija/kit';
+import { and } from 'drizzle-orm';
 import { DataSubjectRequestStore, type DataSubjectRequestListFilter } from '../data-subject-request-store';
 import type { QueryResolvers } from '../generated/resolvers-types';
+
+/** The request fields each filter reads (policy v2 channels): kind, status and overdue are case record. */
+const CHANNELS: ChannelFields = { kind: ['kind'], status: ['status'], overdue: ['overdue'] };
+/** The list is sorted by the applying due date: every request of it reads that. */
+const SORT = ['dueOn', 'extendedDueOn'];
+
+const target = (row: Record<string, unknown>): AuditTarget => ({
+  entityType: 'DataSubjectRequest',
+  entityId: row['id'] as string,
+  clientId: row['clientId'] as string,
+  unitId: row['unitId'] as string,
+});
 
 /**
  * Data-subject requests the actor may see (row scope: a unit's staff their unit's, the DPO and the
  * registrar their organisation's), the earliest applying due date first. Cursors are keyset positions
- * (due date, id), sealed for this user and filter.
+ * (due date, id), sealed for this user and filter. A filter on a request's kind, status or overdue reads
+ * those fields: only requests whose fields the actor may read are matched, and each match is logged (also
+ * when only ids or the count go out); a client look-up that finds nothing the actor may see is logged DENIED.
  */
-export const dataSubjectRequests: QueryResolvers['dataSubjectRequests'] = async (_root, { filter, first, after }, { actor, db, grants, loaders }) => {
+export const dataSubjectRequests: QueryResolvers['dataSubjectRequests'] = async (_root, { filter, first, after }, ctx) => {
+  const { actor, db, grants, loaders } = ctx;
   for (const field of ['unitId', 'clientId'] as const) {
     const value = filter?.[field];
     if (value != null && !isUuid(value)) throw badInput(`filter.${field}`, 'must be an id');
   }
+  // `overdue: false` filters too (only those not overdue): a used argument, whatever its value.
+  const channel = new ReadChannel(ctx, 'DataSubjectRequest', CHANNELS, { ...filter, overdue: filter?.overdue == null ? null : 'used' }, SORT);
+  const readable = channel.scope();
   const size = pageSize(first);
   const cursors = cursorCodec({ actorId: actor.id, list: 'dataSubjectRequests', filter });
   const values: DataSubjectRequestListFilter = {
@@ -23,7 +42,19 @@ export const dataSubjectRequests: QueryResolvers['dataSubjectRequests'] = async 
     today: todayInFinland(),
   };
   const store = new DataSubjectRequestStore(db);
-  const scope = loaders.scope.dataSubjectRequest;
+  const scope = readable ? and(loaders.scope.dataSubjectRequest, readable)! : loaders.scope.dataSubjectRequest;
   const rows = await store.page(values, scope, size + 1, after ? cursors.decode(after) : null).then(grants.of('DataSubjectRequest'));
-  return toConnection(rows, size, (r) => ({ key: r.extendedDueOn ?? r.dueOn, id: r.id }), () => store.count(values, scope), cursors);
+  channel.recordMatches(rows.slice(0, size), target);
+  const clientId = values.clientId?.toLowerCase();
+  if (clientId && rows.length === 0 && !after && !(await loaders.visibleClient.load(clientId)) && (await store.clientOfOrganisation(clientId, actor.organisationId))) {
+    ctx.audit.deny({ entityType: 'Client', entityId: clientId, clientId }, null, 'READ', 'look-up of a client not visible to the actor');
+  }
+  const totalCount = async () => {
+    if (!channel.filtered) return store.count(values, scope);
+    // A filtered count is a use of every matched request's fields: each is logged.
+    const matched = await store.matching(values, scope).then(grants.of('DataSubjectRequest'));
+    channel.recordMatches(matched, target);
+    return matched.length;
+  };
+  return toConnection(rows, size, (r) => ({ key: r.extendedDueOn ?? r.dueOn, id: r.id }), totalCount, cursors);
 };
