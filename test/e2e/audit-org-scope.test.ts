@@ -298,4 +298,27 @@ describeRegionB('two regions, each auditor with its own log', () => {
     expect(await counts('dpo-b')).toEqual(expect.arrayContaining([SW_B]));
     expect(await counts('dpo-b')).not.toContain(DEMO.users['sw-child'].id);
   });
+  it("a query naming the other region's client writes no entry into that region's log (attack review, session 10)", async () => {
+    const B_CLIENT = DEMO.regionB.open;
+    const reason = 'tutkinta-xyz';
+    const asked = [
+      await t.execute({ as: 'sw-child', query: `query ($id: ID!) { clientAccessReport(clientId: $id) { totalEntries } }`, variables: { id: B_CLIENT } }),
+      await t.execute({ as: 'dpo', query: `query ($id: ID!) { clientAccessReport(clientId: $id, includeEmployees: true, reason: "${reason}") { totalEntries } }`, variables: { id: B_CLIENT } }),
+      await t.execute({ as: 'dpo', query: `query ($id: ID!) { auditEntries(filter: { clientId: $id }) { totalCount } }`, variables: { id: B_CLIENT } }),
+    ];
+    for (const result of asked) {
+      const own = await db().select().from(entries).where(eq(entries.requestId, result.headers['x-request-id']!));
+      expect(own.length).toBeGreaterThan(0);
+      // Logged, as the region's query, without the other region's client.
+      expect(own.map((e) => [e.entityType, e.clientId])).toEqual(own.map(() => ['AuditLog', null]));
+    }
+    // Region B's auditor sees nothing of it, by client or at all.
+    const theirs = await entriesAs('dpo-b', { clientId: B_CLIENT });
+    expect(theirs.nodes.filter((e) => e.organisationId === REGION)).toEqual([]);
+    expect(JSON.stringify(await entriesAs('dpo-b'))).not.toContain(reason);
+    // The region's own client is still named in its query's entry.
+    const ownQuery = await t.execute({ as: 'dpo', query: `query ($id: ID!) { auditEntries(filter: { clientId: $id }) { totalCount } }`, variables: { id: REGION_CLIENT } });
+    const ownEntries = await db().select().from(entries).where(eq(entries.requestId, ownQuery.headers['x-request-id']!));
+    expect(ownEntries.find((e) => e.entityType === 'AuditLog')?.clientId).toBe(REGION_CLIENT);
+  });
 });

@@ -169,7 +169,8 @@ async function expected(report: Report, organisationId: string, p: Period): Prom
       for (const r of w.rels.filter((r) => overlaps(r.startedOn, r.endedOn, p))) {
         const c = w.byId.get(r.clientId)!;
         const age = ageGroup(c.dateOfBirth, toYear);
-        const town = c.municipality ?? 'UNKNOWN';
+        // A non-disclosure client's municipality is not given (it could single out where the person lives).
+        const town = c.addressNonDisclosure ? 'UNKNOWN' : (c.municipality ?? 'UNKNOWN');
         // The task of the relationship's unit (as disposal groups records).
         const task = w.unitTask.get(r.unitId)!;
         cell([task, age.order, town], [task, age.label, town], 0).persons.add(c.id);
@@ -314,6 +315,21 @@ describe('small counts are suppressed', () => {
       const mine = rows.filter((r) => r[2] === 'Yksinäistenkylä');
       expect(mine).toHaveLength(1);
       expect(mine[0]![3]).toBe('<5');
+    } finally {
+      await db().update(clients).set({ municipality: before!.municipality }).where(eq(clients.id, client));
+    }
+  });
+
+  it('a client under address non-disclosure counts under UNKNOWN: its municipality never shows, not even as "<5"', async () => {
+    const client = DEMO.clients.childWelfareNonDisclosureOther;
+    const [before] = await db().select({ municipality: clients.municipality }).from(clients).where(eq(clients.id, client));
+    await db().update(clients).set({ municipality: 'Turvakylä' }).where(eq(clients.id, client));
+    try {
+      for (const login of ['dpo', 'admin']) {
+        const rows = (await table(login, 'CLIENTS_BY_SERVICE_TASK_AGE_MUNICIPALITY', PERIODS.thisMonth)).rows;
+        expect(rows.length).toBeGreaterThan(0);
+        expect(rows.filter((r) => r[2] === 'Turvakylä')).toEqual([]);
+      }
     } finally {
       await db().update(clients).set({ municipality: before!.municipality }).where(eq(clients.id, client));
     }

@@ -1,5 +1,22 @@
+import { clients } from '@vartija/db';
 import { assertCan, type AuditTarget, badInput, forbidden, isUuid, rolesOf } from '@vartija/kit';
+import { and, eq } from 'drizzle-orm';
 import type { Context } from './context';
+
+/**
+ * The client a query names, when it is a client of the actor's own organisation; otherwise null. The entry of
+ * a query is the actor's organisation's: naming another organisation's client would put it (and this
+ * organisation's staff and reasons) into that organisation's log, which its auditors read by client.
+ */
+export async function ownClientId(ctx: Context, clientId: string | null | undefined): Promise<string | null> {
+  if (!clientId || !isUuid(clientId)) return null;
+  const id = clientId.toLowerCase();
+  const rows = await ctx.db
+    .select({ id: clients.id })
+    .from(clients)
+    .where(and(eq(clients.id, id), eq(clients.organisationId, ctx.actor.organisationId)));
+  return rows.length > 0 ? id : null;
+}
 
 /**
  * The access-log entry of an auditor's own query (DESIGN.md §5: auditors' queries are logged): the

@@ -1,10 +1,12 @@
 import { badInput, cursorCodec, isUuid, pageSize, toConnection } from '@vartija/kit';
 import { cursorOfEntry } from '../audit-store';
-import { asDate, logAuditorQuery, requireAuditor } from '../auditor';
+import { asDate, logAuditorQuery, ownClientId, requireAuditor } from '../auditor';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
-export const auditEntries: QueryResolvers['auditEntries'] = (_root, { filter, first, after }, ctx) => {
-  requireAuditor(ctx, 'auditEntries', filter?.clientId ?? null);
+export const auditEntries: QueryResolvers['auditEntries'] = async (_root, { filter, first, after }, ctx) => {
+  // The query's entry names the client only when it is this organisation's (ownClientId).
+  const named = await ownClientId(ctx, filter?.clientId);
+  requireAuditor(ctx, 'auditEntries', named);
   for (const key of ['clientId', 'unitId'] as const) {
     const value = filter?.[key];
     if (value && !isUuid(value)) throw badInput(`filter.${key}`, `must be an id (UUID) of a ${key === 'clientId' ? 'client' : 'unit'}`);
@@ -16,7 +18,7 @@ export const auditEntries: QueryResolvers['auditEntries'] = (_root, { filter, fi
   // Opaque cursors, valid only for this auditor and this filter.
   const cursors = cursorCodec({ actorId: ctx.actor.id, list: 'auditEntries', filter });
   const position = after ? cursors.decode(after) : null;
-  logAuditorQuery(ctx, 'auditEntries', filter?.clientId ?? null);
+  logAuditorQuery(ctx, 'auditEntries', named);
   const { loaders } = ctx;
   return loaders.store
     .page(filter, size + 1, position)

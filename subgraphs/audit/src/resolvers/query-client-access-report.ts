@@ -1,12 +1,14 @@
 import { badInput, isUuid } from '@vartija/kit';
-import { asDate, assertOrdered, logAuditorQuery, requireAuditor, yearsBefore } from '../auditor';
+import { asDate, assertOrdered, logAuditorQuery, ownClientId, requireAuditor, yearsBefore } from '../auditor';
 import type { QueryResolvers, SensitiveCategory } from '../generated/resolvers-types';
 
 /** How far back the extract reaches by default (DESIGN.md §1: the last 2 years). */
 export const REPORT_DEFAULT_YEARS = 2;
 
 export const clientAccessReport: QueryResolvers['clientAccessReport'] = async (_root, args, ctx) => {
-  requireAuditor(ctx, 'clientAccessReport', args.clientId);
+  // The query's entry names the client only when it is this organisation's (ownClientId).
+  const named = await ownClientId(ctx, args.clientId);
+  requireAuditor(ctx, 'clientAccessReport', named);
   if (!isUuid(args.clientId)) throw badInput('clientId', 'must be the id (UUID) of a client');
   const includeEmployees = args.includeEmployees === true;
   const reason = args.reason?.trim() || null;
@@ -16,7 +18,7 @@ export const clientAccessReport: QueryResolvers['clientAccessReport'] = async (_
   const to = asDate(args.to) ?? new Date();
   const from = asDate(args.from) ?? yearsBefore(to, REPORT_DEFAULT_YEARS);
   assertOrdered(from, to);
-  logAuditorQuery(ctx, 'clientAccessReport', args.clientId, includeEmployees ? `employees named: ${reason}` : reason);
+  logAuditorQuery(ctx, 'clientAccessReport', named, includeEmployees ? `employees named: ${reason}` : reason);
 
   const rows = await ctx.loaders.store.clientAccess(args.clientId.toLowerCase(), from, to, includeEmployees);
   return {

@@ -40,7 +40,9 @@ export function liveStatisticEvents(organisationId: string, clientIds?: readonly
   const only =
     clientIds === undefined ? sql`` : sql` AND c.id IN (${sql.join(clientIds.map((id) => sql`${id}::uuid`), sql`, `)})`;
   const person = sql`c.organisation_id, c.statistics_key AS person_key`;
-  const who = sql`extract(year FROM c.date_of_birth)::int AS birth_year, c.municipality`;
+  // A client under address non-disclosure has no municipality here: a rare municipality's cell that comes and
+  // goes with one person would tell where that person lives (as the research extract, which leaves it empty).
+  const who = sql`extract(year FROM c.date_of_birth)::int AS birth_year, CASE WHEN c.address_non_disclosure THEN NULL ELSE c.municipality END AS municipality`;
   const scope = sql`c.organisation_id = ${organisationId}::uuid${only}`;
   return sql`
     SELECT ${person}, 'RELATIONSHIP'::text AS kind, u.service_task::text AS service_task, ${who},
@@ -64,7 +66,7 @@ export function liveStatisticEvents(organisationId: string, clientIds?: readonly
       JOIN services.care_days cd ON cd.placement_id = p.id
       CROSS JOIN LATERAL (SELECT date_trunc('month', cd.day)::date AS month) m
      WHERE ${scope}
-     GROUP BY c.organisation_id, c.statistics_key, u.service_task, c.date_of_birth, c.municipality, p.id, p.kind, m.month
+     GROUP BY c.organisation_id, c.statistics_key, u.service_task, c.date_of_birth, c.municipality, c.address_non_disclosure, p.id, p.kind, m.month
     UNION ALL
     SELECT ${person}, 'DATA_SUBJECT_REQUEST', u.service_task::text, ${who},
            q.kind::text,
