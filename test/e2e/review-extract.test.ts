@@ -330,7 +330,7 @@ describe('redaction decisions are made only where the restricted document arose,
     });
   });
 
-  it('the same document twice in one call, a document of another client, a non-UUID id: BAD_USER_INPUT, nothing stored', async () => {
+  it('the same document twice in one call, a non-UUID id: BAD_USER_INPUT; another client\'s document or an unknown id: FORBIDDEN as for one the decider may not read; nothing stored', async () => {
     const requestId = await receive('sw-child', CLIENT, U.child);
     const [doc] = await restrictedDocsOf(CLIENT);
     const other = DEMO.documents.childAndAdultChildWelfareRestricted;
@@ -339,12 +339,34 @@ describe('redaction decisions are made only where the restricted document arose,
         { documentId: doc!.id, withhold: false, reason: 'a' },
         { documentId: doc!.id, withhold: true, reason: 'b' },
       ],
-      [{ documentId: other, withhold: false, reason: 'a' }],
       [{ documentId: 'x', withhold: false, reason: 'a' }],
     ]) {
       expect(codesOf(await redact('sw-child', requestId, redactions))).toEqual(['BAD_USER_INPUT']);
     }
+    for (const documentId of [other, '00000000-0000-4000-8000-00000000d0c5']) {
+      const result = await redact('sw-child', requestId, [{ documentId, withhold: false, reason: 'a' }]);
+      expect(codesOf(result)).toEqual(['FORBIDDEN']);
+      // Not the request's client's document: nothing to name in a DENIED entry.
+      expect((await logOf(result)).filter((e) => e.outcome === 'DENIED')).toEqual([]);
+    }
     expect(await db().select().from(extractRedactions).where(eq(extractRedactions.requestId, requestId))).toEqual([]);
+  });
+
+  it("a decider who may not read the client's document gets one answer whatever its type (attack review, session 10): FORBIDDEN, DENIED naming it", async () => {
+    // sw-adult handles an access request of the client in adult services; the client's child-welfare documents
+    // (a restricted STATEMENT-type one and an ordinary case note alike) are not the adult worker's to read.
+    const requestId = await receive('sw-adult', DEMO.clients.childAndAdult, U.adult);
+    const childWelfareDocs = await db()
+      .select({ id: documents.id, type: documents.type })
+      .from(documents)
+      .where(and(eq(documents.clientId, DEMO.clients.childAndAdult), eq(documents.unitId, U.child)));
+    const types = new Set(childWelfareDocs.map((d) => d.type));
+    expect(types.size).toBeGreaterThan(1);
+    for (const d of childWelfareDocs) {
+      const result = await redact('sw-adult', requestId, [{ documentId: d.id, withhold: true, reason: 'a' }]);
+      expect({ type: d.type, codes: codesOf(result) }).toEqual({ type: d.type, codes: ['FORBIDDEN'] });
+      expect((await logOf(result)).filter((e) => e.outcome === 'DENIED').map((e) => e.entityId)).toEqual([d.id]);
+    }
   });
 
   it.each([['spaces', '   '], ['newlines and tabs', '\n\t\r'], ['zero-width space', '\u200b'], ['no-break space', '\u00a0\u00a0'], ['punctuation only', '.']])(

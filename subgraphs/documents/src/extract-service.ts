@@ -260,7 +260,23 @@ export class ExtractService {
       await this.answerable(store, client, request.id, 'requestId');
       const ids = input.map((r) => r.documentId);
       if (new Set(ids).size !== ids.length) throw badInput('redactions', 'each document is named once');
-      const found = await store.documentsOf(client.id, ids.filter(isUuid));
+      input.forEach((r, i) => {
+        if (!isUuid(r.documentId)) throw badInput(`redactions.${i}.documentId`, 'must be the id (UUID) of a document');
+      });
+      // Whether to show a document is decided by one who may read it, through the grant that handles the request.
+      // Readability first, and one answer for every document the decider may not read — the client's, another
+      // client's or none — so that the answer tells nothing of a document it may not see (its client, its type).
+      const found = await store.documentsOf(client.id, ids);
+      const readable = await this.ctx.grants.attach('Document', await store.documentsOf(client.id, ids, this.ctx.loaders.scope.document), w.tx);
+      for (const r of input) {
+        const document = readable.find((d) => d.id === r.documentId);
+        const mayRead = document && grant && document.via.includes(grant.key) && this.ctx.ability.can('read', asSubject('Document', { ...document }) as never, 'body');
+        if (mayRead) continue;
+        if (found.some((d) => d.id === r.documentId)) {
+          w.deny('update', { entityType: 'Document', entityId: r.documentId, clientId: client.id, unitId: request.unitId }, 'redaction decision on a document not readable by the decider');
+        }
+        throw forbidden("A redaction decision on a document is made by someone who may read it: check the document's id, or ask the unit where the document was recorded.");
+      }
       input.forEach((r, i) => {
         const document = found.find((d) => d.id === r.documentId);
         if (!document) throw badInput(`redactions.${i}.documentId`, "must be a document of the request's client");
@@ -268,16 +284,6 @@ export class ExtractService {
           throw badInput(`redactions.${i}.documentId`, 'only documents of a restricted type (STATEMENT, CHILD_WELFARE_NOTIFICATION) take a redaction decision: the others are always shown');
         }
       });
-      // Whether to show a document is decided by one who may read it, through the grant that handles the request.
-      const readable = await this.ctx.grants.attach('Document', await store.documentsOf(client.id, ids.filter(isUuid), this.ctx.loaders.scope.document), w.tx);
-      for (const r of input) {
-        const document = readable.find((d) => d.id === r.documentId);
-        const mayRead = document && grant && document.via.includes(grant.key) && this.ctx.ability.can('read', asSubject('Document', { ...document }) as never, 'body');
-        if (!mayRead) {
-          w.deny('update', { entityType: 'Document', entityId: r.documentId, clientId: client.id, unitId: request.unitId }, 'redaction decision on a document not readable by the decider');
-          throw forbidden('A redaction decision on a document is made by someone who may read it: ask the unit where the document was recorded.');
-        }
-      }
       const earlier = await store.redactions(request.id);
       const again = input.find((r) => earlier.some((e) => e.documentId === r.documentId));
       if (again) throw conflict(`A redaction decision on document ${again.documentId} was already recorded for this request: a decision is made once.`);
