@@ -1,3 +1,5 @@
+import { entries } from '@vartija/db';
+import { and, eq } from 'drizzle-orm';
 import { ClientPageDocument } from '../generated/graphql';
 import { codesOf, DEMO, startTestStack, type TestStack } from '../testkit';
 
@@ -309,5 +311,27 @@ describe('verifyAuditChain over ranges', () => {
 
     const reversed = await t.execute({ as: 'dpo', query: `{ verifyAuditChain(from: "2024-02-01T00:00:00Z", to: "2024-01-01T00:00:00Z") { ok } }` });
     expect(codesOf(reversed)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe("a reference to a client the asker may not see (attack review, session 10)", () => {
+  it('answers its fields null and logs one DENIED entry naming the client, however many entries refer to it', async () => {
+    const archived = DEMO.clients.childWelfareArchived;
+    // Two refused look-ups give the archived client two entries in the log.
+    for (let i = 0; i < 2; i++) await t.execute({ as: 'sw-child', query: `query ($id: ID!) { client(id: $id) { id } }`, variables: { id: archived } });
+    const result = await t.execute<{ auditEntries: { nodes: { clientId: string; client: { id: string; displayName: string | null } | null }[] } }>({
+      as: 'dpo',
+      query: `query ($id: ID!) { auditEntries(filter: { clientId: $id }, first: 10) { nodes { clientId client { id displayName } } } }`,
+      variables: { id: archived },
+    });
+    expect(result.errors).toBeUndefined();
+    const nodes = result.data!.auditEntries.nodes;
+    expect(nodes.length).toBeGreaterThanOrEqual(2);
+    for (const n of nodes) expect(n.client?.displayName ?? null).toBeNull();
+    const denied = await t.database.db
+      .select()
+      .from(entries)
+      .where(and(eq(entries.requestId, result.headers['x-request-id']!), eq(entries.outcome, 'DENIED')));
+    expect(denied.map((e) => [e.entityType, e.clientId, e.subgraph])).toEqual([['Client', archived, 'clients']]);
   });
 });

@@ -3,7 +3,7 @@
  * proxies, CLIs, config strictness, database roles, deployment kit). Every test asserts the SECURE
  * behaviour: a failing test is a hole.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -128,6 +128,12 @@ describe('personal data in /metrics, the request log and spans', () => {
     const [region] = await t.database.db.select({ code: organisations.code }).from(organisations).where(eq(organisations.kind, 'WELFARE_REGION')).limit(1);
     const { runPartnerTokenCommand } = loadModule<PartnerCli>('partner-token-cli.ts');
     const io = capture();
+    // An allowlist names registered operations only.
+    const allowed = 'query Allowed { me { id } }';
+    await t.database.db
+      .insert(persistedOperations)
+      .values({ id: 'Allowed.000000000000', sha256: createHash('sha256').update(allowed).digest('hex'), document: allowed, operationName: 'Allowed' })
+      .onConflictDoNothing();
     await runPartnerTokenCommand(['issue', '--organisation', 'majakka', '--name', 'review', '--scopes', 'clients:read', '--operations', 'Allowed.000000000000', '--issuer', region!.code, '--operator', 'review'], t.database, io.io);
     const token = io.out[io.out.length - 1]!;
     const name = `Injected_${randomBytes(6).toString('hex')}`;

@@ -50,3 +50,20 @@ export async function recordRefusedLookup(ctx: Ctx, by: { id: string } | { code:
     ctx.audit.deny({ entityType: 'Client', entityId: clientId, clientId }, { field, category }, 'READ', 'look-up of a client not visible to the actor');
   }
 }
+
+/** The clients whose refused reference a request has logged: one DENIED entry per client and request. */
+const refusedReferences = new WeakMap<object, Set<string>>();
+
+/**
+ * A reference from another subgraph's entity (an audit entry's, a document's client) that resolves to a client
+ * the actor may not see: the fields asked of it come back null, and the refusal is logged DENIED naming the
+ * client when it is the actor's organisation's — as a refused look-up by id is (recordRefusedLookup).
+ */
+export async function recordRefusedReference(ctx: Ctx, clientId: string): Promise<void> {
+  let logged = refusedReferences.get(ctx.loaders);
+  if (!logged) refusedReferences.set(ctx.loaders, (logged = new Set()));
+  if (logged.has(clientId)) return;
+  logged.add(clientId);
+  if (!(await ctx.loaders.ownClient.load(clientId))) return;
+  ctx.audit.deny({ entityType: 'Client', entityId: clientId, clientId }, null, 'READ', 'reference to a client not visible to the actor');
+}

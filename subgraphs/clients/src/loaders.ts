@@ -19,6 +19,8 @@ export function createLoaders({ db, actor, ability, grants }: LoaderDeps) {
     scope,
     grants,
     client: loaderById((ids) => store.byIds(ids, scope.client).then(grants.of('Client'))),
+    // Which referenced clients are the actor's organisation's: a refused reference names only those (client-channels.ts).
+    ownClient: loaderById((ids) => store.ofOrganisation(actor.organisationId, ids)),
     guardians: loaderGroupedBy((ids) => store.guardiansOf(ids), (g) => g.clientId),
     relationships: loaderGroupedBy((ids) => store.relationshipsOf(ids, scope.relationship).then(grants.of('ClientRelationship')), (r) => r.clientId),
     commissions: loaderGroupedBy((ids) => store.commissionsOf(ids, scope.commission).then(grants.of('Commission')), (c) => c.clientId),

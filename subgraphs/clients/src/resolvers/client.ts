@@ -1,7 +1,12 @@
+import { recordRefusedReference } from '../client-channels';
 import type { ClientResolvers } from '../generated/resolvers-types';
 
 export const Client: ClientResolvers = {
-  __resolveReference: (ref, { loaders }) => loaders.client.load(ref.id),
+  __resolveReference: async (ref, ctx) => {
+    const client = await ctx.loaders.client.load(ref.id);
+    if (!client) await recordRefusedReference(ctx, ref.id);
+    return client;
+  },
   displayName: (c) => c.pseudonym ?? [c.firstName, c.lastName].filter(Boolean).join(' '),
   address: (c) => ({ street: c.streetAddress, postalCode: c.postalCode, postOffice: c.postOffice }),
   // Guardians are part of the client: readable under the grants the client is visible through.
