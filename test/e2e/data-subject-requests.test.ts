@@ -436,6 +436,15 @@ describe('dataSubjectRequests: by due date, overdue visible as such', () => {
     expect((await logOf(otherOrganisation)).filter((e) => e.outcome === 'DENIED')).toEqual([]);
   });
 
+  it("the DPO naming an archived client whose requests it sees is no refused look-up, whatever else the filter asks", async () => {
+    const archived = DEMO.clients.childWelfareArchived;
+    await seedRequest(archived, UNITS.child, { kind: 'ACCESS', subject: 'archived client request' });
+    const none = await list('dpo', { clientId: archived, kind: 'OBJECTION' });
+    expect(none.errors).toBeUndefined();
+    expect(none.data!.dataSubjectRequests.totalCount).toBe(0);
+    expect((await logOf(none)).filter((e) => e.outcome === 'DENIED')).toEqual([]);
+  });
+
   it('each request shown is logged as a READ of the request with CASE_RECORD', async () => {
     const result = await list('dpo', { clientId: DEMO.clients.familyOnly });
     const reads = (await logOf(result)).filter((e) => e.action === 'READ' && e.entityType === 'DataSubjectRequest');

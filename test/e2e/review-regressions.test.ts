@@ -500,6 +500,16 @@ describe("4b. intake does not reopen a unit's own archived records (attack revie
     expect(adult.errors).toBeUndefined();
   });
 
+  it('two openings of the same unit at once: one opens, the other is CONFLICT (ALREADY_OPEN) — they take turns on the client', async () => {
+    const [client] = await db().insert(clients).values({ organisationId: REGION, firstName: 'Kilpa', lastName: 'Avaus' }).returning();
+    await db().insert(clientRelationships).values({ clientId: client!.id, unitId: UNITS.child, serviceTask: 'CHILD_WELFARE', startedOn: '2024-01-01', endedOn: daysAgo(20) });
+    const open = () => t.execute({ as: 'sw-child', query: OPEN_RELATIONSHIP, variables: { input: { clientId: client!.id, unitId: UNITS.child } } });
+    const results = await Promise.all([open(), open(), open()]);
+    expect(results.map((r) => codesOf(r).join() || 'OK').sort()).toEqual(['CONFLICT', 'CONFLICT', 'OK']);
+    const rows = await db().select().from(clientRelationships).where(eq(clientRelationships.clientId, client!.id));
+    expect(rows.filter((r) => r.endedOn === null)).toHaveLength(1);
+  });
+
   it('openRelationship: a start in the future is BAD_USER_INPUT, a second open relationship of the unit CONFLICT; nothing written', async () => {
     const client = DEMO.clients.childWelfareRecentlyEnded;
     const before = await db().select().from(clientRelationships).where(eq(clientRelationships.clientId, client));

@@ -26,7 +26,7 @@ export function auditLogTarget(query: string, clientId: string | null | undefine
   return { entityType: 'AuditLog', entityId: query, clientId: clientId && isUuid(clientId) ? clientId.toLowerCase() : null };
 }
 
-/** FORBIDDEN for everyone but auditors, before any input is looked at; the refusal is logged as DENIED. */
+/** FORBIDDEN for everyone but auditors, before the query's input is used; the refusal is logged as DENIED. */
 export function requireAuditor(ctx: Context, query: string, clientId: string | null = null): void {
   if (!ctx.ability.can('read', 'AuditEntry')) {
     ctx.audit.deny(auditLogTarget(query, clientId), null, 'READ', 'not permitted to read the access log');

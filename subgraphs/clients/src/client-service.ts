@@ -65,15 +65,15 @@ export class ClientService {
       let clientId: string;
       if (existing && (await store.isArchived(existing.id))) {
         // The archive is the registrar's (DESIGN.md §1): taking the person on again would reopen
-        // archived records to the unit. Refused, logged with the client; the registrar restores it.
+        // archived records to the unit. Refused, logged with the client (Vartija has no restore of the archive yet).
         w.deny('create', { entityType: 'Client', entityId: existing.id, clientId: existing.id, unitId }, 'intake of an archived client');
-        throw conflict('This person’s earlier records are in the archive. Ask the registrar to restore them before taking the person on.', { reason: 'ARCHIVED' });
+        throw conflict('This person’s earlier records are in the archive, which only the registrar reaches: taking the person on would reopen them. Ask the registrar.', { reason: 'ARCHIVED' });
       }
       if (existing && (await store.isArchivedIn(existing.id, unitId))) {
         // The same for this unit's own earlier records: a new relationship would reopen them to the unit (and to
         // a grant of another unit that found the person and let this one's take the person on).
         w.deny('create', { entityType: 'Client', entityId: existing.id, clientId: existing.id, unitId }, 'intake reopening the unit’s archived records');
-        throw conflict('This unit’s earlier records of the person are in the archive. Ask the registrar to restore them before taking the person on.', { reason: 'ARCHIVED' });
+        throw conflict('This unit’s earlier records of the person are in the archive, which only the registrar reaches: taking the person on would reopen them. Ask the registrar.', { reason: 'ARCHIVED' });
       }
       if (existing) {
         clientId = existing.id;
@@ -94,7 +94,9 @@ export class ClientService {
         clientId = client.id;
         w.change({ entityType: 'Client', entityId: clientId, clientId, unitId }, written, 'CREATE', grant);
       }
-      // Taking on a person the unit already serves changes nothing: the same answer as a new intake.
+      // Taking on a person the unit already serves changes nothing: the same answer as a new intake. The
+      // person's row is locked first, so that an intake and an opening of the same unit take turns.
+      if (existing) await w.lock(clients, existing.id);
       if (!(await store.openRelationshipOf(clientId, unitId))) {
         const relationship = await store.insertRelationship({
           clientId,
@@ -171,6 +173,8 @@ export class ClientService {
       if (!unit || unit.organisationId !== client.organisationId) throw badInput('input.unitId', 'is not a unit of the client’s organisation');
       if (input.responsibleWorkerId) await this.assertWorkerOf(store.db, input.responsibleWorkerId, unit.id, 'input.responsibleWorkerId');
       // One open relationship per unit and client (as intake keeps it): a second would outlive the first's end.
+      // The client's row is locked first, so that two openings (or an opening and an intake) take turns.
+      await w.lock(clients, client.id);
       if (await store.openRelationshipOf(client.id, unit.id)) {
         throw conflict('The unit already serves this client (an open relationship); end it before opening another.', { reason: 'ALREADY_OPEN' });
       }

@@ -123,11 +123,6 @@ export class ClientStore {
     return this.db.select(this.columns).from(clients).where(and(...listConditions(filter, scope)));
   }
 
-  /**
-   * Ids of the organisation's clients with this id or identity code, to log refused look-ups against.
-   * Only the caller's own register: naming another organisation's client in the caller's log would
-   * tell its auditors who is a client there.
-   */
   /** Of these ids, the clients of the organisation (one statement for a batch of references). */
   ofOrganisation(organisationId: string, ids: readonly string[]): Promise<{ id: string }[]> {
     const valid = ids.filter(isUuid);
@@ -138,6 +133,11 @@ export class ClientStore {
       .where(and(eq(clients.organisationId, organisationId), inList(clients.id, valid)));
   }
 
+  /**
+   * Ids of the organisation's clients with this id or identity code, to log refused look-ups against.
+   * Only the caller's own register: naming another organisation's client in the caller's log would
+   * tell its auditors who is a client there.
+   */
   async existingIds(organisationId: string, by: { id: string } | { code: string }): Promise<string[]> {
     const rows = await this.db
       .select({ id: clients.id })

@@ -9,7 +9,7 @@ import {
 } from '@vartija/clients';
 import { type Database, type Db, migratesOnStart, openDatabase, readDbConfig, databaseOptions } from '@vartija/db';
 // The module alone, not the gateway's index: the command loads no gateway runtime (nor does its bundle).
-import { normaliseSha256, operationsOfManifest } from '@vartija/gateway/src/persisted-operations';
+import { allowlistNames, normaliseSha256, operationsOfManifest } from '@vartija/gateway/src/persisted-operations';
 import {
   type CliIo,
   CliRefusal,
@@ -173,7 +173,7 @@ export async function runPartnerTokenCommand(argv: string[], database: Database,
       const allTokens = organisationId ? await store.list() : tokens;
       io.out(`Persisted operations (${operations.length}):`);
       for (const op of operations) {
-        const users = allTokens.filter((t) => !t.revokedAt && t.allowedOperations?.some((a) => a === op.id || a === op.sha256)).map((t) => t.tokenPrefix);
+        const users = allTokens.filter((t) => !t.revokedAt && t.allowedOperations?.some((a) => allowlistNames(a, op))).map((t) => t.tokenPrefix);
         io.out(`  ${op.sha256}  ${op.id}  ${op.operationName ?? '(anonymous)'}  registered ${op.createdAt.toISOString()}  allowlisted by: ${users.join(', ') || 'no token'}`);
       }
       return EXIT_OK;
@@ -209,7 +209,7 @@ export async function runPartnerTokenCommand(argv: string[], database: Database,
       const organisationId = await issuerId(db, values.issuer);
       const removed = await removeOperationAsSystem(db, { ...operator, organisationId }, /^(sha256:)?[0-9a-f]{64}$/i.test(key) ? normaliseSha256(key) : key);
       io.out(`Removed ${removed.id} (${removed.sha256}); partners sending it get PERSISTED_QUERY_NOT_FOUND from their next request on.`);
-      const stale = (await store.list()).filter((t) => !t.revokedAt && t.allowedOperations?.some((a) => a === removed.id || a === removed.sha256));
+      const stale = (await store.list()).filter((t) => !t.revokedAt && t.allowedOperations?.some((a) => allowlistNames(a, removed)));
       if (stale.length > 0) io.out(`Still named in the allowlist of ${stale.map((t) => `${t.tokenPrefix} (${t.id})`).join(', ')}; the name now runs nothing.`);
       return EXIT_OK;
     }

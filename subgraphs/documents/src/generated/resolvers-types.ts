@@ -380,12 +380,11 @@ export type Handover = {
   confirmedAt: Maybe<Scalars['DateTime']['output']>;
   confirmedBy: Maybe<Scalars['ID']['output']>;
   id: Scalars['ID']['output'];
-  /** How many records were delivered. */
-  itemCount: Scalars['Int']['output'];
   /**
-   * The manifest, for the receiving unit's staff. Empty for the packaging partner, which has itemCount only: the
-   * kinds and content hashes of records its read rules hide (health data after a withdrawn consent, decisions
-   * without services:read) would tell what they hide.
+   * The manifest, for the receiving unit's staff. Empty for the packaging partner: the kinds and content hashes
+   * of records its read rules hide (health data after a withdrawn consent, decisions without services:read) would
+   * tell what they hide, and so would their number. The partner's receipt is the handover itself (id, status,
+   * packagedAt) and the DISCLOSE entries of the log.
    */
   items: Array<HandoverItem>;
   legalBasis: Scalars['String']['output'];
@@ -1393,7 +1392,6 @@ export type HandoverResolvers<ContextType = Context, ParentType extends Resolver
   confirmedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   confirmedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  itemCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['HandoverItem']>, ParentType, ContextType>;
   legalBasis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   packagedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -48,13 +48,12 @@ export interface HandoverModel {
   packagedAt: Date;
   confirmedAt: Date | null;
   confirmedBy: string | null;
-  itemCount: number;
   items: ManifestItem[];
 }
 
 /**
  * The manifest goes to the receiving region's staff only: a partner's read rules may hide some of the records
- * it delivers (a withdrawn HEALTH consent, no services:read), and their kinds and content hashes would tell.
+ * it delivers (a withdrawn HEALTH consent, no services:read), and their kinds, content hashes and number would tell.
  */
 const toModel = (row: HandoverRow, actor: { kind: string }): HandoverModel => ({
   id: row.id,
@@ -68,7 +67,6 @@ const toModel = (row: HandoverRow, actor: { kind: string }): HandoverModel => ({
   packagedAt: row.packagedAt,
   confirmedAt: row.confirmedAt,
   confirmedBy: row.confirmedBy,
-  itemCount: (row.manifest as ManifestItem[]).length,
   items: actor.kind === 'PARTNER' ? [] : (row.manifest as ManifestItem[]),
 });
 

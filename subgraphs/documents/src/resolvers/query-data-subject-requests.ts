@@ -45,8 +45,17 @@ export const dataSubjectRequests: QueryResolvers['dataSubjectRequests'] = async 
   const scope = readable ? and(loaders.scope.dataSubjectRequest, readable)! : loaders.scope.dataSubjectRequest;
   const rows = await store.page(values, scope, size + 1, after ? cursors.decode(after) : null).then(grants.of('DataSubjectRequest'));
   channel.recordMatches(rows.slice(0, size), target);
+  // A client named that the actor may not see, and none of whose requests it may see either (the DPO sees
+  // the requests of archived clients it does not otherwise see: naming one is no refused look-up).
   const clientId = values.clientId?.toLowerCase();
-  if (clientId && rows.length === 0 && !after && !(await loaders.visibleClient.load(clientId)) && (await store.clientOfOrganisation(clientId, actor.organisationId))) {
+  if (
+    clientId &&
+    rows.length === 0 &&
+    !after &&
+    !(await loaders.visibleClient.load(clientId)) &&
+    (await store.count({ ...values, status: null, kind: null, unitId: null, overdue: null, clientId }, loaders.scope.dataSubjectRequest)) === 0 &&
+    (await store.clientOfOrganisation(clientId, actor.organisationId))
+  ) {
     ctx.audit.deny({ entityType: 'Client', entityId: clientId, clientId }, null, 'READ', 'look-up of a client not visible to the actor');
   }
   const totalCount = async () => {
