@@ -1,6 +1,4 @@
-import { clients } from '@vartija/db';
 import { assertCan, type AuditTarget, badInput, forbidden, isUuid, rolesOf } from '@vartija/kit';
-import { and, eq } from 'drizzle-orm';
 import type { Context } from './context';
 
 /**
@@ -11,11 +9,7 @@ import type { Context } from './context';
 export async function ownClientId(ctx: Context, clientId: string | null | undefined): Promise<string | null> {
   if (!clientId || !isUuid(clientId)) return null;
   const id = clientId.toLowerCase();
-  const rows = await ctx.db
-    .select({ id: clients.id })
-    .from(clients)
-    .where(and(eq(clients.id, id), eq(clients.organisationId, ctx.actor.organisationId)));
-  return rows.length > 0 ? id : null;
+  return (await ctx.loaders.ownClient.load(id)) ? id : null;
 }
 
 /**

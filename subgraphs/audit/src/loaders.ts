@@ -1,4 +1,4 @@
-import { type AuditCheckpoints, type LoaderDeps, lazyScopes, loaderById, loaderGroupedBy } from '@vartija/kit';
+import { type AuditCheckpoints, type LoaderDeps, lazyScopes, loaderById, loaderGroupedBy, ownClientLoader } from '@vartija/kit';
 import DataLoader from 'dataloader';
 import { AuditStore } from './audit-store';
 import { DirectoryStore } from './directory-store';
@@ -14,6 +14,7 @@ export function createLoaders({ db, ability, actor }: LoaderDeps, checkpoints: A
   return {
     store: new AuditStore(db, () => scope.entry),
     checkpoints,
+    ownClient: ownClientLoader(db, actor.organisationId),
     directory,
     reviews,
     monitoring,

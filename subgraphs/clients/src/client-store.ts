@@ -10,7 +10,7 @@ import {
   users,
   inList,
 } from '@vartija/db';
-import { type Cursor, guardianSubjectColumns, isUuid, type PartnerCommission, partnerCommissionsOf, responsibleWorkerIdsOf } from '@vartija/kit';
+import { type Cursor, guardianSubjectColumns, type PartnerCommission, partnerCommissionsOf, responsibleWorkerIdsOf } from '@vartija/kit';
 import { and, asc, eq, getTableColumns, ilike, isNull, type SQL, sql } from 'drizzle-orm';
 
 /** A client row as the policy sees it: the columns plus what its rules test (kit policy/subject-columns.ts). */
@@ -121,16 +121,6 @@ export class ClientStore {
   /** Every client a filter matches: a filtered count logs each of them (policy v2). */
   matching(filter: ClientListFilter | null | undefined, scope: ListScope): Promise<ClientRow[]> {
     return this.db.select(this.columns).from(clients).where(and(...listConditions(filter, scope)));
-  }
-
-  /** Of these ids, the clients of the organisation (one statement for a batch of references). */
-  ofOrganisation(organisationId: string, ids: readonly string[]): Promise<{ id: string }[]> {
-    const valid = ids.filter(isUuid);
-    if (valid.length === 0) return Promise.resolve([]);
-    return this.db
-      .select({ id: clients.id })
-      .from(clients)
-      .where(and(eq(clients.organisationId, organisationId), inList(clients.id, valid)));
   }
 
   /**

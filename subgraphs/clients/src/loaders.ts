@@ -1,4 +1,4 @@
-import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes } from '@vartija/kit';
+import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, ownClientLoader } from '@vartija/kit';
 import { AccessAdminStore } from './access-admin-store';
 import { ClientStore } from './client-store';
 
@@ -20,7 +20,7 @@ export function createLoaders({ db, actor, ability, grants }: LoaderDeps) {
     grants,
     client: loaderById((ids) => store.byIds(ids, scope.client).then(grants.of('Client'))),
     // Which referenced clients are the actor's organisation's: a refused reference names only those (client-channels.ts).
-    ownClient: loaderById((ids) => store.ofOrganisation(actor.organisationId, ids)),
+    ownClient: ownClientLoader(db, actor.organisationId),
     guardians: loaderGroupedBy((ids) => store.guardiansOf(ids), (g) => g.clientId),
     relationships: loaderGroupedBy((ids) => store.relationshipsOf(ids, scope.relationship).then(grants.of('ClientRelationship')), (r) => r.clientId),
     commissions: loaderGroupedBy((ids) => store.commissionsOf(ids, scope.commission).then(grants.of('Commission')), (c) => c.clientId),

@@ -1,4 +1,4 @@
-import { clientRelationships, clients, dataSubjectRequests, organisations, type Queryable, revisions, inList } from '@vartija/db';
+import { clientRelationships, dataSubjectRequests, organisations, type Queryable, revisions, inList } from '@vartija/db';
 import { type Cursor, isUuid, normaliseRecipientName } from '@vartija/kit';
 import { and, asc, count, eq, ne, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
@@ -72,15 +72,6 @@ export class DataSubjectRequestStore {
   /** Every row the filter matches (for a filtered count: each match is logged). */
   matching(filter: DataSubjectRequestListFilter, scope: SQL): Promise<DataSubjectRequestRow[]> {
     return this.db.select().from(t).where(this.where(filter, scope));
-  }
-
-  /** Whether a client of this id is the organisation's (a refused look-up names only its own organisation's clients). */
-  async clientOfOrganisation(clientId: string, organisationId: string): Promise<boolean> {
-    const rows = await this.db
-      .select({ id: clients.id })
-      .from(clients)
-      .where(and(eq(clients.id, clientId), eq(clients.organisationId, organisationId)));
-    return rows.length > 0;
   }
 
   async count(filter: DataSubjectRequestListFilter, scope: SQL): Promise<number> {

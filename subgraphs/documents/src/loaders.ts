@@ -1,8 +1,8 @@
-import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, visibleClientLoader } from '@vartija/kit';
+import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, ownClientLoader, visibleClientLoader } from '@vartija/kit';
 import { DataSubjectRequestStore } from './data-subject-request-store';
 import { DocumentStore } from './document-store';
 
-export function createLoaders({ db, ability, grants }: LoaderDeps) {
+export function createLoaders({ db, ability, grants, actor }: LoaderDeps) {
   const store = new DocumentStore(db);
   // Translated into SQL on first use only.
   const scope = lazyScopes(ability, {
@@ -14,6 +14,7 @@ export function createLoaders({ db, ability, grants }: LoaderDeps) {
   return {
     store,
     visibleClient: visibleClientLoader(db, ability, grants),
+    ownClient: ownClientLoader(db, actor.organisationId),
     scope,
     document: loaderById((ids) => store.documentsByIds(ids, scope.document).then(grants.of('Document'))),
     // Keyed by client id; a type filter is applied after loading so all clients share one query.

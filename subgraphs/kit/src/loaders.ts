@@ -1,6 +1,6 @@
 import { clients, type Queryable, inList } from '@vartija/db';
 import DataLoader from 'dataloader';
-import { and } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { isUuid } from './ids';
 import type { AppAbility } from './policy/ability';
 import { type RowGrants, type WithVia } from './policy/row-grants';
@@ -36,5 +36,21 @@ export function visibleClientLoader(db: Queryable, ability: AppAbility, grants: 
       : [];
     const visible = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => visible.get(id) ?? null);
+  });
+}
+
+/**
+ * Which of the named clients are the organisation's own, one query per batch: a refused look-up or reference is
+ * logged naming a client only when it is (another organisation's client in this log would tell its auditors
+ * who is a client there).
+ */
+export function ownClientLoader(db: Queryable, organisationId: string) {
+  return loaderById(async (ids) => {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    return db
+      .select({ id: clients.id })
+      .from(clients)
+      .where(and(eq(clients.organisationId, organisationId), inList(clients.id, valid)));
   });
 }

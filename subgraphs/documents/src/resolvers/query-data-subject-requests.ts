@@ -54,7 +54,7 @@ export const dataSubjectRequests: QueryResolvers['dataSubjectRequests'] = async 
     !after &&
     !(await loaders.visibleClient.load(clientId)) &&
     (await store.count({ ...values, status: null, kind: null, unitId: null, overdue: null, clientId }, loaders.scope.dataSubjectRequest)) === 0 &&
-    (await store.clientOfOrganisation(clientId, actor.organisationId))
+    (await loaders.ownClient.load(clientId))
   ) {
     ctx.audit.deny({ entityType: 'Client', entityId: clientId, clientId }, null, 'READ', 'look-up of a client not visible to the actor');
   }
