@@ -69,7 +69,7 @@ export class ClientService {
         w.deny('create', { entityType: 'Client', entityId: existing.id, clientId: existing.id, unitId }, 'intake of an archived client');
         throw conflict('This person’s earlier records are in the archive, which only the registrar reaches: taking the person on would reopen them. Ask the registrar.', { reason: 'ARCHIVED' });
       }
-      if (existing && (await store.isArchivedIn(existing.id, unitId))) {
+      if (existing && (await store.isArchived(existing.id, unitId))) {
         // The same for this unit's own earlier records: a new relationship would reopen them to the unit (and to
         // a grant of another unit that found the person and let this one's take the person on).
         w.deny('create', { entityType: 'Client', entityId: existing.id, clientId: existing.id, unitId }, 'intake reopening the unit’s archived records');

@@ -70,27 +70,16 @@ export class ClientWriteStore {
   }
 
   /**
-   * Whether the organisation's record of a person is in the archive: it has relationships, and every
-   * one ended beyond its unit's visibility window (DESIGN.md §1). Only the registrar reaches it.
+   * Whether the client's records are in the archive: the client had a relationship (in `unitId` when given: that
+   * unit's own records), and none is open or ended within its unit's visibility window (DESIGN.md §1: only the
+   * registrar reaches the archive).
    */
-  async isArchived(clientId: string): Promise<boolean> {
+  async isArchived(clientId: string, unitId?: string): Promise<boolean> {
+    const inUnit = unitId ? sql` AND r.unit_id = ${unitId}::uuid` : sql``;
     const [row] = await this.db.execute(sql`SELECT
-      EXISTS (SELECT 1 FROM clients.client_relationships r WHERE r.client_id = ${clientId}::uuid)
+      EXISTS (SELECT 1 FROM clients.client_relationships r WHERE r.client_id = ${clientId}::uuid${inUnit})
       AND NOT EXISTS (SELECT 1 FROM clients.client_relationships r JOIN clients.units u ON u.id = r.unit_id
-        WHERE r.client_id = ${clientId}::uuid
-          AND (r.ended_on IS NULL OR r.ended_on >= (current_date - make_interval(months => u.visibility_window_months))::date)) AS archived`).then((r) => rowsOf<{ archived: boolean }>(r));
-    return Boolean(row?.archived);
-  }
-
-  /**
-   * Whether the unit's own records of the client are in the archive: the unit had a relationship with the
-   * client, and none is open or ended within the unit's visibility window (the client may be served elsewhere).
-   */
-  async isArchivedIn(clientId: string, unitId: string): Promise<boolean> {
-    const [row] = await this.db.execute(sql`SELECT
-      EXISTS (SELECT 1 FROM clients.client_relationships r WHERE r.client_id = ${clientId}::uuid AND r.unit_id = ${unitId}::uuid)
-      AND NOT EXISTS (SELECT 1 FROM clients.client_relationships r JOIN clients.units u ON u.id = r.unit_id
-        WHERE r.client_id = ${clientId}::uuid AND r.unit_id = ${unitId}::uuid
+        WHERE r.client_id = ${clientId}::uuid${inUnit}
           AND (r.ended_on IS NULL OR r.ended_on >= (current_date - make_interval(months => u.visibility_window_months))::date)) AS archived`).then((r) => rowsOf<{ archived: boolean }>(r));
     return Boolean(row?.archived);
   }
