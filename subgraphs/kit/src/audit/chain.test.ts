@@ -235,6 +235,25 @@ describe('GroupCommitAuditSink on the database', () => {
     expect(row.unitId).toBe(CLIENT.toLowerCase());
   });
 
+  it('stores every column of a group of requests as given: runs of shared columns, nulls and arrays in their places', async () => {
+    const sink = new GroupCommitAuditSink(new DbAuditSink(database.db));
+    const inputs = [
+      entry('mixed-1', { organisationId: CLIENT, unitId: CLIENT, clientId: CLIENT, fields: ['a"b', 'c,d'], reason: 'why' }),
+      entry('mixed-1', { organisationId: CLIENT, unitId: CLIENT, clientId: null, entityId: 'mixed-1b', fields: ['a"b', 'c,d'] }),
+      entry('mixed-2', { actorRole: 'AUDITOR', emergency: true, operationName: null, callerAddress: null, categories: [] }),
+      entry('mixed-1', { organisationId: CLIENT, unitId: CLIENT, clientId: CLIENT, fields: ['a"b', 'c,d'], outcome: 'ALLOWED' }),
+    ];
+    const inFlight = sink.write([entry('mixed-0')]);
+    await Promise.all([inFlight, sink.write(inputs.slice(0, 2)), sink.write(inputs.slice(2, 3)), sink.write(inputs.slice(3))]);
+    const { rows, ok } = await verifyStoredChain();
+    expect(ok).toBe(true);
+    const stored = rows.filter((r) => r.requestId.startsWith('mixed-') && r.requestId !== 'mixed-0');
+    const pick = (r: AuditEntryInput) => ({ ...r, at: r.at.toISOString() });
+    expect(stored.map((r) => pick(Object.fromEntries(Object.keys(inputs[0]!).map((k) => [k, r[k as keyof ChainedEntry]])) as unknown as AuditEntryInput))).toEqual(
+      inputs.map((i) => pick({ ...storedForm(i), clientId: i.clientId?.toLowerCase() ?? null, organisationId: i.organisationId?.toLowerCase() ?? null, unitId: i.unitId?.toLowerCase() ?? null })),
+    );
+  });
+
   it('keeps the success path at one append per group: no statement more than a single write', async () => {
     const sink = new GroupCommitAuditSink(new DbAuditSink(database.db));
     let start = database.statements.count;
