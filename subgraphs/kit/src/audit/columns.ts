@@ -91,6 +91,9 @@ const PER_ENTRY: ReadonlySet<string> = new Set(['seq', 'client_id', 'entity_id',
 const wireKey = (index: number) => `c${index}`;
 const RUN_COLUMNS = AUDIT_COLUMNS.flatMap((c, i) => (c.hashed && !PER_ENTRY.has(c.name) ? [i] : []));
 const ENTRY_HASHED_COLUMNS = AUDIT_COLUMNS.flatMap((c, i) => (c.hashed && PER_ENTRY.has(c.name) ? [i] : []));
+// The keys made once: an entry is added per sensitive row read, and the batch is on the request's path.
+const RUN_KEYS = RUN_COLUMNS.map(wireKey);
+const ENTRY_KEYS = ENTRY_HASHED_COLUMNS.map(wireKey);
 const PREV_HASH_KEY = wireKey(AUDIT_COLUMNS.findIndex((c) => c.name === 'prev_hash'));
 const HASH_KEY = wireKey(AUDIT_COLUMNS.findIndex((c) => c.name === 'hash'));
 
@@ -106,11 +109,16 @@ export const AUDIT_WIRE_SQL = {
   runType: recordType(RUN_COLUMNS),
 };
 
-const sameValue = (a: AuditValue | undefined, b: AuditValue | undefined): boolean => {
-  if (a === b) return true;
-  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-  return a.every((v, i) => v === b[i]);
-};
+function sameRun(a: readonly AuditValue[], b: readonly AuditValue[]): boolean {
+  for (const i of RUN_COLUMNS) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
+  }
+  return true;
+}
 
 /**
  * A batch for the INSERT, in the form PostgreSQL reads cheapest: the columns a run of entries shares once per
@@ -124,14 +132,20 @@ export class AuditWireBatch {
 
   /** `values`: what the entry's hash was computed over (`hashedValues`, column order). */
   add(values: readonly AuditValue[], link: Pick<ChainLink, 'prevHash' | 'hash'>): void {
-    if (!this.run || RUN_COLUMNS.some((i) => !sameValue(this.run![i], values[i]))) {
+    if (!this.run || !sameRun(this.run, values)) {
       const run: Record<string, AuditValue> = { k: this.runs.length };
-      for (const i of RUN_COLUMNS) if (values[i] !== null) run[wireKey(i)] = values[i]!;
+      for (let j = 0; j < RUN_COLUMNS.length; j++) {
+        const value = values[RUN_COLUMNS[j]!]!;
+        if (value !== null) run[RUN_KEYS[j]!] = value;
+      }
       this.runs.push(run);
       this.run = values;
     }
     const entry: Record<string, AuditValue> = { k: this.runs.length - 1 };
-    for (const i of ENTRY_HASHED_COLUMNS) if (values[i] !== null) entry[wireKey(i)] = values[i]!;
+    for (let j = 0; j < ENTRY_HASHED_COLUMNS.length; j++) {
+      const value = values[ENTRY_HASHED_COLUMNS[j]!]!;
+      if (value !== null) entry[ENTRY_KEYS[j]!] = value;
+    }
     entry[PREV_HASH_KEY] = link.prevHash;
     entry[HASH_KEY] = link.hash;
     this.entries.push(entry);
