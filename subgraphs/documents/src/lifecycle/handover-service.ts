@@ -51,11 +51,18 @@ export interface HandoverModel {
   items: ManifestItem[];
 }
 
-/**
- * The manifest goes to the receiving region's staff only: a partner's read rules may hide some of the records
- * it delivers (a withdrawn HEALTH consent, no services:read), and their kinds, content hashes and number would tell.
- */
-const toModel = (row: HandoverRow, actor: { kind: string }): HandoverModel => ({
+/** The policy's Handover subject (lifecycle-rules.ts). */
+interface HandoverSubject {
+  organisationId: string;
+  commissionerUnitId: string;
+  partnerOrganisationId: string;
+  commissionActive: boolean;
+  commissionScopes: readonly string[];
+  via: readonly string[];
+}
+
+/** `manifest`: whether the policy lets the actor read `items` (lifecycle-rules.ts: not the packaging partner). */
+const toModel = (row: HandoverRow, manifest: boolean): HandoverModel => ({
   id: row.id,
   commissionId: row.commissionId,
   clientId: row.clientId,
@@ -67,7 +74,7 @@ const toModel = (row: HandoverRow, actor: { kind: string }): HandoverModel => ({
   packagedAt: row.packagedAt,
   confirmedAt: row.confirmedAt,
   confirmedBy: row.confirmedBy,
-  items: actor.kind === 'PARTNER' ? [] : (row.manifest as ManifestItem[]),
+  items: manifest ? (row.manifest as ManifestItem[]) : [],
 });
 
 /**
@@ -87,7 +94,7 @@ export class HandoverService {
     return this.run(async (w) => {
       const store = new HandoverStore(w.tx);
       const hidden = () => notFound('Commission', commissionId);
-      const { commission, client, grant } = await this.decide(w, store, commissionId, 'create', hidden, null);
+      const { commission, client, grant, subject } = await this.decide(w, store, commissionId, 'create', hidden, null);
       const earlier = await store.handoverOfCommission(commission.id);
       if (earlier) throw conflict(`The records of this commission were already handed over (handover ${earlier.id}, ${earlier.status.toLowerCase()}): a commission is handed over once.`);
       const manifest = manifestOf(await store.packageOf(commission.id, commission.partnerOrganisationId));
@@ -109,7 +116,7 @@ export class HandoverService {
       const reason = `delivered to ${recipient.organisationName} (${recipient.unitName}), the commissioning welfare region, at the end of commission ${commission.id} (handover ${row.id}); legal basis: ${HANDOVER_LEGAL_BASIS}`;
       // Last, after everything that can refuse: a refused or failed handover delivers nothing.
       for (const item of manifest) this.log(item, client.id, grant, 'DISCLOSE', reason, true);
-      return toModel(row, this.ctx.actor);
+      return toModel(row, this.mayReadManifest(subject));
     });
   }
 
@@ -125,7 +132,7 @@ export class HandoverService {
       const hidden = () => notFound('Handover', id);
       const handover = (await w.lock(handovers, id)) as HandoverRow | undefined;
       if (!handover) throw hidden();
-      const { commission, client, grant } = await this.decide(w, store, handover.commissionId, 'update', hidden, handover.id);
+      const { commission, client, grant, subject } = await this.decide(w, store, handover.commissionId, 'update', hidden, handover.id);
       if (handover.status === 'CONFIRMED') {
         throw conflict(`The handover was already confirmed on ${handover.confirmedAt ? finnishDateOf(handover.confirmedAt) : 'an earlier day'}: receipt is confirmed once.`);
       }
@@ -135,7 +142,8 @@ export class HandoverService {
       const recipient = await store.recipient(handover.recipientOrganisationId, handover.recipientUnitId);
       const reason = `handed over to ${recipient.organisationName}: removed from the provider's side (handover ${handover.id}, commission ${commission.id} ended)`;
       for (const item of row.manifest as ManifestItem[]) this.log(item, client.id, grant, 'DELETE', reason, false);
-      return toModel(row, this.ctx.actor);
+      // The commission has just ended: the manifest is read as it was decided, by the confirming unit.
+      return toModel(row, this.mayReadManifest(subject));
     });
   }
 
@@ -150,7 +158,7 @@ export class HandoverService {
     if (!row) return null;
     const commission = await store.commission(row.commissionId, this.today(), rowScope(this.ctx.ability, 'Commission'));
     const seen = await this.ctx.loaders.visibleClient.load(row.clientId);
-    const subject = {
+    const subject: HandoverSubject = {
       organisationId: row.recipientOrganisationId,
       commissionerUnitId: row.recipientUnitId,
       partnerOrganisationId: row.partnerOrganisationId,
@@ -162,7 +170,7 @@ export class HandoverService {
     if (!rule || rule.inverted) return null;
     const grant = this.ctx.grants.grant(grantKeyOfRule(rule));
     this.ctx.audit.record({ entityType: 'Handover', entityId: row.id, clientId: row.clientId, unitId: grant?.unitId ?? row.recipientUnitId, ...(grant ? { role: grant.role } : {}) }, null);
-    return toModel(row, this.ctx.actor);
+    return toModel(row, this.mayReadManifest(subject));
   }
 
   /**
@@ -175,7 +183,7 @@ export class HandoverService {
     if (!locked) throw hidden();
     const client = await w.client(locked.clientId, hidden);
     const { row: commission, active, visible } = await store.withFlags(locked, this.today(), rowScope(this.ctx.ability, 'Commission'));
-    const subject = {
+    const subject: HandoverSubject = {
       organisationId: client.organisationId,
       commissionerUnitId: commission.commissionerUnitId,
       partnerOrganisationId: commission.partnerOrganisationId,
@@ -185,7 +193,12 @@ export class HandoverService {
     };
     const target: AuditTarget = { entityType: 'Handover', entityId: handoverId, clientId: client.id, unitId: commission.commissionerUnitId };
     const grant = w.authorizeOn({ ...client, visible: client.visible && visible }, action, 'Handover', subject, null, target, hidden);
-    return { commission, client, grant };
+    return { commission, client, grant, subject };
+  }
+
+  /** The manifest is a field of its own in the policy: the receiving unit's staff read it, the partner does not. */
+  private mayReadManifest(subject: HandoverSubject): boolean {
+    return this.ctx.ability.can('read', asSubject('Handover', subject) as unknown as Record<PropertyKey, unknown>, 'items');
   }
 
   /**

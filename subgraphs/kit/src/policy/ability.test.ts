@@ -418,3 +418,31 @@ describe('scopes are built once per ability, and an ability is never shared by a
     expect(cachedAbilityFor(twoUnits, { today: '2026-03-02' })).not.toBe(ability);
   });
 });
+
+describe('issue 13: a handover’s manifest is the receiving unit’s, a field the packaging partner does not read', () => {
+  const handover = (organisationId: string, via: string[]) =>
+    subject('Handover', {
+      organisationId,
+      commissionerUnitId: UNIT_A,
+      partnerOrganisationId: partnerToken.organisationId,
+      commissionActive: true,
+      commissionScopes: ['documents:write'],
+      via,
+    });
+
+  it('lets the partner read its package under an active commission, all but the items', () => {
+    const ability = defineAbilityFor(partnerToken, CLOCK);
+    const own = handover(partnerToken.issuerOrganisationId!, []);
+    expect(ability.can('read', own)).toBe(true);
+    for (const field of ['id', 'status', 'packagedAt', 'clientId']) expect(ability.can('read', own, field)).toBe(true);
+    expect(ability.can('read', own, 'items')).toBe(false);
+    expect(ability.can('read', { ...own, commissionActive: false } as typeof own)).toBe(false);
+  });
+
+  it('lets the commissioning unit’s staff read the items', () => {
+    const worker = user(grant('SOCIAL_WORKER', UNIT_A));
+    const ability = defineAbilityFor(worker, CLOCK);
+    const ofUnit = handover(ORGANISATION, [`grant:SOCIAL_WORKER:${UNIT_A}`]);
+    expect(ability.can('read', ofUnit, 'items')).toBe(true);
+  });
+});

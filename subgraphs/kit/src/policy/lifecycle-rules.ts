@@ -50,5 +50,24 @@ export function partnerHandovers(g: GrantRules) {
   if (!actor.issuerOrganisationId || !actor.scopes.includes('documents:write')) return;
   const own = { organisationId: actor.issuerOrganisationId, partnerOrganisationId: actor.organisationId };
   b.can('create', 'Handover', { ...own, commissionActive: true, commissionScopes: 'documents:write' });
-  b.can('read', 'Handover', { ...own, commissionActive: true });
+  b.can('read', 'Handover', PARTNER_HANDOVER_FIELDS, { ...own, commissionActive: true });
 }
+
+/**
+ * What the packaging partner reads of a handover: all but the manifest (`items`), which is the receiving unit's.
+ * The partner's own read rules may hide some of the records it delivers (a withdrawn HEALTH consent, no
+ * services:read); their kinds, content hashes and number would tell.
+ */
+const PARTNER_HANDOVER_FIELDS = [
+  'id',
+  'commissionId',
+  'clientId',
+  'partnerOrganisationId',
+  'recipientOrganisationId',
+  'recipientUnitId',
+  'status',
+  'legalBasis',
+  'packagedAt',
+  'confirmedAt',
+  'confirmedBy',
+];
