@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { persistedOperations, type Queryable } from '@vartija/db';
 import { eq } from 'drizzle-orm';
-import { MAX_LONG_TEXT_LENGTH, persistedOperationNames, textProblem } from '@vartija/kit';
+import { allowlistNames, isOperationId, isSha256Reference, MAX_LONG_TEXT_LENGTH, normaliseSha256, persistedOperationNames, textProblem } from '@vartija/kit';
 import { GraphQLError, Kind, parse, visit } from 'graphql';
 import type { GatewayContext } from './gateway-server';
 
@@ -104,7 +104,7 @@ export function operationsOfManifest(text: string): ManifestOperation[] {
       problems.push(`${label}: a sha1 hash; set persistedDocuments: { hashAlgorithm: 'sha256' } in the codegen config (the gateway looks operations up by SHA-256)`);
       continue;
     }
-    if (!SHA256_HEX.test(key)) {
+    if (!isSha256Reference(key)) {
       problems.push(`${label}: the key must be the document's SHA-256 (64 hex digits, optionally prefixed sha256:)`);
       continue;
     }
@@ -127,24 +127,12 @@ export function operationsOfManifest(text: string): ManifestOperation[] {
 const refuse = (message: string, code: string, status: number) =>
   new GraphQLError(message, { extensions: { code, http: { status } } });
 
-/** Persisted-operation ids as `registerPersistedOperation` accepts them; hashes as SHA-256 hex. */
-const OPERATION_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
-/** Bare, or prefixed as codegen's persisted documents and the GraphQL-over-HTTP persisted documents appendix write it. */
-const SHA256_HEX = /^(?:sha256:)?[0-9a-f]{64}$/i;
-
-/** A well-formed hash reference as stored: lower-case hex without the `sha256:` prefix. */
-export const normaliseSha256 = (hash: string) => hash.replace(/^sha256:/i, '').toLowerCase();
-
-/** An allowlist entry names an operation by its document's hash (64 hex digits, `sha256:` optional) or else by its id. */
-export const allowlistNames = (entry: string, operation: { id: string; sha256: string }): boolean =>
-  SHA256_HEX.test(entry) ? normaliseSha256(entry) === operation.sha256 : entry === operation.id;
-
 /** Why an `extensions.operationId` / `persistedQuery.sha256Hash` cannot name an operation, or null. */
-function malformedKey(isOperationId: boolean, key: unknown): string | null {
-  if (isOperationId) {
-    return typeof key === 'string' && OPERATION_ID.test(key) ? null : 'extensions.operationId must be 1–100 letters, digits, and _ . : -';
+function malformedKey(byOperationId: boolean, key: unknown): string | null {
+  if (byOperationId) {
+    return typeof key === 'string' && isOperationId(key) ? null : 'extensions.operationId must be 1–100 letters, digits, and _ . : -';
   }
-  return typeof key === 'string' && SHA256_HEX.test(key) ? null : 'extensions.persistedQuery.sha256Hash must be 64 hexadecimal digits (optionally prefixed sha256:)';
+  return typeof key === 'string' && isSha256Reference(key) ? null : 'extensions.persistedQuery.sha256Hash must be 64 hexadecimal digits (optionally prefixed sha256:)';
 }
 
 /** Requests this plugin refused (their contexts): the name they state is never recorded (observabilityPlugin). */

@@ -1,6 +1,6 @@
 import type { apiTokens, Queryable } from '@vartija/db';
 import type { SQL } from 'drizzle-orm';
-import { badInput, conflict, generateApiToken, notFound, PARTNER_SCOPES, parseInput } from '@vartija/kit';
+import { badInput, conflict, generateApiToken, isOperationId, isSha256Reference, notFound, PARTNER_SCOPES, parseInput } from '@vartija/kit';
 import { z } from 'zod';
 import { type ApiTokenRow, ApiTokenStore } from './api-token-store';
 
@@ -16,7 +16,7 @@ export const issueInput = z.object({
     .min(1, 'give at least one scope'),
   expiresInDays: z.number().int().min(1, 'must be at least 1').max(730, 'must be at most 730 (two years)'),
   allowedOperations: z
-    .array(z.string().regex(/^(?:(?:sha256:)?[0-9a-fA-F]{64}|[A-Za-z0-9_.:-]{1,100})$/, 'must be a persisted operation id (1–100 letters, digits, _ . : -) or its SHA-256 hash'))
+    .array(z.string().refine((e) => isSha256Reference(e) || isOperationId(e), 'must be a persisted operation id (1–100 letters, digits, _ . : -) or its SHA-256 hash'))
     .max(200)
     .nullish(),
   rateLimitPerMinute: z.number().int().min(1).max(100_000).nullish(),

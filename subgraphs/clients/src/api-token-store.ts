@@ -1,4 +1,5 @@
 import { apiTokens, organisations, persistedOperations, type Queryable, inList } from '@vartija/db';
+import { isSha256Reference, normaliseSha256 } from '@vartija/kit';
 import { and, asc, desc, eq, or, type SQL } from 'drizzle-orm';
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
@@ -68,16 +69,14 @@ export class ApiTokenStore {
 
   /** The allowlist entries (ids, or SHA-256 hashes) that name no registered operation. */
   async unregisteredOperations(entries: readonly string[]): Promise<string[]> {
-    const isHash = (e: string) => /^(?:sha256:)?[0-9a-f]{64}$/i.test(e);
-    const hashOf = (e: string) => e.replace(/^sha256:/i, '').toLowerCase();
-    const ids = entries.filter((e) => !isHash(e));
-    const hashes = entries.filter(isHash).map(hashOf);
+    const ids = entries.filter((e) => !isSha256Reference(e));
+    const hashes = entries.filter(isSha256Reference).map(normaliseSha256);
     const found = new Set<string>();
     if (ids.length > 0) for (const r of await this.db.select({ id: persistedOperations.id }).from(persistedOperations).where(inList(persistedOperations.id, ids))) found.add(r.id);
     if (hashes.length > 0) {
       for (const r of await this.db.select({ sha256: persistedOperations.sha256 }).from(persistedOperations).where(inList(persistedOperations.sha256, hashes))) found.add(r.sha256);
     }
-    return [...new Set(entries)].filter((e) => !found.has(isHash(e) ? hashOf(e) : e));
+    return [...new Set(entries)].filter((e) => !found.has(isSha256Reference(e) ? normaliseSha256(e) : e));
   }
 
   persistedOperationsBySha256(hashes: readonly string[]) {

@@ -25,6 +25,7 @@ export { SENSITIVE_FIELDS } from './generated/sensitive-fields';
 export * from './write-guard';
 export { runSubgraph } from './main';
 export * from './api-token';
+export * from './persisted-operation-key';
 export * from './ids';
 export * from './argument-guard';
 // The operator commands' help, arguments and exit codes (issue 14).

@@ -9,14 +9,17 @@ import {
 } from '@vartija/clients';
 import { type Database, type Db, migratesOnStart, openDatabase, readDbConfig, databaseOptions } from '@vartija/db';
 // The module alone, not the gateway's index: the command loads no gateway runtime (nor does its bundle).
-import { allowlistNames, normaliseSha256, operationsOfManifest } from '@vartija/gateway/src/persisted-operations';
+import { operationsOfManifest } from '@vartija/gateway/src/persisted-operations';
 import {
+  allowlistNames,
   type CliIo,
   CliRefusal,
   consoleIo,
   EXIT_OK,
   helpText,
   integerOption,
+  isSha256Reference,
+  normaliseSha256,
   operatorName,
   PARTNER_SCOPES,
   parseCliArgs,
@@ -207,7 +210,7 @@ export async function runPartnerTokenCommand(argv: string[], database: Database,
     case 'remove': {
       const key = needId('sha256 or id of the operation');
       const organisationId = await issuerId(db, values.issuer);
-      const removed = await removeOperationAsSystem(db, { ...operator, organisationId }, /^(sha256:)?[0-9a-f]{64}$/i.test(key) ? normaliseSha256(key) : key);
+      const removed = await removeOperationAsSystem(db, { ...operator, organisationId }, isSha256Reference(key) ? normaliseSha256(key) : key);
       io.out(`Removed ${removed.id} (${removed.sha256}); partners sending it get PERSISTED_QUERY_NOT_FOUND from their next request on.`);
       const stale = (await store.list()).filter((t) => !t.revokedAt && t.allowedOperations?.some((a) => allowlistNames(a, removed)));
       if (stale.length > 0) io.out(`Still named in the allowlist of ${stale.map((t) => `${t.tokenPrefix} (${t.id})`).join(', ')}; the name now runs nothing.`);

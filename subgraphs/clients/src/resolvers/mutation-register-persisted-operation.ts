@@ -1,5 +1,5 @@
 import { persistedOperations } from '@vartija/db';
-import { type AuditTarget, audited, badInput } from '@vartija/kit';
+import { type AuditTarget, audited, badInput, isOperationId, isSha256Reference } from '@vartija/kit';
 import { createHash } from 'node:crypto';
 import { Kind, parse } from 'graphql';
 import type { MutationResolvers } from '../generated/resolvers-types';
@@ -19,9 +19,9 @@ export const registerPersistedOperation: MutationResolvers['registerPersistedOpe
     const target: AuditTarget = { entityType: 'PersistedOperation', entityId: null, clientId: null };
     // Persisted operations are shared, immutable documents: any region's registrar may register one.
     const grant = w.authorize('create', 'ApiToken', { issuerOrganisationId: w.actor.organisationId }, null, target);
-    if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(args.id)) throw badInput('id', 'use 1–100 letters, digits, and _ . : -');
+    if (!isOperationId(args.id)) throw badInput('id', 'use 1–100 letters, digits, and _ . : -');
     // An id that reads as a hash would stand, in an allowlist, for another document's hash: refused.
-    if (/^(?:sha256:)?[0-9a-f]{64}$/i.test(args.id)) throw badInput('id', 'must not look like a SHA-256 hash (an operation is found by its hash already); use a readable name');
+    if (isSha256Reference(args.id)) throw badInput('id', 'must not look like a SHA-256 hash (an operation is found by its hash already); use a readable name');
     const operationName = operationNameOf(args.document);
     const sha256 = createHash('sha256').update(args.document, 'utf8').digest('hex');
     const [row] = await w.tx
