@@ -1,4 +1,7 @@
 import { subject as asSubject } from '@casl/ability';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Kind, parse } from 'graphql';
 import type { Actor, Grant, Role } from '../actor';
 import { SENSITIVE_FIELDS } from '../generated/sensitive-fields';
 import { type AppAbility, cachedAbilityFor, defineAbilityFor, policyGrantsOf, type PolicyGrant, type Subject } from './ability';
@@ -437,6 +440,16 @@ describe('issue 13: a handover’s manifest is the receiving unit’s, a field t
     for (const field of ['id', 'status', 'packagedAt', 'clientId']) expect(ability.can('read', own, field)).toBe(true);
     expect(ability.can('read', own, 'items')).toBe(false);
     expect(ability.can('read', { ...own, commissionActive: false } as typeof own)).toBe(false);
+  });
+
+  it('keeps the partner’s field list in step with the public Handover type: every field but items, so a new field is a decision, not a silent leak', () => {
+    const api = parse(readFileSync(path.join(__dirname, '../../../../gateway/api-schema.graphql'), 'utf8'));
+    const type = api.definitions.find((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'Handover');
+    const fields = type && 'fields' in type ? (type.fields ?? []).map((f) => f.name.value) : [];
+    expect(fields).toContain('items');
+    const ability = defineAbilityFor(partnerToken, CLOCK);
+    const own = handover(partnerToken.issuerOrganisationId!, []);
+    expect(fields.filter((f) => !ability.can('read', own, f))).toEqual(['items']);
   });
 
   it('lets the commissioning unit’s staff read the items', () => {
