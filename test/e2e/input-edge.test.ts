@@ -45,6 +45,32 @@ describe('ids at the edge', () => {
     expect(result.data!.clients.totalCount).toBeGreaterThan(0);
   });
 
+  it('finds a visible client by its id in capitals, logs it READ and no refused look-up', async () => {
+    const id = DEMO.clients.childWelfareOpen;
+    const result = await t.execute<{ client: { id: string; displayName: string } | null }>({
+      as: 'sw-child',
+      query: `query ($id: ID!) { client(id: $id) { id displayName } }`,
+      variables: { id: id.toUpperCase() },
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.client).toMatchObject({ id });
+    const rows = await t.database.db.select().from(entries).where(eq(entries.requestId, result.headers['x-request-id']!));
+    expect(rows.filter((r) => r.outcome === 'DENIED')).toEqual([]);
+    expect(rows.filter((r) => r.outcome === 'ALLOWED' && r.clientId === id).length).toBeGreaterThan(0);
+  });
+
+  it('updates a client named by its id in capitals', async () => {
+    const id = DEMO.clients.childWelfareOpen;
+    const read = await t.execute<{ client: { id: string; version: number } }>({ as: 'sw-child', query: `query ($id: ID!) { client(id: $id) { id version } }`, variables: { id } });
+    const updated = await t.execute<{ updateClient: { id: string; version: number } }>({
+      as: 'sw-child',
+      query: `mutation ($id: ID!, $v: Int!) { updateClient(id: $id, version: $v, input: { municipality: "Oulu" }) { id version } }`,
+      variables: { id: id.toUpperCase(), v: read.data!.client.version },
+    });
+    expect(updated.errors).toBeUndefined();
+    expect(updated.data!.updateClient).toEqual({ id, version: read.data!.client.version + 1 });
+  });
+
   it('refuses a forged or garbage cursor with BAD_USER_INPUT naming after', async () => {
     const forged = Buffer.from(JSON.stringify(['a', 'not-a-uuid']), 'utf8').toString('base64url');
     for (const [as, query] of [

@@ -46,9 +46,16 @@ export const normaliseCode = (code: string) => code.trim().toUpperCase();
  * DENIED entry naming each client that exists with that id or code.
  */
 export async function recordRefusedLookup(ctx: Ctx, by: { id: string } | { code: string }, field: string, category: string) {
-  for (const clientId of await ctx.loaders.store.existingIds(ctx.actor.organisationId, by)) {
+  for (const clientId of await ownClientIds(ctx, by)) {
     ctx.audit.deny({ entityType: 'Client', entityId: clientId, clientId }, { field, category }, 'READ', 'look-up of a client not visible to the actor');
   }
+}
+
+/** The organisation's clients with that id (lower-case from the argument guard, as the loader keys them) or code. */
+async function ownClientIds(ctx: Ctx, by: { id: string } | { code: string }): Promise<string[]> {
+  if ('code' in by) return ctx.loaders.store.clientIdsWithCode(ctx.actor.organisationId, by.code);
+  const own = await ctx.loaders.ownClient.load(by.id);
+  return own ? [own.id] : [];
 }
 
 /** The clients whose refused reference a request has logged: one DENIED entry per client and request. */

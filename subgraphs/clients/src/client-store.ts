@@ -124,15 +124,15 @@ export class ClientStore {
   }
 
   /**
-   * Ids of the organisation's clients with this id or identity code, to log refused look-ups against.
-   * Only the caller's own register: naming another organisation's client in the caller's log would
-   * tell its auditors who is a client there.
+   * Ids of the organisation's clients with this identity code, to log a refused look-up against (by id:
+   * kit ownClientLoader). Only the caller's own register: naming another organisation's client in the
+   * caller's log would tell its auditors who is a client there.
    */
-  async existingIds(organisationId: string, by: { id: string } | { code: string }): Promise<string[]> {
+  async clientIdsWithCode(organisationId: string, code: string): Promise<string[]> {
     const rows = await this.db
       .select({ id: clients.id })
       .from(clients)
-      .where(and(eq(clients.organisationId, organisationId), 'id' in by ? eq(clients.id, by.id) : eq(clients.personalIdentityCode, by.code)));
+      .where(and(eq(clients.organisationId, organisationId), eq(clients.personalIdentityCode, code)));
     return rows.map((r) => r.id);
   }
 

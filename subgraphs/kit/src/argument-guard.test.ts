@@ -69,10 +69,25 @@ async function run(query: string, variableValues: Record<string, unknown> = {}) 
 }
 
 describe('guardArguments: ids', () => {
-  it('lets UUIDs through, in any letter case', async () => {
+  it('lets UUIDs through, in any letter case, handing the resolver the lower-case form PostgreSQL returns', async () => {
     const { errors, calls } = await run(`query ($id: ID!) { item(id: $id) { id } }`, { id: ID.toUpperCase() });
     expect(errors).toBeUndefined();
-    expect(calls).toHaveLength(1);
+    expect(calls).toEqual([{ id: ID }]);
+  });
+
+  it('lower-cases ids in lists and in input objects at any depth, leaving other values as they are', async () => {
+    const upper = ID.toUpperCase();
+    const listed = await run(`query ($ids: [ID!], $f: Filter) { items(ids: $ids, filter: $f) { id } }`, {
+      ids: [upper, ID],
+      f: { unitId: upper, namePrefix: 'ÅbC', nested: { nested: { unitId: upper } } },
+    });
+    expect(listed.errors).toBeUndefined();
+    expect(listed.calls).toEqual([{ ids: [ID, ID], filter: { unitId: ID, namePrefix: 'ÅbC', nested: { nested: { unitId: ID } } } }]);
+    const saved = await run(`mutation ($input: SaveInput!) { save(input: $input) { id } }`, {
+      input: { ownerId: upper, title: 'T', notes: [{ authorId: upper, text: 'A' }, { text: 'B' }] },
+    });
+    expect(saved.errors).toBeUndefined();
+    expect(saved.calls).toEqual([{ input: { ownerId: ID, title: 'T', notes: [{ authorId: ID, text: 'A' }, { text: 'B' }] } }]);
   });
 
   it('refuses a non-UUID id argument before the resolver runs, naming the argument', async () => {

@@ -58,7 +58,8 @@ export function textProblem(value: string, max = MAX_TEXT_LENGTH): string | null
   return null;
 }
 
-type Check = (value: unknown, path: string) => void;
+/** Refuses a bad value (BAD_USER_INPUT) or returns it as the resolver gets it: UUIDs in lower case. */
+type Check = (value: unknown, path: string) => unknown;
 
 /**
  * Checks every argument before the resolver that receives it runs: each `ID` value (plain, in lists,
@@ -68,6 +69,9 @@ type Check = (value: unknown, path: string) => void;
  * scalar value must have parsed (Date, DateTime: see InvalidScalarValue). A failure
  * is BAD_USER_INPUT naming the argument path, e.g. `filter.unitId`, so malformed input never reaches
  * SQL or the access log. (Cursors are sealed and checked by their codec, see cursor.ts.)
+ *
+ * A UUID is passed on in lower case, the form PostgreSQL returns: loaders and caches key rows by the
+ * returned id, so `client(id:)` in capitals would otherwise miss a visible client and log it as refused.
  *
  * `_entities` representations whose key values break these rules resolve as null, as an unknown id does.
  */
@@ -89,11 +93,14 @@ export function guardArguments(schema: GraphQLSchema): void {
       if (checks.length === 0) continue;
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args: Record<string, unknown>, context, info) => {
+        let checked = args;
         for (const { name, check } of checks) {
           const value = args[name];
-          if (value !== undefined && value !== null) check(value, name);
+          if (value === undefined || value === null) continue;
+          const canonical = check(value, name);
+          if (canonical !== value) checked = { ...checked, [name]: canonical };
         }
-        return resolve(source, args, context, info);
+        return resolve(source, checked, context, info);
       };
     }
   }
@@ -106,9 +113,8 @@ export function guardArguments(schema: GraphQLSchema): void {
       if (!item) return null;
       return (value, path) => {
         if (!Array.isArray(value)) return item(value, path);
-        value.forEach((v, i) => {
-          if (v !== null && v !== undefined) item(v, `${path}.${i}`);
-        });
+        const items = value.map((v: unknown, i) => (v === null || v === undefined ? v : item(v, `${path}.${i}`)));
+        return items.every((v, i) => v === value[i]) ? value : items;
       };
     }
     if (isInputObjectType(type)) return inputObjectCheck(type.name);
@@ -118,23 +124,26 @@ export function guardArguments(schema: GraphQLSchema): void {
         const text = String(value);
         if (custom) {
           if (text.length > MAX_TEXT_LENGTH || !custom.pattern.test(text)) throw badInput(path, custom.reason);
-        } else if (!isUuid(text)) {
-          throw badInput(path, ID_REASON);
+          return value;
         }
+        if (!isUuid(text)) throw badInput(path, ID_REASON);
+        return text.toLowerCase();
       };
     }
     if (isScalarType(type) && type.name === 'String') {
       const max = LONG_TEXT_NAMES.has(name) ? MAX_LONG_TEXT_LENGTH : MAX_TEXT_LENGTH;
       return (value, path) => {
-        if (typeof value !== 'string') return;
+        if (typeof value !== 'string') return value;
         const problem = textProblem(value, max);
         if (problem) throw badInput(path, problem);
+        return value;
       };
     }
     if (isScalarType(type) && !isSpecifiedScalarType(type)) {
       // Date, DateTime: the scalar marks a value that does not parse; the path is known only here.
       return (value, path) => {
         if (value instanceof InvalidScalarValue) throw badInput(path, value.reason);
+        return value;
       };
     }
     return null;
@@ -143,7 +152,12 @@ export function guardArguments(schema: GraphQLSchema): void {
   function inputObjectCheck(typeName: string): Check | null {
     if (inputChecks.has(typeName)) return inputChecks.get(typeName) ?? null;
     // A recursive input type refers to itself while its check is being built: look it up when called.
-    if (building.has(typeName)) return (value, path) => inputChecks.get(typeName)?.(value, path);
+    if (building.has(typeName)) {
+      return (value, path) => {
+        const check = inputChecks.get(typeName);
+        return check ? check(value, path) : value;
+      };
+    }
     building.add(typeName);
     const type = schema.getType(typeName);
     const fields = isInputObjectType(type)
@@ -156,12 +170,15 @@ export function guardArguments(schema: GraphQLSchema): void {
       fields.length === 0
         ? null
         : (value, path) => {
-            if (!value || typeof value !== 'object') return;
-            const object = value as Record<string, unknown>;
+            if (!value || typeof value !== 'object') return value;
+            let object = value as Record<string, unknown>;
             for (const { name, check: fieldCheck } of fields) {
               const v = object[name];
-              if (v !== undefined && v !== null) fieldCheck(v, `${path}.${name}`);
+              if (v === undefined || v === null) continue;
+              const canonical = fieldCheck(v, `${path}.${name}`);
+              if (canonical !== v) object = { ...object, [name]: canonical };
             }
+            return object;
           };
     building.delete(typeName);
     inputChecks.set(typeName, check);
