@@ -1,5 +1,5 @@
 import { cursorCodec } from '@vartija/kit';
-import { codesOf, DEMO, startTestStack, type TestStack } from '../testkit';
+import { ACTIVE_LOGINS, codesOf, DEMO, startTestStack, type TestStack } from '../testkit';
 
 let t: TestStack;
 beforeAll(async () => {
@@ -20,6 +20,16 @@ async function allVisibleIds(as: string): Promise<Set<string>> {
   } while (after);
   return ids;
 }
+
+describe('totalCount, every persona: the number of clients its pages hold', () => {
+  // A unit's staff are counted from their relationships alone (kit relationOnlyScope); every other scope counts
+  // rows. The partner token's count: partners.test.ts.
+  it.each(ACTIVE_LOGINS.filter((login) => login !== 'majakka'))('%s', async (as) => {
+    const first = await t.execute<Page>({ as, query: PAGE });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.clients.totalCount).toBe((await allVisibleIds(as)).size);
+  });
+});
 
 describe('sw-child: ways around the row rules', () => {
   it('totalCount counts only visible clients, and every page holds only them', async () => {

@@ -1,4 +1,4 @@
-import { type AuditTarget, type ChannelFields, type RequestContext, ReadChannel } from '@vartija/kit';
+import { type AuditTarget, type ChannelFields, ReadChannel, relationOnlyScope, type RequestContext } from '@vartija/kit';
 import type { ListScope } from './client-store';
 import type { Loaders } from './loaders';
 
@@ -21,7 +21,12 @@ export function clientChannel(ctx: Ctx, args: Record<string, unknown> | null | u
 }
 
 export async function listScope(ctx: Ctx, channel: ReadChannel, code?: string | null): Promise<ListScope> {
-  return { rows: ctx.loaders.scope.client, readable: await scopeOrRefuse(ctx, channel, code), relationships: ctx.loaders.scope.relationship };
+  return {
+    rows: ctx.loaders.scope.client,
+    readable: await scopeOrRefuse(ctx, channel, code),
+    relationships: ctx.loaders.scope.relationship,
+    rowsByRelationship: relationOnlyScope(ctx.ability, 'Client', 'relationships'),
+  };
 }
 
 export const clientTarget = (row: Record<string, unknown>): AuditTarget => ({ entityType: 'Client', entityId: row['id'] as string, clientId: row['id'] as string });

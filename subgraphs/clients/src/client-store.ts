@@ -63,6 +63,8 @@ export interface ListScope {
   rows: SQL;
   readable: SQL | null;
   relationships: SQL;
+  /** The row scope as a condition on relationships alone, when it is one (kit relationOnlyScope), else null. */
+  rowsByRelationship: SQL | null;
 }
 
 const listConditions = (filter: ClientListFilter | null | undefined, scope: ListScope): SQL[] => [
@@ -111,10 +113,17 @@ export class ClientStore {
   }
 
   async count(filter: ClientListFilter | null | undefined, scope: ListScope): Promise<number> {
-    const [row] = await this.db
-      .select({ count: sql<number>`count(*)::int` })
-      .from(clients)
-      .where(and(...listConditions(filter, scope)));
+    const [row] =
+      scope.rowsByRelationship && !scope.readable && filterConditions(filter, scope.relationships).length === 0
+        ? // The same number from the relationships' index alone: the clients with a relationship in scope.
+          await this.db
+            .select({ count: sql<number>`count(DISTINCT ${clientRelationships.clientId})::int` })
+            .from(clientRelationships)
+            .where(scope.rowsByRelationship)
+        : await this.db
+            .select({ count: sql<number>`count(*)::int` })
+            .from(clients)
+            .where(and(...listConditions(filter, scope)));
     return row?.count ?? 0;
   }
 

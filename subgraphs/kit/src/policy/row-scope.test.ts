@@ -1,7 +1,9 @@
+import { createMongoAbility, type MongoQuery } from '@casl/ability';
 import type { Condition } from '@ucast/mongo2js';
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { factorCommon, matchingSql } from './row-scope';
+import type { AppAbility } from './ability';
+import { factorCommon, matchingSql, relationOnlyScope } from './row-scope';
 
 const eq = (field: string, value: unknown) => ({ operator: 'eq', field, value }) as unknown as Condition;
 const and = (...value: Condition[]) => ({ operator: 'and', value }) as unknown as Condition;
@@ -61,5 +63,36 @@ describe('row scopes are rendered once: a statement built around one renders as 
     // The same text with its parameters numbered on from the two before it.
     const shifted = alone.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 2}`);
     expect(text).toBe(`SELECT 1 WHERE $1 = $2 AND ${shifted} AND $${params.length} <> ''`);
+  });
+});
+
+describe('relationOnlyScope: a row scope that is only "has a related row matching X"', () => {
+  const dialect = new PgDialect({ casing: 'snake_case' });
+  const abilityOf = (rules: { conditions?: MongoQuery; inverted?: boolean }[]) =>
+    createMongoAbility(rules.map((r) => ({ action: 'access', subject: 'Client', ...r }))) as AppAbility;
+  const open = { relationships: { $elemMatch: { unitId: 'u1', endedOn: null } } };
+  const recent = { relationships: { $elemMatch: { unitId: 'u1', endedOn: { $gte: '2025-12-01' } } } };
+
+  it('is the condition on the relationships themselves when every rule is one', () => {
+    const scope = relationOnlyScope(abilityOf([{ conditions: open }, { conditions: recent }]), 'Client', 'relationships');
+    const { sql: text, params } = dialect.sqlToQuery(scope!);
+    expect(text).not.toMatch(/EXISTS|"clients"\."clients"/);
+    expect(text).toMatch(/"clients"\."client_relationships"\."unit_id" = \$1/);
+    expect(text).toMatch(/"clients"\."client_relationships"\."ended_on" >= \$\d+ or "clients"\."client_relationships"\."ended_on" is null/);
+    expect(params).toEqual(['u1', '2025-12-01']);
+    expect(dialect.sqlToQuery(relationOnlyScope(abilityOf([{ conditions: open }]), 'Client', 'relationships')!).sql).toMatch(/is null/);
+  });
+
+  it('is null when any rule says more, or something else, so the rows themselves are counted', () => {
+    const cases: [string, { conditions?: MongoQuery; inverted?: boolean }[]][] = [
+      ['a client condition beside the relationship', [{ conditions: { ...open, addressNonDisclosure: false } }]],
+      ['one alternative of the client alone', [{ conditions: open }, { conditions: { organisationId: 'o1' } }]],
+      ['an inverted rule', [{ conditions: open }, { conditions: { addressNonDisclosure: true }, inverted: true }]],
+      ['another relation', [{ conditions: open }, { conditions: { commissions: { $elemMatch: { partnerOrganisationId: 'p1' } } } }]],
+      ['a rule without conditions (every row)', [{ conditions: open }, {}]],
+      ['a virtual condition', [{ conditions: { responsibleWorkerIds: 'w1' } }]],
+      ['no rule at all', []],
+    ];
+    for (const [name, rules] of cases) expect({ name, scope: relationOnlyScope(abilityOf(rules), 'Client', 'relationships') }).toEqual({ name, scope: null });
   });
 });

@@ -134,6 +134,36 @@ function translateScope(ability: AppAbility, subject: Subject): SQL {
   return prerendered(new Translator().translate(ast, subject, mapping.table as AnyTable));
 }
 
+/**
+ * When every rule that lets the actor see `subject`'s rows says only "has a related row matching X" through
+ * `relation` (a unit's staff: a client with a relationship with the unit), the condition on the related table
+ * itself; null when any rule says more (another condition, an inverted rule, another relation). Counting the
+ * distinct foreign keys of the matching related rows then counts the scoped rows from the related table's index
+ * alone: each related row names exactly one row of `subject` (a NOT NULL foreign key).
+ */
+export function relationOnlyScope(ability: AppAbility, subject: Subject, relation: string): SQL | null {
+  return relationScopeOf(ability, `${subject}.${relation}`, () => translateRelationOnly(ability, subject, relation));
+}
+
+const relationScopeOf = perAbility<SQL | null>();
+
+function translateRelationOnly(ability: AppAbility, subject: Subject, relation: string): SQL | null {
+  const target = TABLES[subject]?.relations[relation];
+  const ast = rulesToAST(ability, 'access', subject);
+  if (!target || !ast) return null;
+  const { operator, value } = ast as { operator: string; value: unknown };
+  const alternatives = operator === 'or' ? (value as Condition[]) : [ast];
+  const nested: Condition[] = [];
+  for (const alternative of alternatives) {
+    const f = alternative as FieldCondition;
+    if (f.operator !== 'elemMatch' || f.field !== relation) return null;
+    nested.push(f.value as Condition);
+  }
+  if (nested.length === 0) return null;
+  const table = TABLES[target.subject]!.table as AnyTable;
+  return prerendered(new Translator().translate(nested.length === 1 ? nested[0]! : compound('or', nested), target.subject, table));
+}
+
 /** Renders parameters as markers (NUL, the index, NUL) to cut the text there. */
 class MarkingDialect extends PgDialect {
   override escapeParam(index: number): string {
