@@ -128,7 +128,7 @@ describe('ids at the edge', () => {
     expect(result.errors![0]!.message.length).toBeLessThan(200);
   });
 
-  it('answers _entities with a malformed id as null, and the well-formed ones of the same batch as usual', async () => {
+  it('answers _entities with a malformed id as null, and the well-formed ones of the same batch as usual, in any letter case', async () => {
     const user = DEMO.users['sw-child'];
     const actor: Actor = {
       kind: 'USER',
@@ -149,6 +149,8 @@ describe('ids at the edge', () => {
       { __typename: 'Client', id: 'not-a-uuid' },
       { __typename: 'Client', id: DEMO.clients.childWelfareOpen },
       { __typename: 'Client', id: `x${'\u0000'.repeat(3)}` },
+      // Capitals are read in lower case, as arguments are: the client is found, not missed by its loader.
+      { __typename: 'Client', id: DEMO.clients.childWelfareOpen.toUpperCase() },
     ];
     for (const [subgraph, selection] of [
       ['clients', 'id displayName'],
@@ -168,6 +170,7 @@ describe('ids at the edge', () => {
       expect(body.data!._entities[0]).toBeNull();
       expect(body.data!._entities[1]).toMatchObject({ id: DEMO.clients.childWelfareOpen });
       expect(body.data!._entities[2]).toBeNull();
+      expect(body.data!._entities[3]).toMatchObject({ id: DEMO.clients.childWelfareOpen });
     }
   });
 });

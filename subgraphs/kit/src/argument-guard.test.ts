@@ -198,3 +198,16 @@ describe('guardArguments: _entities', () => {
     expect(calls).toHaveLength(2);
   });
 });
+
+describe('guardArguments: _entities keys', () => {
+  it('hands the reference resolver UUID keys in lower case, the rest of the representation as it came', async () => {
+    const { errors, calls } = await run(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Item { id } } }`, {
+      r: [{ __typename: 'Item', id: ID.toUpperCase() }, { __typename: 'Item', id: 'bad' }, { __typename: 'Item', id: ID, name: 'ÅbC' }],
+    });
+    expect(errors).toBeUndefined();
+    expect(calls).toEqual([
+      { __typename: 'Item', id: ID },
+      { __typename: 'Item', id: ID, name: 'ÅbC' },
+    ]);
+  });
+});

@@ -73,7 +73,8 @@ type Check = (value: unknown, path: string) => unknown;
  * A UUID is passed on in lower case, the form PostgreSQL returns: loaders and caches key rows by the
  * returned id, so `client(id:)` in capitals would otherwise miss a visible client and log it as refused.
  *
- * `_entities` representations whose key values break these rules resolve as null, as an unknown id does.
+ * `_entities` representations whose key values break these rules resolve as null, as an unknown id does;
+ * their UUID keys are lower-cased as arguments are.
  */
 export function guardArguments(schema: GraphQLSchema): void {
   const inputChecks = new Map<string, Check | null>();
@@ -194,9 +195,9 @@ export function guardArguments(schema: GraphQLSchema): void {
 function guardEntities(schema: GraphQLSchema, field: GraphQLField<unknown, unknown>): void {
   const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
   field.resolve = (source, args: { representations?: unknown }, context, info) => {
-    const representations = Array.isArray(args.representations) ? (args.representations as unknown[]) : [];
+    const representations = Array.isArray(args.representations) ? (args.representations as unknown[]).map((r) => withLowerCaseIds(schema, r)) : [];
     const valid = representations.map((r) => representationIsValid(schema, r));
-    if (valid.every(Boolean)) return resolve(source, args, context, info);
+    if (valid.every(Boolean)) return resolve(source, { ...args, representations }, context, info);
     const result = resolve(source, { ...args, representations: representations.filter((_, i) => valid[i]) }, context, info);
     const merge = (resolved: unknown) => {
       const values = Array.isArray(resolved) ? resolved : [];
@@ -205,6 +206,22 @@ function guardEntities(schema: GraphQLSchema, field: GraphQLField<unknown, unkno
     };
     return result instanceof Promise ? result.then(merge) : merge(result);
   };
+}
+
+/** A representation with its UUID keys in lower case, as arguments get them: loaders key rows by the returned id. */
+function withLowerCaseIds(schema: GraphQLSchema, representation: unknown): unknown {
+  if (!representation || typeof representation !== 'object') return representation;
+  const { __typename } = representation as Record<string, unknown>;
+  const type = typeof __typename === 'string' ? schema.getType(__typename) : undefined;
+  if (!isObjectType(type)) return representation;
+  const fields = type.getFields();
+  let canonical = representation as Record<string, unknown>;
+  for (const [name, value] of Object.entries(canonical)) {
+    if (fields[name] && getNamedType(fields[name].type).name === 'ID' && typeof value === 'string' && isUuid(value) && value !== value.toLowerCase()) {
+      canonical = { ...canonical, [name]: value.toLowerCase() };
+    }
+  }
+  return canonical;
 }
 
 function representationIsValid(schema: GraphQLSchema, representation: unknown): boolean {
