@@ -35,6 +35,19 @@ describe('ids at the edge', () => {
     expect(onlyError(result)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.unitId', reason: ID_REASON });
   });
 
+  it('refuses a filter id that is not a UUID on the auditors\' and the data-subject requests\' lists too (only the kit checks them)', async () => {
+    for (const [as, query] of [
+      ['dpo', `{ auditEntries(filter: { clientId: "x" }) { totalCount } }`],
+      ['dpo', `{ auditEntries(filter: { unitId: "1 OR 1=1" }) { totalCount } }`],
+      ['dpo', `{ dataSubjectRequests(filter: { clientId: "x" }) { totalCount } }`],
+      ['sw-child', `{ dataSubjectRequests(filter: { unitId: "x" }) { totalCount } }`],
+    ] as const) {
+      const result = await t.execute({ as, query });
+      expect(result.data ?? null).toBeNull();
+      expect(onlyError(result)).toMatchObject({ code: 'BAD_USER_INPUT', field: expect.stringMatching(/^filter\.(clientId|unitId)$/), reason: ID_REASON });
+    }
+  });
+
   it('still answers a well-formed unit id, in any letter case', async () => {
     const result = await t.execute<{ clients: { totalCount: number } }>({
       as: 'sw-child',

@@ -67,10 +67,10 @@ export interface ListScope {
   rowsByRelationship: SQL | null;
 }
 
-const listConditions = (filter: ClientListFilter | null | undefined, scope: ListScope): SQL[] => [
+const listConditions = (filter: ClientListFilter | null | undefined, scope: ListScope, filters = filterConditions(filter, scope.relationships)): SQL[] => [
   scope.rows,
   ...(scope.readable ? [scope.readable] : []),
-  ...filterConditions(filter, scope.relationships),
+  ...filters,
 ];
 
 /** SQL for reading clients; every read takes the actor's row scope so invisible rows never load. */
@@ -113,8 +113,9 @@ export class ClientStore {
   }
 
   async count(filter: ClientListFilter | null | undefined, scope: ListScope): Promise<number> {
+    const filters = filterConditions(filter, scope.relationships);
     const [row] =
-      scope.rowsByRelationship && !scope.readable && filterConditions(filter, scope.relationships).length === 0
+      scope.rowsByRelationship && !scope.readable && filters.length === 0
         ? // The same number from the relationships' index alone: the clients with a relationship in scope.
           await this.db
             .select({ count: sql<number>`count(DISTINCT ${clientRelationships.clientId})::int` })
@@ -123,7 +124,7 @@ export class ClientStore {
         : await this.db
             .select({ count: sql<number>`count(*)::int` })
             .from(clients)
-            .where(and(...listConditions(filter, scope)));
+            .where(and(...listConditions(filter, scope, filters)));
     return row?.count ?? 0;
   }
 
