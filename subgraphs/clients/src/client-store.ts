@@ -10,7 +10,7 @@ import {
   users,
   inList,
 } from '@vartija/db';
-import { type Cursor, guardianSubjectColumns, type PartnerCommission, partnerCommissionsOf, responsibleWorkerIdsOf } from '@vartija/kit';
+import { candidateRows, type Cursor, guardianSubjectColumns, type PartnerCommission, partnerCommissionsOf, responsibleWorkerIdsOf } from '@vartija/kit';
 import { and, asc, eq, getTableColumns, ilike, isNull, type SQL, sql } from 'drizzle-orm';
 
 /** A client row as the policy sees it: the columns plus what its rules test (kit policy/subject-columns.ts). */
@@ -159,28 +159,22 @@ export class ClientStore {
       .orderBy(asc(guardians.lastName), asc(guardians.firstName));
   }
 
+  /** `scope` on the batch's rows, picked by client first (kit candidateRows). */
   relationshipsOf(clientIds: readonly string[], scope: SQL) {
-    return this.db
-      .select()
-      .from(clientRelationships)
-      .where(and(inList(clientRelationships.clientId, [...clientIds]), scope))
-      .orderBy(asc(clientRelationships.startedOn));
+    const batch = candidateRows(this.db, clientRelationships, clientRelationships.clientId, clientIds);
+    return this.db.select().from(batch).where(scope).orderBy(asc(batch.startedOn));
   }
 
+  /** `scope` on the batch's rows, picked by client first (kit candidateRows). */
   commissionsOf(clientIds: readonly string[], scope: SQL) {
-    return this.db
-      .select()
-      .from(commissions)
-      .where(and(inList(commissions.clientId, [...clientIds]), scope))
-      .orderBy(asc(commissions.startsOn));
+    const batch = candidateRows(this.db, commissions, commissions.clientId, clientIds);
+    return this.db.select().from(batch).where(scope).orderBy(asc(batch.startsOn));
   }
 
+  /** `scope` on the batch's rows, picked by client first (kit candidateRows). */
   consentsOf(clientIds: readonly string[], scope: SQL) {
-    return this.db
-      .select()
-      .from(consents)
-      .where(and(inList(consents.clientId, [...clientIds]), scope))
-      .orderBy(asc(consents.givenOn));
+    const batch = candidateRows(this.db, consents, consents.clientId, clientIds);
+    return this.db.select().from(batch).where(scope).orderBy(asc(batch.givenOn));
   }
 
   units(ids: readonly string[]) {

@@ -1,4 +1,4 @@
-import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, ownClientLoader } from '@vartija/kit';
+import { CANDIDATE, type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, ownClientLoader } from '@vartija/kit';
 import { AccessAdminStore } from './access-admin-store';
 import { ClientStore } from './client-store';
 
@@ -13,6 +13,8 @@ export function createLoaders({ db, actor, ability, grants }: LoaderDeps) {
     consent: 'Consent',
     grant: 'Grant',
   });
+  // Lists by client id read the batch's rows first and scope them (candidateRows).
+  const candidate = lazyScopes(ability, { relationship: 'ClientRelationship', commission: 'Commission', consent: 'Consent' }, CANDIDATE);
   const admin = new AccessAdminStore(db);
   return {
     store,
@@ -22,9 +24,9 @@ export function createLoaders({ db, actor, ability, grants }: LoaderDeps) {
     // Which referenced clients are the actor's organisation's: a refused reference names only those (client-channels.ts).
     ownClient: ownClientLoader(db, actor.organisationId),
     guardians: loaderGroupedBy((ids) => store.guardiansOf(ids), (g) => g.clientId),
-    relationships: loaderGroupedBy((ids) => store.relationshipsOf(ids, scope.relationship).then(grants.of('ClientRelationship')), (r) => r.clientId),
-    commissions: loaderGroupedBy((ids) => store.commissionsOf(ids, scope.commission).then(grants.of('Commission')), (c) => c.clientId),
-    consents: loaderGroupedBy((ids) => store.consentsOf(ids, scope.consent).then(grants.of('Consent')), (c) => c.clientId),
+    relationships: loaderGroupedBy((ids) => store.relationshipsOf(ids, candidate.relationship).then(grants.of('ClientRelationship')), (r) => r.clientId),
+    commissions: loaderGroupedBy((ids) => store.commissionsOf(ids, candidate.commission).then(grants.of('Commission')), (c) => c.clientId),
+    consents: loaderGroupedBy((ids) => store.consentsOf(ids, candidate.consent).then(grants.of('Consent')), (c) => c.clientId),
     unit: loaderById((ids) => store.units(ids)),
     organisation: loaderById((ids) => store.organisations(ids)),
     userName: loaderById((ids) => store.userNames(ids)),

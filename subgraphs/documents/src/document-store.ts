@@ -10,6 +10,7 @@ import {
   inList,
 } from '@vartija/db';
 import { and, asc, desc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { candidateRows } from '@vartija/kit';
 import type { DocumentModel, DocumentRevisionModel } from './models';
 
 /**
@@ -23,13 +24,10 @@ export class DocumentStore {
     return this.db.select().from(documents).where(and(inList(documents.id, [...ids]), scope));
   }
 
-  /** Newest first. */
+  /** Newest first; `scope` on the batch's rows, picked by client first (kit candidateRows). */
   documentsOf(clientIds: readonly string[], scope: SQL) {
-    return this.db
-      .select()
-      .from(documents)
-      .where(and(inList(documents.clientId, [...clientIds]), scope))
-      .orderBy(desc(documents.recordedAt), desc(documents.id));
+    const batch = candidateRows(this.db, documents, documents.clientId, clientIds);
+    return this.db.select().from(batch).where(scope).orderBy(desc(batch.recordedAt), desc(batch.id));
   }
 
   /** Documents of each disclosure the actor may read, newest first; rows carry their disclosure id. */
@@ -66,22 +64,16 @@ export class DocumentStore {
     return this.db.select().from(disclosures).where(and(inList(disclosures.id, [...ids]), scope));
   }
 
-  /** Newest first. */
+  /** Newest first; `scope` on the batch's rows, picked by client first (kit candidateRows). */
   disclosuresOf(clientIds: readonly string[], scope: SQL) {
-    return this.db
-      .select()
-      .from(disclosures)
-      .where(and(inList(disclosures.clientId, [...clientIds]), scope))
-      .orderBy(desc(disclosures.disclosedAt), desc(disclosures.id));
+    const batch = candidateRows(this.db, disclosures, disclosures.clientId, clientIds);
+    return this.db.select().from(batch).where(scope).orderBy(desc(batch.disclosedAt), desc(batch.id));
   }
 
-  /** Newest first. */
+  /** Newest first; `scope` on the batch's rows, picked by client first (kit candidateRows). */
   dataSubjectRequestsOf(clientIds: readonly string[], scope: SQL) {
-    return this.db
-      .select()
-      .from(dataSubjectRequests)
-      .where(and(inList(dataSubjectRequests.clientId, [...clientIds]), scope))
-      .orderBy(desc(dataSubjectRequests.receivedOn), desc(dataSubjectRequests.id));
+    const batch = candidateRows(this.db, dataSubjectRequests, dataSubjectRequests.clientId, clientIds);
+    return this.db.select().from(batch).where(scope).orderBy(desc(batch.receivedOn), desc(batch.id));
   }
 
   userNames(ids: readonly string[]) {

@@ -1,4 +1,4 @@
-import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, ownClientLoader, visibleClientLoader } from '@vartija/kit';
+import { CANDIDATE, type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, ownClientLoader, visibleClientLoader } from '@vartija/kit';
 import { DataSubjectRequestStore } from './data-subject-request-store';
 import { DocumentStore } from './document-store';
 
@@ -11,6 +11,8 @@ export function createLoaders({ db, ability, grants, actor }: LoaderDeps) {
     disclosure: 'Disclosure',
     dataSubjectRequest: 'DataSubjectRequest',
   });
+  // Lists by client id read the batch's rows first and scope them (candidateRows).
+  const candidate = lazyScopes(ability, { document: 'Document', disclosure: 'Disclosure', dataSubjectRequest: 'DataSubjectRequest' }, CANDIDATE);
   return {
     store,
     visibleClient: visibleClientLoader(db, ability, grants),
@@ -18,12 +20,12 @@ export function createLoaders({ db, ability, grants, actor }: LoaderDeps) {
     scope,
     document: loaderById((ids) => store.documentsByIds(ids, scope.document).then(grants.of('Document'))),
     // Keyed by client id; a type filter is applied after loading so all clients share one query.
-    documents: loaderGroupedBy((ids) => store.documentsOf(ids, scope.document).then(grants.of('Document')), (d) => d.clientId),
+    documents: loaderGroupedBy((ids) => store.documentsOf(ids, candidate.document).then(grants.of('Document')), (d) => d.clientId),
     disclosure: loaderById((ids) => store.disclosuresByIds(ids, scope.disclosure).then(grants.of('Disclosure'))),
-    disclosures: loaderGroupedBy((ids) => store.disclosuresOf(ids, scope.disclosure).then(grants.of('Disclosure')), (d) => d.clientId),
+    disclosures: loaderGroupedBy((ids) => store.disclosuresOf(ids, candidate.disclosure).then(grants.of('Disclosure')), (d) => d.clientId),
     // Issue 12: one request by id (dataSubjectRequest, answers of the request mutations).
     dataSubjectRequest: loaderById((ids) => new DataSubjectRequestStore(db).byIds(ids, scope.dataSubjectRequest).then(grants.of('DataSubjectRequest'))),
-    dataSubjectRequests: loaderGroupedBy((ids) => store.dataSubjectRequestsOf(ids, scope.dataSubjectRequest).then(grants.of('DataSubjectRequest')), (r) => r.clientId),
+    dataSubjectRequests: loaderGroupedBy((ids) => store.dataSubjectRequestsOf(ids, candidate.dataSubjectRequest).then(grants.of('DataSubjectRequest')), (r) => r.clientId),
     revisions: loaderGroupedBy((ids) => store.revisionsOf(ids, scope.revision).then(grants.of('DocumentRevision')), (r) => r.documentId),
     // A disclosure lists only the documents the actor may read itself.
     disclosureDocuments: loaderGroupedBy((ids) => store.documentsOfDisclosures(ids, scope.document).then(grants.of('Document')), (d) => d.disclosureId),

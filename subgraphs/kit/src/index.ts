@@ -13,6 +13,7 @@ export * from './sensitive';
 export * from './subgraph-server';
 export * from './loaders';
 export * from './policy/row-scope';
+export * from './candidate-rows';
 export { activeCommissionOf } from './policy/conditions';
 export * from './policy/row-grants';
 export { perAbility } from './policy/per-ability';

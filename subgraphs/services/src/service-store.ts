@@ -11,6 +11,7 @@ import {
   inList,
 } from '@vartija/db';
 import { and, asc, desc, eq, getTableColumns, type SQL } from 'drizzle-orm';
+import { candidateRows } from '@vartija/kit';
 import type { CareDayModel, InvoiceModel } from './models';
 
 /**
@@ -61,52 +62,40 @@ export class ServiceStore {
       .where(and(inList(invoices.id, [...ids]), scope));
   }
 
+  /** `scope` on the batch's rows, picked by client first (kit candidateRows). */
   decisionsOf(clientIds: readonly string[], scope: SQL) {
-    return this.db
-      .select()
-      .from(decisions)
-      .where(and(inList(decisions.clientId, [...clientIds]), scope))
-      .orderBy(desc(decisions.decidedAt), desc(decisions.id));
+    const batch = candidateRows(this.db, decisions, decisions.clientId, clientIds);
+    return this.db.select().from(batch).where(scope).orderBy(desc(batch.decidedAt), desc(batch.id));
   }
 
+  /** `scope` on the batch's rows, picked by client first (kit candidateRows). */
   placementsOf(clientIds: readonly string[], scope: SQL) {
-    return this.db
-      .select()
-      .from(placements)
-      .where(and(inList(placements.clientId, [...clientIds]), scope))
-      .orderBy(desc(placements.startsOn), desc(placements.id));
+    const batch = candidateRows(this.db, placements, placements.clientId, clientIds);
+    return this.db.select().from(batch).where(scope).orderBy(desc(batch.startsOn), desc(batch.id));
   }
 
+  /** `scope` on the batch's rows, picked by client first (kit candidateRows). */
   restrictionsOf(clientIds: readonly string[], scope: SQL) {
-    return this.db
-      .select()
-      .from(restrictions)
-      .where(and(inList(restrictions.clientId, [...clientIds]), scope))
-      .orderBy(desc(restrictions.startsAt), desc(restrictions.id));
+    const batch = candidateRows(this.db, restrictions, restrictions.clientId, clientIds);
+    return this.db.select().from(batch).where(scope).orderBy(desc(batch.startsAt), desc(batch.id));
   }
 
+  /** `scope` on the batch's rows, picked by client first (kit candidateRows). */
   assistanceRequestsOf(clientIds: readonly string[], scope: SQL) {
-    return this.db
-      .select()
-      .from(assistanceRequests)
-      .where(and(inList(assistanceRequests.clientId, [...clientIds]), scope))
-      .orderBy(desc(assistanceRequests.requestedAt), desc(assistanceRequests.id));
+    const batch = candidateRows(this.db, assistanceRequests, assistanceRequests.clientId, clientIds);
+    return this.db.select().from(batch).where(scope).orderBy(desc(batch.requestedAt), desc(batch.id));
   }
 
+  /** `scope` on the batch's rows, picked by client first (kit candidateRows). */
   medicationsOf(clientIds: readonly string[], scope: SQL) {
-    return this.db
-      .select()
-      .from(medications)
-      .where(and(inList(medications.clientId, [...clientIds]), scope))
-      .orderBy(desc(medications.givenAt), desc(medications.id));
+    const batch = candidateRows(this.db, medications, medications.clientId, clientIds);
+    return this.db.select().from(batch).where(scope).orderBy(desc(batch.givenAt), desc(batch.id));
   }
 
+  /** `scope` on the batch's rows, picked by client first (kit candidateRows). */
   paymentCommitmentsOf(clientIds: readonly string[], scope: SQL) {
-    return this.db
-      .select()
-      .from(paymentCommitments)
-      .where(and(inList(paymentCommitments.clientId, [...clientIds]), scope))
-      .orderBy(desc(paymentCommitments.validFrom), desc(paymentCommitments.id));
+    const batch = candidateRows(this.db, paymentCommitments, paymentCommitments.clientId, clientIds);
+    return this.db.select().from(batch).where(scope).orderBy(desc(batch.validFrom), desc(batch.id));
   }
 
   /** Care days in calendar order, with the placement's client and unit for the access log and policy. */

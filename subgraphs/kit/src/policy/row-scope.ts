@@ -124,14 +124,23 @@ export function rowScope(ability: AppAbility, subject: Subject): SQL {
   return scopeOf(ability, subject, () => translateScope(ability, subject));
 }
 
+/**
+ * The same condition on the subject's rows under another name (`FROM (…) AS name`): a loader's candidate
+ * rows (candidate-rows.ts).
+ */
+export function rowScopeAs(ability: AppAbility, subject: Subject, name: string): SQL {
+  return scopeOf(ability, `${subject} AS ${name}`, () => translateScope(ability, subject, name));
+}
+
 const scopeOf = perAbility<SQL>();
 
-function translateScope(ability: AppAbility, subject: Subject): SQL {
+function translateScope(ability: AppAbility, subject: Subject, as?: string): SQL {
   const ast = rulesToAST(ability, 'access', subject);
   if (!ast) return FALSE;
   const mapping = TABLES[subject];
   if (!mapping) throw new Error(`No table mapping for ${subject}: add it to row-scope.ts`);
-  return prerendered(new Translator().translate(ast, subject, mapping.table as AnyTable));
+  const table = (as ? alias(mapping.table, as) : mapping.table) as AnyTable;
+  return prerendered(new Translator().translate(ast, subject, table));
 }
 
 /**
@@ -200,11 +209,13 @@ export function matchingSql(subject: Subject, alternatives: MongoQuery[]): SQL {
 
 /**
  * The row scopes a subgraph's loaders use, each translated only when first needed and then reused
- * for the request: most requests touch a few of a subgraph's types, not all of them.
+ * for the request: most requests touch a few of a subgraph's types, not all of them. With `as`, on rows
+ * under that name (rowScopeAs).
  */
 export function lazyScopes<Names extends Record<string, Subject>>(
   ability: AppAbility,
   subjects: Names,
+  as?: string,
 ): { readonly [K in keyof Names]: SQL } {
   const cache = new Map<keyof Names, SQL>();
   const scopes = {} as { [K in keyof Names]: SQL };
@@ -213,7 +224,7 @@ export function lazyScopes<Names extends Record<string, Subject>>(
       enumerable: true,
       get() {
         let scope = cache.get(name);
-        if (!scope) cache.set(name, (scope = rowScope(ability, subjects[name]!)));
+        if (!scope) cache.set(name, (scope = as ? rowScopeAs(ability, subjects[name]!, as) : rowScope(ability, subjects[name]!)));
         return scope;
       },
     });
