@@ -1,4 +1,4 @@
-import { CANDIDATE, type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, ownClientLoader } from '@vartija/kit';
+import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, ownClientLoader } from '@vartija/kit';
 import { AccessAdminStore } from './access-admin-store';
 import { ClientStore } from './client-store';
 
@@ -14,7 +14,7 @@ export function createLoaders({ db, actor, ability, grants }: LoaderDeps) {
     grant: 'Grant',
   });
   // Lists by client id read the batch's rows first and scope them (candidateRows).
-  const candidate = lazyScopes(ability, { relationship: 'ClientRelationship', commission: 'Commission', consent: 'Consent' }, CANDIDATE);
+  const candidate = lazyScopes(ability, { relationship: 'ClientRelationship', commission: 'Commission', consent: 'Consent' }, 'candidates');
   const admin = new AccessAdminStore(db);
   return {
     store,

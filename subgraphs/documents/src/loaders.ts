@@ -1,4 +1,4 @@
-import { CANDIDATE, type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, ownClientLoader, visibleClientLoader } from '@vartija/kit';
+import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, ownClientLoader, visibleClientLoader } from '@vartija/kit';
 import { DataSubjectRequestStore } from './data-subject-request-store';
 import { DocumentStore } from './document-store';
 
@@ -12,7 +12,7 @@ export function createLoaders({ db, ability, grants, actor }: LoaderDeps) {
     dataSubjectRequest: 'DataSubjectRequest',
   });
   // Lists by client id read the batch's rows first and scope them (candidateRows).
-  const candidate = lazyScopes(ability, { document: 'Document', disclosure: 'Disclosure', dataSubjectRequest: 'DataSubjectRequest' }, CANDIDATE);
+  const candidate = lazyScopes(ability, { document: 'Document', disclosure: 'Disclosure', dataSubjectRequest: 'DataSubjectRequest' }, 'candidates');
   return {
     store,
     visibleClient: visibleClientLoader(db, ability, grants),

@@ -1,4 +1,4 @@
-import { CANDIDATE, type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, visibleClientLoader } from '@vartija/kit';
+import { type LoaderDeps, loaderById, loaderGroupedBy, lazyScopes, visibleClientLoader } from '@vartija/kit';
 import { ServiceStore } from './service-store';
 
 export function createLoaders({ db, ability, grants }: LoaderDeps) {
@@ -18,7 +18,7 @@ export function createLoaders({ db, ability, grants }: LoaderDeps) {
   const candidate = lazyScopes(
     ability,
     { decision: 'Decision', placement: 'Placement', restriction: 'Restriction', assistanceRequest: 'AssistanceRequest', medication: 'Medication', paymentCommitment: 'PaymentCommitment' },
-    CANDIDATE,
+    'candidates',
   );
   return {
     store,

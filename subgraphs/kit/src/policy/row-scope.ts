@@ -24,6 +24,7 @@ import {
   StringChunk,
 } from 'drizzle-orm';
 import { alias, getTableConfig, PgDialect, type PgTable } from 'drizzle-orm/pg-core';
+import { candidateName } from '../candidate-rows';
 import type { AppAbility, Subject } from './ability';
 import { perAbility } from './per-ability';
 
@@ -125,11 +126,11 @@ export function rowScope(ability: AppAbility, subject: Subject): SQL {
 }
 
 /**
- * The same condition on the subject's rows under another name (`FROM (…) AS name`): a loader's candidate
- * rows (candidate-rows.ts).
+ * The same condition on a loader batch's rows of the subject's table, under their name (candidateName,
+ * candidate-rows.ts).
  */
-export function rowScopeAs(ability: AppAbility, subject: Subject, name: string): SQL {
-  return scopeOf(ability, `${subject} AS ${name}`, () => translateScope(ability, subject, name));
+export function candidateScope(ability: AppAbility, subject: Subject): SQL {
+  return scopeOf(ability, `${subject} candidates`, () => translateScope(ability, subject, candidateName(tableOf(subject))));
 }
 
 const scopeOf = perAbility<SQL>();
@@ -209,13 +210,13 @@ export function matchingSql(subject: Subject, alternatives: MongoQuery[]): SQL {
 
 /**
  * The row scopes a subgraph's loaders use, each translated only when first needed and then reused
- * for the request: most requests touch a few of a subgraph's types, not all of them. With `as`, on rows
- * under that name (rowScopeAs).
+ * for the request: most requests touch a few of a subgraph's types, not all of them. `candidates`: on
+ * loader batches' rows (candidateScope).
  */
 export function lazyScopes<Names extends Record<string, Subject>>(
   ability: AppAbility,
   subjects: Names,
-  as?: string,
+  on: 'table' | 'candidates' = 'table',
 ): { readonly [K in keyof Names]: SQL } {
   const cache = new Map<keyof Names, SQL>();
   const scopes = {} as { [K in keyof Names]: SQL };
@@ -224,7 +225,7 @@ export function lazyScopes<Names extends Record<string, Subject>>(
       enumerable: true,
       get() {
         let scope = cache.get(name);
-        if (!scope) cache.set(name, (scope = as ? rowScopeAs(ability, subjects[name]!, as) : rowScope(ability, subjects[name]!)));
+        if (!scope) cache.set(name, (scope = on === 'candidates' ? candidateScope(ability, subjects[name]!) : rowScope(ability, subjects[name]!)));
         return scope;
       },
     });
