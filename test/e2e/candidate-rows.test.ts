@@ -5,7 +5,6 @@
  */
 import { ClientStore } from '@vartija/clients/src/client-store';
 import {
-  apiTokens,
   assistanceRequests,
   clientRelationships,
   clients,
@@ -14,7 +13,6 @@ import {
   dataSubjectRequests,
   decisions,
   DB_CASING,
-  DEMO,
   disclosures,
   documents,
   inList,
@@ -25,11 +23,11 @@ import {
   seedDemoWorld,
 } from '@vartija/db';
 import { DocumentStore } from '@vartija/documents/src/document-store';
-import { AccessStore } from '@vartija/gateway';
-import { type Actor, type AppAbility, candidateScope, defineAbilityFor, lazyScopes, rowScope, type Subject } from '@vartija/kit';
+import { type AppAbility, candidateScope, defineAbilityFor, lazyScopes, rowScope, type Subject } from '@vartija/kit';
 import { ServiceStore } from '@vartija/services/src/service-store';
 import { and, asc, type Column, desc, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
+import { demoActors } from '../testkit/actors';
 import { createTestDatabase, type TestDatabase } from '../testkit/database';
 
 let t: TestDatabase;
@@ -73,34 +71,6 @@ function lists(): List[] {
 const dialect = new PgDialect({ casing: DB_CASING });
 const ORDERED_BY_DATE_ONLY = new Set<Subject>(['ClientRelationship', 'Commission', 'Consent']);
 
-/** Every demo user, and every partner token of the demo world as issued. */
-async function actors(): Promise<{ name: string; actor: Actor }[]> {
-  const access = new AccessStore(t.database.db);
-  const found: { name: string; actor: Actor }[] = [];
-  const request = { purpose: 'CLIENT_WORK', emergency: false, intent: 'VIEW', requestId: 'r', operationName: null, callerAddress: null } as const;
-  for (const login of Object.keys(DEMO.users)) {
-    const user = await access.userBy('login', login);
-    if (user) found.push({ name: login, actor: { ...request, kind: 'USER', id: user.id, login, organisationId: user.organisationId, grants: user.grants, scopes: [] } });
-  }
-  for (const token of await t.database.db.select().from(apiTokens)) {
-    found.push({
-      name: `token ${token.name}`,
-      actor: {
-        ...request,
-        purpose: 'COMMISSIONED_SERVICE',
-        kind: 'PARTNER',
-        id: token.id,
-        login: null,
-        organisationId: token.organisationId,
-        issuerOrganisationId: token.issuerOrganisationId,
-        grants: [],
-        scopes: token.scopes as Actor['scopes'],
-      },
-    });
-  }
-  return found;
-}
-
 const ids = (rows: Row[]) => rows.map((r) => r.id);
 const sorted = (values: string[]) => [...values].sort();
 
@@ -108,7 +78,7 @@ describe('loader lists: the batch first, then the row scope', () => {
   it('every persona and partner token gets the plain form’s rows from every list, for all clients and for a page of 20', async () => {
     const allClients = (await t.database.db.select({ id: clients.id }).from(clients)).map((c) => c.id);
     const batches = [allClients, allClients.slice(0, 20), allClients.slice(-20)];
-    const personas = await actors();
+    const personas = await demoActors(t.database.db);
     expect(personas.some((p) => p.actor.kind === 'PARTNER')).toBe(true);
     const differences: string[] = [];
     const listsWithRows = new Set<Subject>();
@@ -135,7 +105,7 @@ describe('loader lists: the batch first, then the row scope', () => {
   }, 300_000);
 
   it('a scope rendered for one list’s batch fails as SQL on another’s, never filtering rows it was not written for', async () => {
-    const student = (await actors()).find((p) => p.name === 'student-child')!;
+    const student = (await demoActors(t.database.db)).find((p) => p.name === 'student-child')!;
     const ability = defineAbilityFor(student.actor);
     const allClients = (await t.database.db.select({ id: clients.id }).from(clients)).map((c) => c.id);
     const all = lists();
@@ -157,7 +127,7 @@ describe('loader lists: the batch first, then the row scope', () => {
   }, 120_000);
 
   it('keeps the batch’s scope and the table’s apart on one ability', async () => {
-    const ability = defineAbilityFor((await actors()).find((p) => p.name === 'sw-child')!.actor);
+    const ability = defineAbilityFor((await demoActors(t.database.db)).find((p) => p.name === 'sw-child')!.actor);
     expect(candidateScope(ability, 'Document')).toBe(candidateScope(ability, 'Document'));
     expect(candidateScope(ability, 'Document')).not.toBe(rowScope(ability, 'Document'));
     expect(dialect.sqlToQuery(candidateScope(ability, 'Document')).sql).toContain('"candidate_documents"."unit_id"');

@@ -22,8 +22,7 @@ export function clientChannel(ctx: Ctx, args: Record<string, unknown> | null | u
 
 export async function listScope(ctx: Ctx, channel: ReadChannel, code?: string | null): Promise<ListScope> {
   return {
-    rows: ctx.loaders.scope.client,
-    readable: await scopeOrRefuse(ctx, channel, code),
+    ...(await whereOrRefuse(ctx, channel, code)),
     relationships: ctx.loaders.scope.relationship,
     rowsByRelationship: relationOnlyScope(ctx.ability, 'Client', 'relationships'),
   };
@@ -32,12 +31,13 @@ export async function listScope(ctx: Ctx, channel: ReadChannel, code?: string | 
 export const clientTarget = (row: Record<string, unknown>): AuditTarget => ({ entityType: 'Client', entityId: row['id'] as string, clientId: row['id'] as string });
 
 /**
- * Runs a channel's row condition; when the actor may never read the field looked up by, the refusal
- * is logged against every client of its organisation with that code before FORBIDDEN goes out.
+ * The channel's rows within the client row scope (kit ReadChannel.where); when the actor may never read the
+ * field looked up by, the refusal is logged against every client of its organisation with that code before
+ * FORBIDDEN goes out.
  */
-export async function scopeOrRefuse(ctx: Ctx, channel: ReturnType<typeof clientChannel>, code: string | null | undefined) {
+export async function whereOrRefuse(ctx: Ctx, channel: ReturnType<typeof clientChannel>, code: string | null | undefined) {
   try {
-    return channel.scope();
+    return channel.where();
   } catch (error) {
     if (code) await recordRefusedLookup(ctx, { code: normaliseCode(code) }, 'personalIdentityCode', 'PERSONAL_ID');
     throw error;

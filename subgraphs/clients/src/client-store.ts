@@ -58,10 +58,12 @@ function filterConditions(filter: ClientListFilter | null | undefined, relations
   return conditions;
 }
 
-/** What a list query is limited by: the row scope, the readable-field condition and the visible relationships. */
+/** What a list query is limited by: its rows (row scope and readable-field condition) and the visible relationships. */
 export interface ListScope {
+  /** The rows the list may reach (kit ReadChannel.where). */
   rows: SQL;
-  readable: SQL | null;
+  /** Whether `rows` is narrower than the row scope (a field used is readable on some visible rows only). */
+  narrowed: boolean;
   relationships: SQL;
   /** The row scope as a condition on relationships alone, when it is one (kit relationOnlyScope), else null. */
   rowsByRelationship: SQL | null;
@@ -69,7 +71,6 @@ export interface ListScope {
 
 const listConditions = (filter: ClientListFilter | null | undefined, scope: ListScope, filters = filterConditions(filter, scope.relationships)): SQL[] => [
   scope.rows,
-  ...(scope.readable ? [scope.readable] : []),
   ...filters,
 ];
 
@@ -91,11 +92,12 @@ export class ClientStore {
     return this.db.select(this.columns).from(clients).where(and(inList(clients.id, [...ids]), scope));
   }
 
-  async byPersonalIdentityCode(code: string, scope: SQL, readable: SQL | null): Promise<ClientRow | undefined> {
+  /** `rows`: the look-up's channel within the row scope (kit ReadChannel.where). */
+  async byPersonalIdentityCode(code: string, rows: SQL): Promise<ClientRow | undefined> {
     const [row] = await this.db
       .select(this.columns)
       .from(clients)
-      .where(and(eq(clients.personalIdentityCode, code), scope, ...(readable ? [readable] : [])))
+      .where(and(eq(clients.personalIdentityCode, code), rows))
       .limit(1);
     return row;
   }
@@ -115,7 +117,7 @@ export class ClientStore {
   async count(filter: ClientListFilter | null | undefined, scope: ListScope): Promise<number> {
     const filters = filterConditions(filter, scope.relationships);
     const [row] =
-      scope.rowsByRelationship && !scope.readable && filters.length === 0
+      scope.rowsByRelationship && !scope.narrowed && filters.length === 0
         ? // The same number from the relationships' index alone: the clients with a relationship in scope.
           await this.db
             .select({ count: sql<number>`count(DISTINCT ${clientRelationships.clientId})::int` })

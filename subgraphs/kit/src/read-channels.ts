@@ -1,10 +1,11 @@
-import type { SQL } from 'drizzle-orm';
+import { and, type SQL } from 'drizzle-orm';
 import type { AuditTarget } from './audit/target';
 import type { RequestContext } from './context';
 import { forbidden } from './errors';
 import { SENSITIVE_FIELDS } from './generated/sensitive-fields';
 import { grantKeyOfRule, type Subject } from './policy/ability';
-import { readableScope } from './policy/field-scope';
+import { type ReadableScope, readableScope } from './policy/field-scope';
+import { rowScope } from './policy/row-scope';
 
 /** Which fields each filter / sort / look-up argument of a list reads, e.g. `{ lastNamePrefix: ['lastName'] }`. */
 export type ChannelFields = Readonly<Record<string, readonly string[]>>;
@@ -13,7 +14,7 @@ export type ChannelFields = Readonly<Record<string, readonly string[]>>;
  * Filters, sorting, counts and look-ups through the policy (DESIGN.md §4, policy v2): what a field
  * hides, no other channel may show. A list declares which fields each of its arguments reads; this
  * turns the arguments used into
- * - a row condition: only rows on which the actor may read every field used (`scope`), and
+ * - a row condition: only rows on which the actor may read every field used (`where`), and
  * - log entries: each matched row's use of those fields, even when only ids or a count go out
  *   (`recordMatches`).
  */
@@ -42,8 +43,21 @@ export class ReadChannel {
     return this.fieldsUsedByArgs.length > 0;
   }
 
-  /** Extra row condition, or null. FORBIDDEN (logged as DENIED) when no rule could ever allow a field used. */
-  scope(): SQL | null {
+  /**
+   * The rows a read through this channel may reach: the actor's row scope and the condition that every field
+   * used is readable — that condition alone when it implies the row scope (field-scope.ts withinRowScope; the
+   * proof is about the row scope, so the channel takes it itself, never from a caller). `narrowed`: whether some
+   * field used is readable on some visible rows only. FORBIDDEN (logged as DENIED) when no rule could ever allow
+   * a field used.
+   */
+  where(): { rows: SQL; narrowed: boolean } {
+    const visible = rowScope(this.ctx.ability, this.subject);
+    const readable = this.scope();
+    if (!readable) return { rows: visible, narrowed: false };
+    return { rows: readable.withinRowScope ? readable.condition : and(visible, readable.condition)!, narrowed: true };
+  }
+
+  private scope(): ReadableScope | null {
     const scope = readableScope(this.ctx.ability, this.ctx.grants, this.subject, this.used);
     if (scope === 'never') {
       const unreadable = this.used.filter((f) => readableScope(this.ctx.ability, this.ctx.grants, this.subject, [f]) === 'never');

@@ -1,4 +1,4 @@
-import { clientChannel, clientTarget, normaliseCode, recordRefusedLookup, scopeOrRefuse } from '../client-channels';
+import { clientChannel, clientTarget, normaliseCode, recordRefusedLookup, whereOrRefuse } from '../client-channels';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
 /** Looking a client up by henkilötunnus reads it: only on rows whose code the actor may read, and logged. */
@@ -6,7 +6,7 @@ export const clientByPersonalIdentityCode: QueryResolvers['clientByPersonalIdent
   const { loaders } = ctx;
   const channel = clientChannel(ctx, { code });
   const normalised = normaliseCode(code);
-  const row = await loaders.store.byPersonalIdentityCode(normalised, loaders.scope.client, await scopeOrRefuse(ctx, channel, normalised));
+  const row = await loaders.store.byPersonalIdentityCode(normalised, (await whereOrRefuse(ctx, channel, normalised)).rows);
   if (!row) {
     await recordRefusedLookup(ctx, { code: normalised }, 'personalIdentityCode', 'PERSONAL_ID');
     return null;

@@ -1,5 +1,4 @@
 import { type AuditTarget, type ChannelFields, cursorCodec, pageSize, ReadChannel, toConnection, todayInFinland } from '@vartija/kit';
-import { and } from 'drizzle-orm';
 import { DataSubjectRequestStore, type DataSubjectRequestListFilter } from '../data-subject-request-store';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
@@ -27,7 +26,6 @@ export const dataSubjectRequests: QueryResolvers['dataSubjectRequests'] = async 
   // filter.unitId and filter.clientId arrive as UUIDs in lower case (kit argument guard).
   // `overdue: false` filters too (only those not overdue): a used argument, whatever its value.
   const channel = new ReadChannel(ctx, 'DataSubjectRequest', CHANNELS, { ...filter, overdue: filter?.overdue == null ? null : 'used' }, SORT);
-  const readable = channel.scope();
   const size = pageSize(first);
   const cursors = cursorCodec({ actorId: actor.id, list: 'dataSubjectRequests', filter });
   const values: DataSubjectRequestListFilter = {
@@ -39,7 +37,7 @@ export const dataSubjectRequests: QueryResolvers['dataSubjectRequests'] = async 
     today: todayInFinland(),
   };
   const store = new DataSubjectRequestStore(db);
-  const scope = readable ? and(loaders.scope.dataSubjectRequest, readable)! : loaders.scope.dataSubjectRequest;
+  const scope = channel.where().rows;
   const rows = await store.page(values, scope, size + 1, after ? cursors.decode(after) : null).then(grants.of('DataSubjectRequest'));
   channel.recordMatches(rows.slice(0, size), target);
   // A client named that the actor may not see, and none of whose requests it may see either (the DPO sees

@@ -5,6 +5,15 @@ import type { RowGrants } from './row-grants';
 import { rowScope } from './row-scope';
 
 /**
+ * A readable-field condition. `withinRowScope`: every row it admits is one the row scope admits, proved from
+ * the rules' conditions (rulesImplyAccess), so the condition alone may stand for `row scope ∧ condition`.
+ */
+export interface ReadableScope {
+  condition: SQL;
+  withinRowScope: boolean;
+}
+
+/**
  * The rows whose `fields` the actor may read, as SQL (policy v2: "what a field hides, no other channel
  * may show"). A filter, sort, count or look-up on a field takes this condition besides the row scope,
  * so it never selects, orders or counts rows by a value the actor could not read on them.
@@ -14,14 +23,14 @@ import { rowScope } from './row-scope';
  * row scope (which, for one grant, is that grant's scope). Answers:
  * - `null`: every visible row qualifies (the common case: no extra SQL);
  * - `'never'`: no rule ever allows one of the fields (callers answer FORBIDDEN);
- * - otherwise the condition to AND with the row scope.
+ * - otherwise the condition to AND with the row scope (or to use alone, when `withinRowScope`).
  */
-export function readableScope(ability: AppAbility, grants: RowGrants, subject: Subject, fields: readonly string[]): SQL | 'never' | null {
+export function readableScope(ability: AppAbility, grants: RowGrants, subject: Subject, fields: readonly string[]): ReadableScope | 'never' | null {
   // Per actor and day (RowGrants.cached): the grants are the actor's, and a partner's page used six of these per request.
   return grants.cached(`readable\u0000${subject}\u0000${fields.join('\u0000')}`, () => translateReadableScope(ability, grants, subject, fields));
 }
 
-function translateReadableScope(ability: AppAbility, grants: RowGrants, subject: Subject, fields: readonly string[]): SQL | 'never' | null {
+function translateReadableScope(ability: AppAbility, grants: RowGrants, subject: Subject, fields: readonly string[]): ReadableScope | 'never' | null {
   const alternatives: MongoQuery[][] = [];
   let implied = true;
   for (const field of fields) {
@@ -51,8 +60,48 @@ function translateReadableScope(ability: AppAbility, grants: RowGrants, subject:
   const parts = alternatives.map((rules) =>
     rowScope(createMongoAbility(rules.map((conditions) => ({ action: 'access', subject, conditions }))) as AppAbility, subject),
   );
-  return parts.length === 1 ? parts[0]! : and(...parts)!;
+  // One field whose every alternative implies an access rule puts the whole AND inside the row scope (a
+  // partner's names rule names the commission its access rule does: one semi-join over them, not two).
+  const access = accessAlternatives(ability, subject);
+  const withinRowScope = access !== null && alternatives.some((rules) => rules.length > 0 && rules.every((rule) => rulesImplyAccess(rule, access)));
+  return { condition: parts.length === 1 ? parts[0]! : and(...parts)!, withinRowScope };
 }
+
+/**
+ * The conditions of the rules the row scope is translated from (it admits a row iff one of them holds), or
+ * null when the scope is more than their OR: an inverted rule takes rows away, and no condition can prove that.
+ */
+function accessAlternatives(ability: AppAbility, subject: Subject): MongoQuery[] | null {
+  const rules = ability.rulesFor('access', subject);
+  if (rules.some((r) => r.inverted || r.fields)) return null;
+  return rules.map((r) => (r.conditions ?? {}) as MongoQuery);
+}
+
+/**
+ * Whether `conditions` imply one of the access alternatives, read syntactically: the alternative's top-level
+ * keys (a conjunction) each appear in `conditions` with a structurally equal value. Anything else is "not
+ * proved", and the caller keeps the row scope: a wrong "yes" would let a sort or count reach rows not visible.
+ */
+export function rulesImplyAccess(conditions: MongoQuery, access: readonly MongoQuery[]): boolean {
+  return access.some((alternative) =>
+    Object.entries(alternative).every(([key, value]) => Object.prototype.hasOwnProperty.call(conditions, key) && sameValue((conditions as Record<string, unknown>)[key], value)),
+  );
+}
+
+/** Structural equality of condition values (key order aside); `undefined`, functions and class instances other than Date never compare equal. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return a !== undefined;
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  }
+  if (!isPlain(a) || !isPlain(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue(a[k], b[k]));
+}
+
+const isPlain = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 function merge(access: MongoQuery, rest: MongoQuery, subject: Subject, field: string): MongoQuery {
   for (const key of Object.keys(rest)) {

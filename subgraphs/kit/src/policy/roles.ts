@@ -336,14 +336,14 @@ export function registrar(g: GrantRules) {
 }
 
 /**
- * Read conditions (one per alternative of activeCommissionOf) for rows whose client has an active commission
+ * Conditions (one per alternative of activeCommissionOf) for rows whose client has an active commission
  * to the partner's organisation granting `scope` in its partnerScopes. Client and Guardian rows a partner
  * loads carry `partnerCommissions`: the client's commissions to the partner's organisation (any period;
  * clients/src/client-store.ts, in the same statement); in SQL the same condition follows the relation
  * (row-scope.ts), so "active" has one definition.
  */
 function commissionedFor(g: GrantRules, scope: string): MongoQuery[] {
-  return activeCommissionOf(g.actor.organisationId, g.clock).map((c) => ({ ...g.via, partnerCommissions: { $elemMatch: { ...c, partnerScopes: scope } } }));
+  return activeCommissionOf(g.actor.organisationId, g.clock).map((c) => ({ partnerCommissions: { $elemMatch: { ...c, partnerScopes: scope } } }));
 }
 
 export function partner(g: GrantRules) {
@@ -357,16 +357,22 @@ export function partner(g: GrantRules) {
   // `partnerScopes` allow (issue 11): a commission reaches the client through a scope they share.
   const activeFor = (scope: string) => active.map((c) => ({ ...c, partnerScopes: scope }));
   const shared = [...scopes].flatMap(activeFor);
-  canEach(b, 'access', 'Client', through('commissions', shared));
+  // A client of the issuer with an active commission through a shared scope. Written as the names rule below
+  // is (the client's organisation, its commissions to the partner), so that the names rule is seen to imply it
+  // (field-scope.ts rulesImplyAccess): the partner's sorted page and count then take one semi-join, not two.
+  const ofIssuersClient = (scope: string) => commissionedFor(g, scope).map((c) => ({ organisationId: actor.issuerOrganisationId, ...c }));
+  canEach(b, 'access', 'Client', [...scopes].flatMap(ofIssuersClient));
   canEach(b, 'access', 'Commission', shared);
   if (scopes.has('clients:read')) {
     // The client's own fields and its guardians only under an active commission of the client whose
     // partnerScopes include clients:read (issue 11), not merely because the token has the scope.
+    for (const named of ofIssuersClient('clients:read')) {
+      b.can('read', 'Client', [...fieldsOf('Client', 'IDENTITY'), ...fieldsOf('Client', 'FAMILY')], { ...g.via, ...named });
+    }
     for (const named of commissionedFor(g, 'clients:read')) {
-      b.can('read', 'Client', [...fieldsOf('Client', 'IDENTITY'), ...fieldsOf('Client', 'FAMILY')], { ...named, organisationId: actor.issuerOrganisationId });
-      b.can('read', 'Guardian', fieldsOf('Guardian', 'FAMILY'), named);
+      b.can('read', 'Guardian', fieldsOf('Guardian', 'FAMILY'), { ...g.via, ...named });
       // Guardians' contact data, never for a client under non-disclosure.
-      b.can('read', 'Guardian', fieldsOf('Guardian', 'CONTACT'), { ...named, clientAddressNonDisclosure: false });
+      b.can('read', 'Guardian', fieldsOf('Guardian', 'CONTACT'), { ...g.via, ...named, clientAddressNonDisclosure: false });
     }
   }
   if (scopes.has('services:read')) {
