@@ -8,7 +8,7 @@
 import { clients, commissions, DEMO, DEMO_PARTNER_TOKEN, organisations } from '@vartija/db';
 import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import { todayInFinland } from '@vartija/kit';
-import { codesOf, startTestStack, type TestStack } from '../testkit';
+import { codesOf, type ExecuteResult, startTestStack, type TestStack } from '../testkit';
 
 const MAJAKKA = DEMO.organisations.majakka.id;
 const REGION = DEMO.organisations.region.id;
@@ -77,9 +77,9 @@ async function walk(filter: Record<string, unknown> | null = null): Promise<{ id
   const counts: number[] = [];
   let after: string | null = null;
   for (let pages = 0; pages < 50; pages += 1) {
-    const result = await t.execute<Page>({ token: DEMO_PARTNER_TOKEN, query: PAGE, variables: { after, filter } });
+    const result: ExecuteResult<Page> = await t.execute<Page>({ token: DEMO_PARTNER_TOKEN, query: PAGE, variables: { after, filter } });
     expect(result.errors).toBeUndefined();
-    const list = result.data!.clients;
+    const list: Page['clients'] = result.data!.clients;
     counts.push(list.totalCount);
     ids.push(...list.nodes.map((n) => n.id));
     names.push(...list.nodes.map((n) => n.displayName ?? ''));
