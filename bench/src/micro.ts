@@ -1,6 +1,6 @@
 import { subject } from '@casl/ability';
 import { type Database, DEMO } from '@vartija/db';
-import { AccessStore, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, type DevKeys } from '@vartija/gateway';
+import { AccessStore, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, type DevKeys, userActorOf } from '@vartija/gateway';
 import {
   type Actor,
   actorSchema,
@@ -12,9 +12,7 @@ import {
   AuditWireBatch,
   chainHash,
   chainLinkOf,
-  defaultPurpose,
   defineAbilityFor,
-  rolesOf,
   returnedAuditEntries,
   rowScope,
   storedForm,
@@ -44,19 +42,9 @@ async function measure(name: string, ops: number, fn: (i: number) => unknown): P
 export async function actorFor(database: Database, login: string): Promise<Actor> {
   const user = await new AccessStore(database.db).userBy('login', login);
   if (!user) throw new Error(`no user ${login}`);
-  return actorSchema.parse({
-    kind: 'USER',
-    id: user.id,
-    login: user.login,
-    organisationId: user.organisationId,
-    grants: user.grants,
-    scopes: [],
-    purpose: defaultPurpose('USER', rolesOf({ grants: user.grants } as Actor)),
-    emergency: false,
-    requestId: '00000000-0000-4000-8000-000000000000',
-    operationName: 'ClientPage',
-    callerAddress: '127.0.0.1',
-  });
+  // The gateway's own mapping; the actor then goes through the subgraphs' schema, as a verified context does.
+  const meta = { requestId: '00000000-0000-4000-8000-000000000000', callerAddress: '127.0.0.1', purpose: undefined, emergency: false, intent: 'VIEW' } as const;
+  return actorSchema.parse({ ...userActorOf(user, meta), operationName: 'ClientPage' });
 }
 
 export async function microBenchmarks(database: Database, keys: DevKeys): Promise<MicroResult[]> {

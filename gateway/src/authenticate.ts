@@ -1,3 +1,4 @@
+import type { apiTokens } from '@vartija/db';
 import {
   type Actor,
   defaultPurpose,
@@ -50,6 +51,45 @@ export interface RequestMeta {
   purpose: string | undefined;
   emergency: boolean;
   intent: Actor['intent'];
+}
+
+type ApiTokenRow = typeof apiTokens.$inferSelect;
+
+/** The actor of a signed-in user whose token was verified and who holds grants (the purpose code already checked). */
+export function userActorOf(user: Pick<UserWithGrants, 'id' | 'login' | 'organisationId' | 'grants'>, meta: RequestMeta): Actor {
+  return {
+    kind: 'USER',
+    id: user.id,
+    login: user.login,
+    organisationId: user.organisationId,
+    grants: user.grants,
+    scopes: [],
+    purpose: meta.purpose ?? defaultPurpose('USER', rolesOf({ grants: user.grants } as Actor)),
+    emergency: meta.emergency,
+    intent: meta.intent,
+    requestId: meta.requestId,
+    operationName: null,
+    callerAddress: meta.callerAddress,
+  };
+}
+
+/** The actor of a partner API token that matched, is not revoked and has not expired: only the scopes a partner may hold. */
+export function partnerActorOf(token: Pick<ApiTokenRow, 'id' | 'organisationId' | 'issuerOrganisationId' | 'scopes'>, meta: RequestMeta): Actor {
+  return {
+    kind: 'PARTNER',
+    id: token.id,
+    login: null,
+    organisationId: token.organisationId,
+    issuerOrganisationId: token.issuerOrganisationId,
+    grants: [],
+    scopes: token.scopes.filter((s): s is Actor['scopes'][number] => (PARTNER_SCOPES as readonly string[]).includes(s)),
+    purpose: defaultPurpose('PARTNER', []),
+    emergency: false,
+    intent: meta.intent,
+    requestId: meta.requestId,
+    operationName: null,
+    callerAddress: meta.callerAddress,
+  };
 }
 
 type Verify = (token: string) => Promise<{ payload: JWTPayload; via: 'dev' | 'oidc' }>;
@@ -115,21 +155,7 @@ export class Authenticator {
     if (token.expiresAt.getTime() <= Date.now()) throw unauthenticated('API token has expired; ask the registrar to rotate it.');
     this.options.store.touchApiToken(token.id);
     return {
-      actor: {
-        kind: 'PARTNER',
-        id: token.id,
-        login: null,
-        organisationId: token.organisationId,
-        issuerOrganisationId: token.issuerOrganisationId,
-        grants: [],
-        scopes: token.scopes.filter((s): s is Actor['scopes'][number] => (PARTNER_SCOPES as readonly string[]).includes(s)),
-        purpose: defaultPurpose('PARTNER', []),
-        emergency: false,
-        intent: meta.intent,
-        requestId: meta.requestId,
-        operationName: null,
-        callerAddress: meta.callerAddress,
-      },
+      actor: partnerActorOf(token, meta),
       token: { id: token.id, allowedOperations: token.allowedOperations, rateLimitPerMinute: token.rateLimitPerMinute },
     };
   }
@@ -157,26 +183,12 @@ export class Authenticator {
         extensions: { code: 'FORBIDDEN', http: { status: 403 } },
       });
     }
-    const roles = rolesOf({ grants: user.grants } as Actor);
     if (meta.purpose !== undefined && !PURPOSE_RE.test(meta.purpose)) {
       throw new GraphQLError('x-purpose-of-use must be an UPPER_SNAKE_CASE purpose code, e.g. CLIENT_WORK.', {
         extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
       });
     }
-    return {
-      kind: 'USER',
-      id: user.id,
-      login: user.login,
-      organisationId: user.organisationId,
-      grants: user.grants,
-      scopes: [],
-      purpose: meta.purpose ?? defaultPurpose('USER', roles),
-      emergency: meta.emergency,
-      intent: meta.intent,
-      requestId: meta.requestId,
-      operationName: null,
-      callerAddress: meta.callerAddress,
-    };
+    return userActorOf(user, meta);
   }
 
   private async verifyToken(token: string) {

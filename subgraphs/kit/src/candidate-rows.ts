@@ -1,13 +1,13 @@
 import { inList, type Queryable } from '@vartija/db';
-import { type Column, sql } from 'drizzle-orm';
-import { getTableConfig, type PgTable, type SubqueryWithSelection } from 'drizzle-orm/pg-core';
+import { type Column, getTableName, sql } from 'drizzle-orm';
+import type { PgTable, SubqueryWithSelection } from 'drizzle-orm/pg-core';
 
 /**
  * The name a loader batch's rows of `table` go by (candidateRows); their row scope is rendered for it
  * (lazyScopes' `candidates`). One name per table: a scope rendered for one table's batch and handed to
  * another's fails as SQL (no such name in the statement) instead of filtering rows it was not written for.
  */
-export const candidateName = (table: PgTable): string => `candidate_${getTableConfig(table).name}`;
+export const candidateName = (table: PgTable): string => `candidate_${getTableName(table)}`;
 
 /** drizzle leaves a zero offset out, so the zero goes in as SQL text. */
 const OFFSET_ZERO = sql`0` as unknown as number;
