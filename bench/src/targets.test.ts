@@ -103,10 +103,22 @@ describe('evaluateTargets', () => {
     const c1 = find(checks, '(c1) Vartija median latency < 100 ms');
     expect(c1).toMatchObject({ met: false, measured: 'p50 168.9 ms (one connection: 21.7 ms)' });
     expect(c1.why).toBe(
-      '10 connections share 2 cores, so no median falls below 10 × CPU per request (Node + PostgreSQL) / 2: ' +
+      "10 connections without pause on 2 cores: no mean latency below 10 × CPU per request (Node + PostgreSQL) / 2 (Little's law): " +
         'Vartija 120 ms (17.7 + 6.3 ms), plain Apollo 118 ms (17.9 + 5.6 ms); over 100 ms at this CPU cost on this machine; ' +
-        'measured medians: Vartija 168.9 ms, plain Apollo 166.1 ms; Vartija with one connection: 21.7 ms',
+        "measured medians: Vartija 168.9 ms, plain Apollo 166.1 ms; Vartija's JavaScript thread busy 90 % of the time; with one connection: 21.7 ms",
     );
+  });
+
+  it('does not round a miss up to the target', () => {
+    const checks = evaluateTargets(
+      results(
+        [cell('b', 'vartija', 99.7), cell('b', 'hive', 100), cell('b', 'apollo', 100)],
+        [cell('b', 'vartija', 99.7, { round: 1 }), cell('b', 'hive', 100, { round: 1 }), cell('b', 'vartija', 90, { round: 2 }), cell('b', 'hive', 100, { round: 2 })],
+      ),
+    );
+    const b = find(checks, '(b) Vartija ≥ 1.0 × Hive');
+    expect(b).toMatchObject({ met: false, measured: '100 vs 100 req/s: ×0.997' });
+    expect(b.why).toContain('missed in every round (×0.997 / ×0.90)');
   });
 
   it('names statement growth and extra log appends', () => {
