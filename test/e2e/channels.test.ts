@@ -22,7 +22,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { GraphQLFormattedError } from 'graphql';
 import { ACTIVE_LOGINS, type ActiveLogin, startTestStack, type TestStack } from '../testkit';
 import { call, codesOf, decodedCursor, type Entry, errorShape, LIST, type ListPage, logOf, uuidsIn, walk } from './channels/requests';
-import { CATEGORY, filterFields, type ListFilter, Oracle, type Persona, personaOf, World } from './channels/world';
+import { CATEGORY, filterFields, type ListFilter, Oracle, type Persona, personaOf, registerOf, World } from './channels/world';
 
 const LOGINS = ACTIVE_LOGINS;
 type Login = ActiveLogin;
@@ -270,9 +270,9 @@ describe.each(LOGINS.map((l) => [l]))('%s: look-ups', (login) => {
       if (JSON.stringify({ s: result.status, d: result.data, e: errorShape(result.errors) }) !== JSON.stringify({ s: missing.status, d: missing.data, e: errorShape(missing.errors) })) {
         problems.push(`${name}: answer differs from a nonexistent id: ${JSON.stringify(result.data)} ${JSON.stringify(result.errors)}`);
       }
-      // Only the caller's own register's clients are named: naming another organisation's client would tell
-      // the caller's auditors who is a client there (channels-3).
-      const own = world.client(id).organisationId === p.grants[0]!.organisationId;
+      // Only the caller's own register's clients are named (for the partner token its issuer's): naming another
+      // organisation's client would tell the caller's auditors who is a client there (channels-3).
+      const own = world.client(id).organisationId === registerOf(p);
       if (own && !log.some((e) => e.outcome === 'DENIED' && e.clientId === id)) problems.push(`${name}: no DENIED entry naming the client`);
       if (!own && log.some((e) => e.clientId === id)) problems.push(`${name}: an entry names another organisation's client`);
       if (log.some((e) => e.outcome === 'ALLOWED' && e.clientId === id)) problems.push(`${name}: an ALLOWED entry for an invisible client`);
@@ -308,7 +308,7 @@ describe.each(LOGINS.map((l) => [l]))('%s: look-ups', (login) => {
         problems.push(`${name}: answer differs from an unknown code: ${JSON.stringify(result.data)} ${JSON.stringify(result.errors)}`);
       }
       for (const existing of world.clientsWithCode(code)) {
-        const own = world.client(existing).organisationId === p.grants[0]!.organisationId;
+        const own = world.client(existing).organisationId === registerOf(p);
         if (own && !log.some((e) => e.outcome === 'DENIED' && e.clientId === existing)) problems.push(`${name}: no DENIED entry naming ${existing.slice(0, 8)}`);
         if (!own && log.some((e) => e.clientId === existing)) problems.push(`${name}: an entry names another organisation's client ${existing.slice(0, 8)}`);
       }

@@ -130,7 +130,7 @@ interface Cell {
   target: TargetKey;
   answer: Answer;
   allowing: PersonaGrant[];
-  /** Whether a refusal's DENIED entry names the client (the caller's own register, or a partner). */
+  /** Whether a refusal's DENIED entry names the client (the register the caller works in: for a partner its issuer's). */
   deniedNamesClient: boolean;
 }
 
@@ -153,7 +153,9 @@ function expectCell(persona: Persona, variant: Variant, key: TargetKey): Cell {
         return g.unit === c.unit && sees(g, c);
     }
   });
-  const otherRegister = persona.org !== c.org && persona.grants[0]!.role !== 'PARTNER';
+  // The register the persona works in: its organisation's; the partner token's issuing region's.
+  const register: OrgKey = persona.grants[0]!.role === 'PARTNER' ? 'region' : persona.org;
+  const otherRegister = register !== c.org;
   let answer: Answer;
   if (allowing.length > 0) answer = 'ALLOWED';
   else if (otherRegister) answer = 'NOT_FOUND';

@@ -268,8 +268,10 @@ describe('history: personas × records (visible, invisible)', () => {
     const log = await logOf(result);
     if (expected === 'NOT_FOUND') {
       expect(codesOf(result)).toEqual(['NOT_FOUND']);
-      // A refused look-up of the caller's own register's client is logged as DENIED; another register's never named.
-      const sameRegister = login !== 'majakka' && (DEMO.users as Record<string, { organisation?: string }>)[login]?.organisation === ORGANISATION[record];
+      // A refused look-up of a client in the caller's register (the partner token's: its issuing region's) is logged
+      // as DENIED; another register's never named.
+      const register = login === 'majakka' ? 'region' : (DEMO.users as Record<string, { organisation?: string }>)[login]?.organisation;
+      const sameRegister = register === ORGANISATION[record];
       const denied = log.filter((e) => e.outcome === 'DENIED' && e.clientId === id);
       expect(denied.length).toBe(sameRegister ? 1 : 0);
       expect(log.filter((e) => e.outcome === 'ALLOWED' && e.clientId === id)).toEqual([]);
@@ -385,10 +387,12 @@ describe('recordDisclosure: personas × targets (own unit, another unit, another
       expect(codesOf(result)).toEqual([expected]);
       expect(await disclosureCount()).toBe(countBefore);
       expect(log.filter((e) => e.outcome === 'ALLOWED' && e.action !== 'READ')).toEqual([]);
-      // Refused with a known target is logged DENIED with the client: for staff, a client of their own
-      // register only (another register's client is an unknown id); a partner's write attempt is logged
-      // against the commissioning region's client it names (kit write service, as for recordDocument).
-      const sameRegister = login === 'majakka' || (DEMO.users as Record<string, { organisation?: string }>)[login]?.organisation === target.organisation;
+      // Refused with a known target is logged DENIED with the client, a client of the caller's register only
+      // (its organisation's, the partner token's issuing region's; another register's client is an unknown id,
+      // kit write service, as for recordDocument).
+      // The register the caller works in: its organisation's; the partner token's issuing region's.
+      const register = login === 'majakka' ? 'region' : (DEMO.users as Record<string, { organisation?: string }>)[login]?.organisation;
+      const sameRegister = register === target.organisation;
       const denied = log.filter((e) => e.outcome === 'DENIED' && e.clientId === target.client);
       if (sameRegister) expect(denied.length).toBeGreaterThanOrEqual(1);
       else expect(denied).toEqual([]);

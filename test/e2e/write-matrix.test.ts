@@ -940,11 +940,13 @@ const WRITES_OF: Record<Variant, string[]> = {
   'correctDocument(colleague’s)': ['UPDATE Document'],
 };
 /**
- * Whether a refusal's DENIED entry names the client: a staff user's entries name only clients of the caller's own
- * register (naming another register's client would tell the caller's auditors who is a client there), and a
- * refusal about another register's client leaves no entry at all; a partner's name the region's client it tried.
+ * Whether a refusal's DENIED entry names the client: entries name only clients of the register the caller works
+ * in — its own organisation's, for the partner token its issuing region's (naming another register's client would
+ * tell the caller's auditors who is a client there) — and a refusal about another register's client leaves no
+ * entry at all.
  */
-const namesClient = (cell: Cell) => cell.target !== null && (cell.persona.grants[0]!.role === 'PARTNER' || spec(cell.target).org === cell.persona.org);
+const registerOf = (persona: Cell['persona']): OrgKey => (persona.grants[0]!.role === 'PARTNER' ? 'region' : persona.org);
+const namesClient = (cell: Cell) => cell.target !== null && spec(cell.target).org === registerOf(cell.persona);
 /** The DENIED entry of a refusal: the attempted action on the entity (an intake is refused as a new client). */
 const deniedOf = (variant: Variant) => (variant === 'createClient (intake)' ? 'CREATE Client' : WRITES_OF[variant][0]!);
 

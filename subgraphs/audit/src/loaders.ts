@@ -14,7 +14,7 @@ export function createLoaders({ db, ability, actor }: LoaderDeps, checkpoints: A
   return {
     store: new AuditStore(db, () => scope.entry),
     checkpoints,
-    ownClient: ownClientLoader(db, actor.organisationId),
+    ownClient: ownClientLoader(db, actor),
     directory,
     reviews,
     monitoring,

@@ -1,4 +1,4 @@
-import { type AuditTarget, type ChannelFields, ReadChannel, relationOnlyScope, type RequestContext } from '@vartija/kit';
+import { type AuditTarget, type ChannelFields, ReadChannel, registerOrganisationOf, relationOnlyScope, type RequestContext } from '@vartija/kit';
 import type { ListScope } from './client-store';
 import type { Loaders } from './loaders';
 
@@ -56,9 +56,9 @@ export async function recordRefusedLookup(ctx: Ctx, by: { id: string } | { code:
   }
 }
 
-/** The organisation's clients with that id (lower-case from the argument guard, as the loader keys them) or code. */
+/** The clients of the actor's register (its organisation's, a partner's issuer's) with that id (lower-case from the argument guard, as the loader keys them) or code. */
 async function ownClientIds(ctx: Ctx, by: { id: string } | { code: string }): Promise<string[]> {
-  if ('code' in by) return ctx.loaders.store.clientIdsWithCode(ctx.actor.organisationId, by.code);
+  if ('code' in by) return ctx.loaders.store.clientIdsWithCode(registerOrganisationOf(ctx.actor), by.code);
   const own = await ctx.loaders.ownClient.load(by.id);
   return own ? [own.id] : [];
 }

@@ -137,8 +137,8 @@ export class ClientStore {
 
   /**
    * Ids of the organisation's clients with this identity code, to log a refused look-up against (by id:
-   * kit ownClientLoader). Only the caller's own register: naming another organisation's client in the
-   * caller's log would tell its auditors who is a client there.
+   * kit ownClientLoader). Only the register the caller works in (registerOrganisationOf): naming another
+   * organisation's client in the caller's log would tell its auditors who is a client there.
    */
   async clientIdsWithCode(organisationId: string, code: string): Promise<string[]> {
     const rows = await this.db

@@ -22,7 +22,7 @@ export function createLoaders({ db, actor, ability, grants }: LoaderDeps) {
     grants,
     client: loaderById((ids) => store.byIds(ids, scope.client).then(grants.of('Client'))),
     // Which referenced clients are the actor's organisation's: a refused reference names only those (client-channels.ts).
-    ownClient: ownClientLoader(db, actor.organisationId),
+    ownClient: ownClientLoader(db, actor),
     guardians: loaderGroupedBy((ids) => store.guardiansOf(ids), (g) => g.clientId),
     relationships: loaderGroupedBy((ids) => store.relationshipsOf(ids, candidate.relationship).then(grants.of('ClientRelationship')), (r) => r.clientId),
     commissions: loaderGroupedBy((ids) => store.commissionsOf(ids, candidate.commission).then(grants.of('Commission')), (c) => c.clientId),

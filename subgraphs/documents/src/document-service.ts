@@ -60,9 +60,10 @@ export class DocumentService {
       const current = isUuid(id) ? await store.document(id, this.ctx.loaders.scope.document) : undefined;
       const target: AuditTarget = { entityType: 'Document', entityId: id, clientId: current?.clientId ?? null, unitId: current?.unitId ?? null };
       if (!current) {
-        // A document the actor cannot see answers like an unknown id; the attempt is logged with its client.
+        // A document the actor cannot see answers like an unknown id; the attempt is logged with its client when
+        // the client is in the register the actor works in (w.client: unknown otherwise).
         const hidden = isUuid(id) ? await store.document(id, sql`TRUE`) : undefined;
-        if (hidden && (w.actor.kind === 'PARTNER' || (await w.client(hidden.clientId).catch(() => null)))) {
+        if (hidden && (await w.client(hidden.clientId).catch(() => null))) {
           w.deny('correct', { entityType: 'Document', entityId: id, clientId: hidden.clientId }, 'document not visible to the actor');
         }
         throw notFound('Document', id);

@@ -6,6 +6,7 @@ import {
   isUuid,
   notFound,
   type PolicyGrant,
+  registerOrganisationOf,
   type RequestContext,
   rowScope,
   SENSITIVE_FIELDS,
@@ -117,12 +118,11 @@ export class HistoryService {
     }
     const found = await this.store.record(entityType, table, id, rowScope(this.ctx.ability, entityType));
     if (found) return (await this.ctx.grants.attach(entityType, [found]))[0];
-    // A refused look-up of one of the caller's own clients' records is logged, as for `client(id)`.
-    if (this.ctx.actor.kind === 'USER') {
-      const clientId = await this.store.clientOfRecord(entityType, table, id, this.ctx.actor.organisationId);
-      if (clientId) {
-        this.ctx.audit.deny({ entityType, entityId: id, clientId }, null, 'READ', 'history of a record not visible to the actor');
-      }
+    // A refused look-up of a record of a client in the caller's register (a partner's: its issuer's) is logged, as
+    // for `client(id)`.
+    const clientId = await this.store.clientOfRecord(entityType, table, id, registerOrganisationOf(this.ctx.actor));
+    if (clientId) {
+      this.ctx.audit.deny({ entityType, entityId: id, clientId }, null, 'READ', 'history of a record not visible to the actor');
     }
     return undefined;
   }

@@ -16,7 +16,7 @@ export function createLoaders({ db, ability, grants, actor }: LoaderDeps) {
   return {
     store,
     visibleClient: visibleClientLoader(db, ability, grants),
-    ownClient: ownClientLoader(db, actor.organisationId),
+    ownClient: ownClientLoader(db, actor),
     scope,
     document: loaderById((ids) => store.documentsByIds(ids, scope.document).then(grants.of('Document'))),
     // Keyed by client id; a type filter is applied after loading so all clients share one query.

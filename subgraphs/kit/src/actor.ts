@@ -43,6 +43,15 @@ export const actorSchema = z.object({
 });
 export type Actor = z.infer<typeof actorSchema>;
 
+/**
+ * The organisation whose register the actor works in: its own for staff; for a partner token the welfare
+ * region that issued it (a partner reads only that region's commissioned clients). A refused look-up names a
+ * client in the log only when it is this organisation's.
+ */
+export function registerOrganisationOf(actor: Pick<Actor, 'kind' | 'organisationId' | 'issuerOrganisationId'>): string {
+  return actor.kind === 'PARTNER' && actor.issuerOrganisationId ? actor.issuerOrganisationId : actor.organisationId;
+}
+
 export function rolesOf(actor: Actor): Role[] {
   return [...new Set(actor.grants.map((g) => g.role))];
 }

@@ -1,6 +1,7 @@
 import { clients, type Queryable, inList } from '@vartija/db';
 import DataLoader from 'dataloader';
 import { and, eq } from 'drizzle-orm';
+import { type Actor, registerOrganisationOf } from './actor';
 import { isUuid } from './ids';
 import type { AppAbility } from './policy/ability';
 import { type RowGrants, type WithVia } from './policy/row-grants';
@@ -40,11 +41,13 @@ export function visibleClientLoader(db: Queryable, ability: AppAbility, grants: 
 }
 
 /**
- * Which of the named clients are the organisation's own, one query per batch: a refused look-up or reference is
- * logged naming a client only when it is (another organisation's client in this log would tell its auditors
- * who is a client there).
+ * Which of the named clients are in the register the actor works in (registerOrganisationOf: the staff's own
+ * organisation, a partner token's issuing region), one query per batch: a refused look-up or reference is logged
+ * naming a client only when it is (another organisation's client in this log would tell its auditors who is a
+ * client there; a partner's refusals naming a client are its issuer's to read, policy/roles.ts logAttributedTo).
  */
-export function ownClientLoader(db: Queryable, organisationId: string) {
+export function ownClientLoader(db: Queryable, actor: Pick<Actor, 'kind' | 'organisationId' | 'issuerOrganisationId'>) {
+  const organisationId = registerOrganisationOf(actor);
   return loaderById(async (ids) => {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return [];

@@ -2,6 +2,7 @@ import { subject as asSubject } from '@casl/ability';
 import { clients, type Queryable } from '@vartija/db';
 import { eq, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import { registerOrganisationOf } from './actor';
 import { AUDIT_ACTION_OF, type AuditAction } from './audit/entry';
 import type { AuditTarget } from './audit/target';
 import type { RequestContext } from './context';
@@ -54,10 +55,10 @@ export class AuditedWrite {
    */
   async client(clientId: string, unknown: () => Error = () => notFound('Client', clientId)): Promise<ClientSubject> {
     const row = isUuid(clientId) ? await this.loadClient(clientId) : undefined;
-    // Another organisation's client is, for staff, an unknown id (`unknown`: the answer for the id the
-    // caller gave): naming it in a DENIED entry would tell the caller's auditors who is a client there.
-    // (A partner writes about its commissioning region's clients.)
-    if (!row || (this.actor.kind === 'USER' && row.organisationId !== this.actor.organisationId)) throw unknown();
+    // A client outside the register the actor works in (its organisation's; a partner token's issuing region's)
+    // is an unknown id (`unknown`: the answer for the id the caller gave): naming it in a DENIED entry would tell
+    // the caller's auditors who is a client there.
+    if (!row || row.organisationId !== registerOrganisationOf(this.actor)) throw unknown();
     // `attach` is for rows within the actor's row scope; an invisible client is visible through no grant.
     if (!row.visible) return { ...row, clientId: row.id, via: [] };
     const [withVia] = await this.ctx.grants.attach('Client', [{ ...row, clientId: row.id }], this.tx);

@@ -257,6 +257,14 @@ export class Oracle {
 
 const UNIT_ID: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(DEMO.units).map(([code, u]) => [code, u.id]));
 
+/**
+ * The organisation whose register the persona works in (kit registerOrganisationOf): its own; for the
+ * partner token, the region that issued it. Refused look-ups name only this organisation's clients.
+ */
+export function registerOf(persona: Persona): string {
+  return persona.grants[0]!.role === 'PARTNER' ? DEMO.organisations.region.id : persona.grants[0]!.organisationId;
+}
+
 /** A persona of §7 with the grants it holds (unit ids resolved). */
 export function personaOf(login: string, tokenId?: string): Persona {
   if (login === 'majakka') {

@@ -2,7 +2,7 @@ import { subject as asSubject } from '@casl/ability';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, parse } from 'graphql';
-import type { Actor, Grant, Role } from '../actor';
+import { type Actor, type Grant, registerOrganisationOf, type Role } from '../actor';
 import { SENSITIVE_FIELDS } from '../generated/sensitive-fields';
 import { type AppAbility, cachedAbilityFor, defineAbilityFor, policyGrantsOf, type PolicyGrant, type Subject } from './ability';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -466,5 +466,44 @@ describe('issue 13: a handover’s manifest is the receiving unit’s, a field t
     const ability = defineAbilityFor(worker, CLOCK);
     const ofUnit = handover(ORGANISATION, [`grant:SOCIAL_WORKER:${UNIT_A}`]);
     expect(ability.can('read', ofUnit, 'items')).toBe(true);
+  });
+});
+
+describe("the log attributed to an organisation: its partner tokens' refusals naming a client are the client's organisation's", () => {
+  const OTHER = '9c9c9c9c-0000-4000-8000-0000000000c9';
+  const entry = (over: object) => subject('AuditEntry', { organisationId: ORGANISATION, actorKind: 'PARTNER', outcome: 'DENIED', clientId: null, client: [], ...over });
+  const auditor = defineAbilityFor(user(grant('AUDITOR', null)));
+  const registrar = defineAbilityFor(user(grant('REGISTRAR', null)));
+  const clientOfOther = [{ organisationId: OTHER }];
+
+  it.each([
+    ['a partner token’s refusal naming a client', { clientId: 'c-1', client: clientOfOther }, false, false],
+    ['a partner token’s refusal naming no client', {}, true, true],
+    ['a partner token’s allowed read', { outcome: 'ALLOWED', clientId: 'c-1', client: clientOfOther }, true, false],
+    ['a staff refusal naming a client', { actorKind: 'USER', clientId: 'c-1', client: clientOfOther }, true, true],
+    ['a staff read', { actorKind: 'USER', outcome: 'ALLOWED', clientId: 'c-1', client: clientOfOther }, true, false],
+    ['a refusal naming its own client, by another organisation’s token', { organisationId: OTHER, clientId: 'c-1', client: [{ organisationId: ORGANISATION }] }, true, false],
+  ])('%s: the auditor and the registrar of the organisation it is attributed to', (_name, over, auditorSees, registrarSees) => {
+    expect(auditor.can('access', entry(over) as never)).toBe(auditorSees);
+    expect(registrar.can('access', entry(over) as never)).toBe(registrarSees);
+  });
+
+  it('says the same in SQL', () => {
+    const dialect = new PgDialect();
+    const text = dialect.sqlToQuery(rowScope(auditor, 'AuditEntry')).sql;
+    expect(text).toMatch(/"actor_kind" <> \$\d+/);
+    expect(text).toMatch(/"client_id" is null/);
+    const registrarText = dialect.sqlToQuery(rowScope(registrar, 'AuditEntry')).sql;
+    expect(registrarText).toMatch(/"actor_kind" <> \$\d+/);
+    expect(registrarText).not.toMatch(/EXISTS/);
+  });
+});
+
+describe('registerOrganisationOf: the register the actor works in', () => {
+  it("is the staff's own organisation, and a partner token's issuing region", () => {
+    expect(registerOrganisationOf(user())).toBe(ORGANISATION);
+    expect(registerOrganisationOf({ ...partnerToken, organisationId: 'partner-org', issuerOrganisationId: 'region' })).toBe('region');
+    // A token without an issuer reaches no register but its own organisation's (which holds no clients).
+    expect(registerOrganisationOf({ ...partnerToken, organisationId: 'partner-org', issuerOrganisationId: null })).toBe('partner-org');
   });
 });

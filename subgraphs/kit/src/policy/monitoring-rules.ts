@@ -1,3 +1,4 @@
+import type { MongoQuery } from '@casl/ability';
 import type { GrantRules } from './roles';
 
 // Log monitoring (issue 15; seed 002: the controller monitors the use of the register from its access log).
@@ -6,6 +7,18 @@ import type { GrantRules } from './roles';
 //   AuditReviewQueue { organisationId, kind }  a review queue (ReviewQueueKind) of its part of the log
 //   AuditReview      { organisationId }        reviews of its log entries (audit.reviews)
 //   MonitoringRun    { organisationId }        random-sample monitoring runs (audit.monitoring_runs)
+
+/**
+ * The entries attributed to an organisation (`organisationId`: its staff's and its partner tokens'), as its own
+ * auditors and registrar may access them: all but its partner tokens' refusals that name a client. Those
+ * concern another organisation's register (the token's issuer: a refused look-up of one of its clients), and
+ * their presence would tell the partner who is a client there; the client's organisation reads them through
+ * the client (roles.ts auditor). `outcome` narrows them to refusals (the registrar's part).
+ */
+export function logAttributedTo(organisationId: string, outcome?: 'DENIED'): MongoQuery[] {
+  const own = outcome ? { organisationId, outcome } : { organisationId };
+  return [{ ...own, actorKind: { $ne: 'PARTNER' } }, ...(outcome ? [] : [{ ...own, outcome: 'ALLOWED' }]), { ...own, clientId: null }];
+}
 
 /**
  * AUDITOR (data protection officer): monitors the organisation's log — every queue, its reviews and its
@@ -21,7 +34,7 @@ export function auditorMonitoring(g: GrantRules) {
 /**
  * REGISTRAR (users, grants, tokens): what concerns access administration and nothing more. It reads the
  * names of its organisation's users, tokens and units (which it administers anyway) and the queue of
- * refused attempts (DENIED) of its organisation's staff and tokens — a refusal is usually a missing or
+ * refused attempts (DENIED) of its organisation's staff and tokens (logAttributedTo) — a refusal is usually a missing or
  * wrong grant, which is the registrar's to fix — with the reviews of those entries. It neither reads
  * the rest of the log (no search, no activity, no other queue, no monitoring runs) nor records reviews:
  * monitoring is the data protection officer's. Its part of the log is `access` AuditEntry limited to
@@ -30,7 +43,7 @@ export function auditorMonitoring(g: GrantRules) {
 export function registrarMonitoring(g: GrantRules) {
   const { b, actor } = g;
   const own = { organisationId: actor.organisationId };
-  b.can('access', 'AuditEntry', { ...own, outcome: 'DENIED' });
+  for (const part of logAttributedTo(actor.organisationId, 'DENIED')) b.can('access', 'AuditEntry', part);
   b.can('read', 'AuditDirectory', own);
   b.can('read', 'AuditReviewQueue', { ...own, kind: 'DENIED' });
   b.can('read', 'AuditReview', own);

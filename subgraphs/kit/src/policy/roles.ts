@@ -5,7 +5,7 @@ import type { Action, Builder, PolicyClock, Subject } from './ability';
 import { activeCommissionOf, clientVisibleIn, cutoffDate, relationshipVisibleIn, through, windowOf } from './conditions';
 import { fieldsOf, RESTRICTED_DOCUMENT_TYPES, typesWith, WRITABLE_CLIENT_FIELDS } from './fields';
 import { auditorLifecycle, managerLifecycle, partnerHandovers, registrarLifecycle, unitHandovers } from './lifecycle-rules';
-import { auditorMonitoring, registrarMonitoring } from './monitoring-rules';
+import { auditorMonitoring, logAttributedTo, registrarMonitoring } from './monitoring-rules';
 
 const DEFAULT_WINDOW_MONTHS = 12;
 const ALL_CATEGORIES: SensitiveCategory[] = [...SENSITIVE_CATEGORIES];
@@ -309,7 +309,13 @@ export function auditor(g: GrantRules) {
   const { b, actor, clock } = g;
   canEach(b, 'access', 'Client', organisationClients(actor, clock));
   b.can('read', 'Client', [...CLIENT_NAMES, ...fieldsOf('Client', 'PERSONAL_ID')], g.via);
-  canEach(b, 'access', 'AuditEntry', [{ organisationId: actor.organisationId }, { client: { $elemMatch: { organisationId: actor.organisationId } } }, { organisationId: null, actorKind: 'SYSTEM' }]);
+  // Its part of the log: entries attributed to it, entries about its clients (whoever wrote them: a partner
+  // token's refused look-up of one is read here), and the system's.
+  canEach(b, 'access', 'AuditEntry', [
+    ...logAttributedTo(actor.organisationId),
+    { client: { $elemMatch: { organisationId: actor.organisationId } } },
+    { organisationId: null, actorKind: 'SYSTEM' },
+  ]);
   b.can('read', 'AuditEntry');
   organisationDataSubjectRequests(g, false);
   clientRecordExtracts(g, false);
