@@ -1,16 +1,19 @@
-import { clients, DEMO, DEMO_PARTNER_TOKEN, entries, grants, userCommitments, users } from '@vartija/db';
+import { clients, DEMO, DEMO_PARTNER_TOKEN, documents, entries, grants, userCommitments, users } from '@vartija/db';
 import { and, eq } from 'drizzle-orm';
 import { startTestStack, type TestStack } from '../testkit';
 
 /**
  * A partner token's refused look-ups leave a trace for the region that issued it (issue 9, item 6: every
  * refused read whose target is known is logged with the client), and only there:
- * - a look-up by id or identity code of an issuing-region client the token may not see answers as an unknown
- *   target does, and is logged DENIED naming the client;
+ * - a look-up by id (of a client, a record's history, a correction) of an issuing-region client the token may not
+ *   see answers as an unknown target does, and is logged DENIED naming the client; an unknown target writes as
+ *   many entries, naming none (entry ids are the log's global sequence); a look-up by identity code is refused
+ *   whatever the code (a partner reads none), logged alike for any code;
  * - another region's client, or an unknown target, is named by no entry (same answer);
- * - the region's auditors read these entries through their client; the partner organisation's own auditor and
- *   registrar do not (their presence would tell the partner who is a client of the region), though they still
- *   read their token's other entries.
+ * - a partner token's entries are the issuing region's part of the log (its auditors and registrar read them,
+ *   through the client and through the token); the partner organisation's own staff, if it has any, read none of
+ *   them (a refused look-up's entry, or the gap it leaves among the token's other entries, would tell the partner
+ *   who is a client of the region).
  */
 
 let t: TestStack;
@@ -80,14 +83,36 @@ describe("a partner token's refused look-ups", () => {
     ]);
   });
 
-  it('by identity code: refused as any code is (a partner reads no identity codes), and logged DENIED naming the client of that code', async () => {
+  it('by identity code: refused as any code is (a partner reads no identity codes), logged the same for an existing code as for an unknown one', async () => {
     const unknown = await asPartner(BY_CODE, { code: UNKNOWN_CODE });
     const refused = await asPartner(BY_CODE, { code: await codeOf(UNCOMMISSIONED) });
     expect(answerOf(refused)).toBe(answerOf(unknown));
-    expect((await loggedIn(unknown.headers['x-request-id']!)).filter((e) => e.clientId !== null)).toEqual([]);
-    const log = await loggedIn(refused.headers['x-request-id']!);
-    expect(log.filter((e) => e.clientId === UNCOMMISSIONED)).toEqual([expect.objectContaining({ outcome: 'DENIED', fields: ['personalIdentityCode'] })]);
-    expect(log.filter((e) => e.clientId !== null).map((e) => e.clientId)).toEqual([UNCOMMISSIONED]);
+    const shape = async (requestId: string) => (await loggedIn(requestId)).map((e) => [e.entityType, e.entityId, e.clientId, e.outcome, e.fields]);
+    expect(await shape(refused.headers['x-request-id']!)).toEqual(await shape(unknown.headers['x-request-id']!));
+    expect(await shape(refused.headers['x-request-id']!)).toEqual([['Client', null, null, 'DENIED', ['personalIdentityCode']]]);
+  });
+
+  it('writes as many entries for an existing target as for an unknown one (entry ids are the global sequence), by id, history and correction', async () => {
+    const document = (await db().select({ id: documents.id }).from(documents).where(eq(documents.clientId, UNCOMMISSIONED)))[0]!.id;
+    const UNKNOWN_DOCUMENT = '00000000-0000-4000-8000-0000000000ab';
+    const HISTORY = `query ($id: ID!) { history(entityType: "Document", id: $id) { __typename } }`;
+    const CORRECT = `mutation ($id: ID!) { correctDocument(id: $id, expectedRevision: 1, input: { title: "T", body: "B", reason: "R" }) { id } }`;
+    const pairs: [string, Record<string, unknown>, Record<string, unknown>, string | null][] = [
+      [BY_ID, { id: UNCOMMISSIONED }, { id: UNKNOWN_ID }, UNCOMMISSIONED],
+      [HISTORY, { id: document }, { id: UNKNOWN_DOCUMENT }, UNCOMMISSIONED],
+      [CORRECT, { id: document }, { id: UNKNOWN_DOCUMENT }, UNCOMMISSIONED],
+    ];
+    for (const [query, existing, unknown, client] of pairs) {
+      const a = await asPartner(query, existing);
+      const b = await asPartner(query, unknown);
+      expect(answerOf(a).replaceAll(String(Object.values(existing)[0]), 'ID')).toBe(answerOf(b).replaceAll(String(Object.values(unknown)[0]), 'ID'));
+      const logA = await loggedIn(a.headers['x-request-id']!);
+      const logB = await loggedIn(b.headers['x-request-id']!);
+      expect(logA.map((e) => [e.entityType, e.outcome, e.action])).toEqual(logB.map((e) => [e.entityType, e.outcome, e.action]));
+      // The region's auditors learn which of its clients was tried; nothing names a client for the unknown target.
+      expect(logA.filter((e) => e.clientId !== null).map((e) => e.clientId)).toEqual([client]);
+      expect(logB.filter((e) => e.clientId !== null)).toEqual([]);
+    }
   });
 
   itRegionB("another region's client answers as an unknown target and is named by no entry, by id or by code", async () => {
@@ -144,51 +169,50 @@ describe('who reads them', () => {
     return { totalCount, nodes };
   };
 
-  it("the issuing region's data protection officer reads the refusals, by request and by client", async () => {
-    for (const requestId of [refusedById, refusedByCode]) {
-      const found = await requestsIn('dpo', { requestId });
-      expect(found.nodes.filter((e) => e.clientId === UNCOMMISSIONED && e.outcome === 'DENIED')).toHaveLength(1);
-    }
+  it("the issuing region's data protection officer reads all of its token's entries: refusals by request, by client and by token", async () => {
+    const byId = await requestsIn('dpo', { requestId: refusedById });
+    expect(byId.nodes.filter((e) => e.clientId === UNCOMMISSIONED && e.outcome === 'DENIED')).toHaveLength(1);
+    // The code look-up: the token's refused attempt (a partner reads no codes), naming no client.
+    expect((await requestsIn('dpo', { requestId: refusedByCode })).nodes).toEqual([expect.objectContaining({ outcome: 'DENIED', clientId: null, actorKind: 'PARTNER' })]);
     const aboutClient = await requestsIn('dpo', { clientId: UNCOMMISSIONED, outcome: 'DENIED' });
-    expect(aboutClient.nodes.filter((e) => e.actorKind === 'PARTNER').map((e) => e.requestId)).toEqual(expect.arrayContaining([refusedById, refusedByCode]));
+    expect(aboutClient.nodes.filter((e) => e.actorKind === 'PARTNER').map((e) => e.requestId)).toContain(refusedById);
+    // The token's refusal that names no client is the issuer's too (the token is the region's to manage).
+    expect((await requestsIn('dpo', { requestId: refusedWithoutClient })).nodes).toEqual([expect.objectContaining({ outcome: 'DENIED', clientId: null, actorKind: 'PARTNER' })]);
+    const token = (await loggedIn(allowed))[0]!.actorId;
+    const byToken = await requestsIn('dpo', { actorId: token });
+    const all = await db().select({ seq: entries.seq }).from(entries).where(eq(entries.actorId, token));
+    expect(byToken.totalCount).toBe(all.length);
+    expect(byToken.nodes.map((e) => Number(e.id)).sort((a, b) => a - b)).toEqual(all.map((e) => e.seq).sort((a, b) => a - b));
   });
 
-  it("the partner organisation's data protection officer reads its token's other entries, never a refusal naming a client", async () => {
+  it("the issuing region's registrar finds its token's refusals in the DENIED queue", async () => {
+    const queue = await t.execute<Queue>({ as: 'admin', query: QUEUE });
+    expect(queue.errors).toBeUndefined();
+    const requests = new Set(queue.data!.reviewQueue.map((i) => i.entry.requestId));
+    for (const requestId of [refusedById, refusedByCode, refusedWithoutClient]) expect(requests.has(requestId)).toBe(true);
+  });
+
+  it("the partner organisation's own staff read none of the token's entries: nothing there tells a refused look-up from an unknown one", async () => {
+    const token = (await loggedIn(allowed))[0]!.actorId;
     const all = await requestsIn('dpo-majakka');
     expect(all.nodes).toHaveLength(all.totalCount);
-    const requests = new Set(all.nodes.map((e) => e.requestId));
-    expect(requests.has(allowed)).toBe(true);
-    expect(requests.has(refusedWithoutClient)).toBe(true);
-    expect(all.nodes.filter((e) => e.actorKind === 'PARTNER' && e.outcome === 'DENIED' && e.clientId !== null)).toEqual([]);
-    expect(await requestsIn('dpo-majakka', { clientId: UNCOMMISSIONED })).toEqual({ totalCount: 0, nodes: [] });
-    // What it sees of a refused look-up is what it sees of one for an unknown target: nothing tells them apart.
-    const seen = async (requestId: string) => (await requestsIn('dpo-majakka', { requestId })).nodes.map((e) => [e.actorKind, e.outcome, e.clientId]);
-    expect(await seen(refusedById)).toEqual(await seen(unknownById));
-    expect(await seen(refusedByCode)).toEqual(await seen(unknownByCode));
-    expect(await seen(refusedByCode)).toEqual([['PARTNER', 'DENIED', null]]);
-    // Its counts and samples agree with its listing: the refusals are not counted either.
+    expect(all.nodes.filter((e) => e.actorKind === 'PARTNER')).toEqual([]);
+    for (const filter of [{ actorId: token }, { clientId: UNCOMMISSIONED }, { clientId: COMMISSIONED }, ...[refusedById, refusedByCode, unknownById, unknownByCode, allowed, refusedWithoutClient].map((requestId) => ({ requestId }))]) {
+      expect(await requestsIn('dpo-majakka', filter)).toEqual({ totalCount: 0, nodes: [] });
+    }
     const counts = await t.execute<{ auditCountsPerActorDay: { actorId: string; count: number }[] }>({ as: 'dpo-majakka', query: `{ auditCountsPerActorDay(first: 1000) { actorId count } }` });
     expect(counts.errors).toBeUndefined();
-    const token = (await loggedIn(allowed))[0]!.actorId;
-    const listed = (await requestsIn('dpo-majakka', { actorId: token })).nodes;
-    const counted = counts.data!.auditCountsPerActorDay.filter((row) => row.actorId === token).reduce((sum, row) => sum + row.count, 0);
-    expect(listed.length).toBeGreaterThan(0);
-    expect(counted).toBe(listed.length);
-    const sample = await t.execute<{ auditSample: { clientId: string | null; outcome: string; actorKind: string }[] }>({
-      as: 'dpo-majakka',
-      query: `{ auditSample(size: 1000, seed: 1) { clientId outcome actorKind } }`,
-    });
+    expect(counts.data!.auditCountsPerActorDay.filter((row) => row.actorId === token)).toEqual([]);
+    const sample = await t.execute<{ auditSample: { actorKind: string }[] }>({ as: 'dpo-majakka', query: `{ auditSample(size: 1000, seed: 1) { actorKind } }` });
     expect(sample.errors).toBeUndefined();
-    expect(sample.data!.auditSample.filter((e) => e.actorKind === 'PARTNER' && e.outcome === 'DENIED' && e.clientId !== null)).toEqual([]);
-    expect(sample.data!.auditSample.length).toBeGreaterThan(0);
-  });
-
-  it("the partner organisation's registrar sees its token's refusals in the DENIED queue, but none naming a client", async () => {
+    expect(sample.data!.auditSample.filter((e) => e.actorKind === 'PARTNER')).toEqual([]);
     const queue = await t.execute<Queue>({ as: 'admin-majakka', query: QUEUE });
     expect(queue.errors).toBeUndefined();
-    const items = queue.data!.reviewQueue.map((i) => i.entry);
-    expect(items.some((e) => e.requestId === refusedWithoutClient)).toBe(true);
-    expect(items.filter((e) => e.clientId !== null && e.actorKind === 'PARTNER')).toEqual([]);
+    expect(queue.data!.reviewQueue.filter((i) => i.entry.actorKind === 'PARTNER')).toEqual([]);
+    // They still read their own staff's entries: their own queries above, each logged.
+    const own = await requestsIn('dpo-majakka');
+    expect(own.totalCount).toBeGreaterThan(0);
+    expect(own.nodes.every((e) => e.actorKind === 'USER')).toBe(true);
   });
 
   it("the region's client access report stays the region's: its auditor's report of the client names no refusal as a use", async () => {

@@ -947,6 +947,12 @@ const WRITES_OF: Record<Variant, string[]> = {
  */
 const registerOf = (persona: Cell['persona']): OrgKey => (persona.grants[0]!.role === 'PARTNER' ? 'region' : persona.org);
 const namesClient = (cell: Cell) => cell.target !== null && spec(cell.target).org === registerOf(cell.persona);
+/**
+ * A partner's refused correction of a document outside its issuer's register is logged naming no client: a
+ * partner's refused look-up by id writes one entry whether or not the target exists (entry ids are the global
+ * sequence; the documents subgraph's document-service.ts, correctDocument).
+ */
+const unnamedPartnerRefusal = (cell: Cell) => cell.persona.grants[0]!.role === 'PARTNER' && cell.variant.startsWith('correctDocument') && !namesClient(cell);
 /** The DENIED entry of a refusal: the attempted action on the entity (an intake is refused as a new client). */
 const deniedOf = (variant: Variant) => (variant === 'createClient (intake)' ? 'CREATE Client' : WRITES_OF[variant][0]!);
 
@@ -1147,7 +1153,13 @@ function observe(
     ...(cell.answer === 'NOT_FOUND' ? { message: `${request.notFound![0]} ${request.notFound![1]} was not found` } : {}),
     changes: cell.answer === 'ALLOWED' ? expectedChanges(cell, before) : [],
     writes: expectedWrites.sort(),
-    denied: !refusal ? [] : creates ? [`${deniedOf(cell.variant)} client=none`] : namesClient(cell) ? [`${deniedOf(cell.variant)} client=target`] : [],
+    denied: !refusal
+      ? []
+      : creates || unnamedPartnerRefusal(cell)
+        ? [`${deniedOf(cell.variant)} client=none`]
+        : namesClient(cell)
+          ? [`${deniedOf(cell.variant)} client=target`]
+          : [],
     response: expectedResponse,
   };
   return { summary, expected };

@@ -51,9 +51,23 @@ export const normaliseCode = (code: string) => code.trim().toUpperCase();
  * DENIED entry naming each client that exists with that id or code.
  */
 export async function recordRefusedLookup(ctx: Ctx, by: { id: string } | { code: string }, field: string, category: string) {
+  if (ctx.actor.kind === 'PARTNER') return recordPartnerRefusedLookup(ctx, by, field, category);
   for (const clientId of await ownClientIds(ctx, by)) {
     ctx.audit.deny({ entityType: 'Client', entityId: clientId, clientId }, { field, category }, 'READ', 'look-up of a client not visible to the actor');
   }
+}
+
+/**
+ * A partner token's refused look-up writes the same entries whether or not its issuer has the client: the entry
+ * ids are the log's global sequence, so one entry more when the client exists would tell whoever sees the ids
+ * around it (the partner's own staff, their own queries) that the region has that client. By id: one entry for
+ * the id asked, naming the client when it is the issuer's (for the region's auditors). By code: nothing more
+ * than the channel's refusal (a partner reads no identity codes, so the look-up is refused whatever the code).
+ */
+async function recordPartnerRefusedLookup(ctx: Ctx, by: { id: string } | { code: string }, field: string, category: string) {
+  if ('code' in by) return;
+  const own = await ctx.loaders.ownClient.load(by.id);
+  ctx.audit.deny({ entityType: 'Client', entityId: by.id, clientId: own ? own.id : null }, { field, category }, 'READ', 'look-up of a client not visible to the actor');
 }
 
 /** The clients of the actor's register (its organisation's, a partner's issuer's) with that id (lower-case from the argument guard, as the loader keys them) or code. */

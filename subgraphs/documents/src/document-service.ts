@@ -61,11 +61,11 @@ export class DocumentService {
       const target: AuditTarget = { entityType: 'Document', entityId: id, clientId: current?.clientId ?? null, unitId: current?.unitId ?? null };
       if (!current) {
         // A document the actor cannot see answers like an unknown id; the attempt is logged with its client when
-        // the client is in the register the actor works in (w.client: unknown otherwise).
+        // the client is in the register the actor works in (w.client: unknown otherwise). A partner's attempt is
+        // logged either way, naming the client only then (the same number of entries: recordRefusedLookup).
         const hidden = isUuid(id) ? await store.document(id, sql`TRUE`) : undefined;
-        if (hidden && (await w.client(hidden.clientId).catch(() => null))) {
-          w.deny('correct', { entityType: 'Document', entityId: id, clientId: hidden.clientId }, 'document not visible to the actor');
-        }
+        const named = hidden && (await w.client(hidden.clientId).catch(() => null)) ? hidden.clientId : null;
+        if (named || (w.actor.kind === 'PARTNER' && isUuid(id))) w.deny('correct', { entityType: 'Document', entityId: id, clientId: named }, 'document not visible to the actor');
         throw notFound('Document', id);
       }
       const grant = w.authorize('correct', 'Document', current, null, target);

@@ -119,10 +119,11 @@ export class HistoryService {
     const found = await this.store.record(entityType, table, id, rowScope(this.ctx.ability, entityType));
     if (found) return (await this.ctx.grants.attach(entityType, [found]))[0];
     // A refused look-up of a record of a client in the caller's register (a partner's: its issuer's) is logged, as
-    // for `client(id)`.
+    // for `client(id)`; a partner's is logged whether or not the record exists, naming the client only when it
+    // does (the same number of entries either way: clients-subgraph client-channels.ts recordRefusedLookup).
     const clientId = await this.store.clientOfRecord(entityType, table, id, registerOrganisationOf(this.ctx.actor));
-    if (clientId) {
-      this.ctx.audit.deny({ entityType, entityId: id, clientId }, null, 'READ', 'history of a record not visible to the actor');
+    if (clientId || this.ctx.actor.kind === 'PARTNER') {
+      this.ctx.audit.deny({ entityType, entityId: id, clientId: clientId ?? null }, null, 'READ', 'history of a record not visible to the actor');
     }
     return undefined;
   }

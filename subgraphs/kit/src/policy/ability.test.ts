@@ -469,33 +469,38 @@ describe('issue 13: a handover’s manifest is the receiving unit’s, a field t
   });
 });
 
-describe("the log attributed to an organisation: its partner tokens' refusals naming a client are the client's organisation's", () => {
+describe("an organisation's part of the log: its staff's entries and its issued tokens', not its own tokens'", () => {
   const OTHER = '9c9c9c9c-0000-4000-8000-0000000000c9';
-  const entry = (over: object) => subject('AuditEntry', { organisationId: ORGANISATION, actorKind: 'PARTNER', outcome: 'DENIED', clientId: null, client: [], ...over });
+  /** An entry of a partner token the organisation holds (issued by OTHER), unless overridden. */
+  const entry = (over: object) =>
+    subject('AuditEntry', { organisationId: ORGANISATION, actorKind: 'PARTNER', outcome: 'DENIED', clientId: null, client: [], issuedToken: [{ issuerOrganisationId: OTHER }], ...over });
   const auditor = defineAbilityFor(user(grant('AUDITOR', null)));
   const registrar = defineAbilityFor(user(grant('REGISTRAR', null)));
   const clientOfOther = [{ organisationId: OTHER }];
+  const staff = { actorKind: 'USER', issuedToken: [] };
+  const issuedHere = { organisationId: OTHER, issuedToken: [{ issuerOrganisationId: ORGANISATION }] };
 
   it.each([
-    ['a partner token’s refusal naming a client', { clientId: 'c-1', client: clientOfOther }, false, false],
-    ['a partner token’s refusal naming no client', {}, true, true],
-    ['a partner token’s allowed read', { outcome: 'ALLOWED', clientId: 'c-1', client: clientOfOther }, true, false],
-    ['a staff refusal naming a client', { actorKind: 'USER', clientId: 'c-1', client: clientOfOther }, true, true],
-    ['a staff read', { actorKind: 'USER', outcome: 'ALLOWED', clientId: 'c-1', client: clientOfOther }, true, false],
-    ['a refusal naming its own client, by another organisation’s token', { organisationId: OTHER, clientId: 'c-1', client: [{ organisationId: ORGANISATION }] }, true, false],
-  ])('%s: the auditor and the registrar of the organisation it is attributed to', (_name, over, auditorSees, registrarSees) => {
+    ['its own token’s refusal naming a client of the issuer', { clientId: 'c-1', client: clientOfOther }, false, false],
+    ['its own token’s refusal naming no client', {}, false, false],
+    ['its own token’s allowed read', { outcome: 'ALLOWED', clientId: 'c-1', client: clientOfOther }, false, false],
+    ['its staff’s refusal naming a client', { ...staff, clientId: 'c-1', client: clientOfOther }, true, true],
+    ['its staff’s read', { ...staff, outcome: 'ALLOWED', clientId: 'c-1', client: clientOfOther }, true, false],
+    ['a token it issued: a refusal naming no client', issuedHere, true, true],
+    ['a token it issued: a read of a client', { ...issuedHere, outcome: 'ALLOWED', clientId: 'c-2', client: [{ organisationId: ORGANISATION }] }, true, false],
+    ['another organisation’s staff refusal about its client', { ...staff, organisationId: OTHER, clientId: 'c-3', client: [{ organisationId: ORGANISATION }] }, true, false],
+  ])('%s: the auditor and the registrar of the organisation', (_name, over, auditorSees, registrarSees) => {
     expect(auditor.can('access', entry(over) as never)).toBe(auditorSees);
     expect(registrar.can('access', entry(over) as never)).toBe(registrarSees);
   });
 
-  it('says the same in SQL', () => {
+  it('says the same in SQL: the staff by organisation, the tokens through the issuer', () => {
     const dialect = new PgDialect();
-    const text = dialect.sqlToQuery(rowScope(auditor, 'AuditEntry')).sql;
-    expect(text).toMatch(/"actor_kind" <> \$\d+/);
-    expect(text).toMatch(/"client_id" is null/);
-    const registrarText = dialect.sqlToQuery(rowScope(registrar, 'AuditEntry')).sql;
-    expect(registrarText).toMatch(/"actor_kind" <> \$\d+/);
-    expect(registrarText).not.toMatch(/EXISTS/);
+    for (const ability of [auditor, registrar]) {
+      const text = dialect.sqlToQuery(rowScope(ability, 'AuditEntry')).sql;
+      expect(text).toMatch(/"actor_kind" <> \$\d+/);
+      expect(text).toMatch(/EXISTS \(SELECT 1 FROM "access"\."api_tokens" .*::text = "audit"\."entries"\."actor_id"/);
+    }
   });
 });
 

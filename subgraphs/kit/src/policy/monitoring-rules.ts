@@ -9,15 +9,19 @@ import type { GrantRules } from './roles';
 //   MonitoringRun    { organisationId }        random-sample monitoring runs (audit.monitoring_runs)
 
 /**
- * The entries attributed to an organisation (`organisationId`: its staff's and its partner tokens'), as its own
- * auditors and registrar may access them: all but its partner tokens' refusals that name a client. Those
- * concern another organisation's register (the token's issuer: a refused look-up of one of its clients), and
- * their presence would tell the partner who is a client there; the client's organisation reads them through
- * the client (roles.ts auditor). `outcome` narrows them to refusals (the registrar's part).
+ * The entries an organisation's auditors and registrar read as its own: its staff's (`organisationId`), and the
+ * partner tokens it issued (`issuedToken`). A partner token acts in the register of the region that issued it,
+ * so its entries are that region's, not its holder organisation's: the partner's own staff, if it has any on
+ * Vartija, never see them (a refused look-up is logged only when the client exists, and neither the entry nor
+ * the gap it leaves between the token's other entries may tell the partner who is a client of the region).
+ * `outcome` narrows them to refusals (the registrar's part).
  */
 export function logAttributedTo(organisationId: string, outcome?: 'DENIED'): MongoQuery[] {
-  const own = outcome ? { organisationId, outcome } : { organisationId };
-  return [{ ...own, actorKind: { $ne: 'PARTNER' } }, ...(outcome ? [] : [{ ...own, outcome: 'ALLOWED' }]), { ...own, clientId: null }];
+  const only = outcome ? { outcome } : {};
+  return [
+    { ...only, organisationId, actorKind: { $ne: 'PARTNER' } },
+    { ...only, actorKind: 'PARTNER', issuedToken: { $elemMatch: { issuerOrganisationId: organisationId } } },
+  ];
 }
 
 /**

@@ -309,8 +309,8 @@ export function auditor(g: GrantRules) {
   const { b, actor, clock } = g;
   canEach(b, 'access', 'Client', organisationClients(actor, clock));
   b.can('read', 'Client', [...CLIENT_NAMES, ...fieldsOf('Client', 'PERSONAL_ID')], g.via);
-  // Its part of the log: entries attributed to it, entries about its clients (whoever wrote them: a partner
-  // token's refused look-up of one is read here), and the system's.
+  // Its part of the log: its staff's and its partner tokens' entries, entries about its clients whoever wrote
+  // them, and the system's.
   canEach(b, 'access', 'AuditEntry', [
     ...logAttributedTo(actor.organisationId),
     { client: { $elemMatch: { organisationId: actor.organisationId } } },

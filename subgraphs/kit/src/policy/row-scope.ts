@@ -100,7 +100,14 @@ const TABLES: Partial<Record<Subject, { table: PgTable; relations: Record<string
   },
   Disclosure: { table: t.disclosures, relations: { client: toClient } },
   DataSubjectRequest: { table: t.dataSubjectRequests, relations: { client: toClient } },
-  AuditEntry: { table: t.entries, relations: { client: toClient } },
+  AuditEntry: {
+    table: t.entries,
+    relations: {
+      client: toClient,
+      // The partner token that wrote the entry (actor_id is the token's id for PARTNER entries).
+      issuedToken: { subject: 'ApiToken', on: (o, i) => sql`${col(i, 'id')}::text = ${col(o, 'actorId')}` },
+    },
+  },
   ApiToken: { table: t.apiTokens, relations: {} },
   // Access administration (issue 11): users and grants of the registrar's organisation or the manager's unit.
   User: { table: t.users, relations: {} },
