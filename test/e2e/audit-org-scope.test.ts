@@ -2,7 +2,7 @@ import { clients, DEMO, DEMO_PARTNER_TOKEN, entries, organisations } from '@vart
 import { type AuditEntryInput, DbAuditSink, rowsOf } from '@vartija/kit';
 import { eq, type SQL, sql } from 'drizzle-orm';
 import { ClientPageDocument } from '../generated/graphql';
-import { startTestStack, type TestStack } from '../testkit';
+import { allAuditEntries, startTestStack, type TestStack } from '../testkit';
 
 /**
  * An auditor sees their own organisation's part of the access log (issue 9, finding 7): entries
@@ -67,24 +67,7 @@ interface Entry {
   outcome: string;
 }
 const ENTRY = 'id requestId actorKind actorId organisationId clientId action outcome';
-type Page = { auditEntries: { totalCount: number; nodes: Entry[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
-const ENTRIES = `query ($filter: AuditFilter, $after: String) {
-  auditEntries(filter: $filter, first: 100, after: $after) { totalCount nodes { ${ENTRY} } pageInfo { hasNextPage endCursor } }
-}`;
-
-async function entriesAs(as: string, filter: Record<string, unknown> = {}): Promise<{ totalCount: number; nodes: Entry[] }> {
-  const nodes: Entry[] = [];
-  let after: string | null = null;
-  let totalCount = 0;
-  do {
-    const res: { data: Page | null | undefined; errors?: unknown } = await t.execute<Page>({ as, query: ENTRIES, variables: { filter, after } });
-    expect(res.errors).toBeUndefined();
-    totalCount = res.data!.auditEntries.totalCount;
-    nodes.push(...res.data!.auditEntries.nodes);
-    after = res.data!.auditEntries.pageInfo.hasNextPage ? res.data!.auditEntries.pageInfo.endCursor : null;
-  } while (after);
-  return { totalCount, nodes };
-}
+const entriesAs = (as: string, filter: Record<string, unknown> = {}) => allAuditEntries<Entry>(t, as, ENTRY, filter);
 
 const exec = (query: SQL) => db().execute(query);
 const head = async () => Number(rowsOf<{ seq: string | number }>(await exec(sql`SELECT seq FROM audit.chain_head WHERE id = 'main'`))[0]!.seq);

@@ -1,6 +1,6 @@
 import { clients, DEMO, DEMO_PARTNER_TOKEN, documents, entries, grants, userCommitments, users } from '@vartija/db';
 import { and, eq } from 'drizzle-orm';
-import { startTestStack, type TestStack } from '../testkit';
+import { allAuditEntries, startTestStack, type TestStack } from '../testkit';
 
 /**
  * A partner token's refused look-ups leave a trace for the region that issued it (issue 9, item 6: every
@@ -30,11 +30,7 @@ const itRegionB = REGION_B ? it : it.skip;
 
 const BY_ID = `query ($id: ID!) { client(id: $id) { id displayName } }`;
 const BY_CODE = `query ($code: String!) { clientByPersonalIdentityCode(code: $code) { id } }`;
-const ENTRIES = `query ($filter: AuditFilter, $after: String) {
-  auditEntries(filter: $filter, first: 100, after: $after) { totalCount nodes { id requestId actorKind actorId clientId outcome } pageInfo { hasNextPage endCursor } }
-}`;
 type Entry = { id: string; requestId: string; actorKind: string; actorId: string; clientId: string | null; outcome: string };
-type Entries = { auditEntries: { totalCount: number; nodes: Entry[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
 const QUEUE = `{ reviewQueue(kind: DENIED, first: 500, includeReviewed: true) { entry { id requestId clientId actorKind } } }`;
 type Queue = { reviewQueue: { entry: { id: string; requestId: string; clientId: string | null; actorKind: string } }[] };
 
@@ -154,20 +150,7 @@ describe('who reads them', () => {
     expect(await loggedIn(refusedWithoutClient)).toEqual([expect.objectContaining({ outcome: 'DENIED', clientId: null, actorKind: 'PARTNER' })]);
   });
 
-  /** Every entry the auditor's auditEntries lists for the filter, page by page, and its totalCount. */
-  const requestsIn = async (as: string, filter: Record<string, unknown> = {}) => {
-    const nodes: Entry[] = [];
-    let totalCount = 0;
-    let after: string | null = null;
-    do {
-      const res: { data?: Entries | null; errors?: unknown } = await t.execute<Entries>({ as, query: ENTRIES, variables: { filter, after } });
-      expect(res.errors).toBeUndefined();
-      totalCount = res.data!.auditEntries.totalCount;
-      nodes.push(...res.data!.auditEntries.nodes);
-      after = res.data!.auditEntries.pageInfo.hasNextPage ? res.data!.auditEntries.pageInfo.endCursor : null;
-    } while (after);
-    return { totalCount, nodes };
-  };
+  const requestsIn = (as: string, filter: Record<string, unknown> = {}) => allAuditEntries<Entry>(t, as, 'id requestId actorKind actorId clientId outcome', filter);
 
   it("the issuing region's data protection officer reads all of its token's entries: refusals by request, by client and by token", async () => {
     const byId = await requestsIn('dpo', { requestId: refusedById });

@@ -7,6 +7,7 @@ import { DbAuditSink } from '@vartija/kit';
 import { type GraphQLFormattedError, print } from 'graphql';
 import request from 'supertest';
 import { createTestDatabase } from './database';
+export { allAuditEntries } from './audit-entries';
 export { SwitchableAuditSink } from './switchable-audit-sink';
 
 export { DEMO };
