@@ -88,15 +88,17 @@ describe("a partner token's refused look-ups", () => {
     expect(await shape(refused.headers['x-request-id']!)).toEqual([['Client', null, null, 'DENIED', ['personalIdentityCode']]]);
   });
 
-  it('writes as many entries for an existing target as for an unknown one (entry ids are the global sequence), by id, history and correction', async () => {
+  it('writes as many entries for an existing target as for an unknown one (entry ids are the global sequence), by id, history, correction and record extract', async () => {
     const document = (await db().select({ id: documents.id }).from(documents).where(eq(documents.clientId, UNCOMMISSIONED)))[0]!.id;
     const UNKNOWN_DOCUMENT = '00000000-0000-4000-8000-0000000000ab';
     const HISTORY = `query ($id: ID!) { history(entityType: "Document", id: $id) { __typename } }`;
     const CORRECT = `mutation ($id: ID!) { correctDocument(id: $id, expectedRevision: 1, input: { title: "T", body: "B", reason: "R" }) { id } }`;
+    const EXTRACT = `query ($id: ID!) { clientRecordExtract(clientId: $id, requestId: "${UNKNOWN_DOCUMENT}") { clientId } }`;
     const pairs: [string, Record<string, unknown>, Record<string, unknown>, string | null][] = [
       [BY_ID, { id: UNCOMMISSIONED }, { id: UNKNOWN_ID }, UNCOMMISSIONED],
       [HISTORY, { id: document }, { id: UNKNOWN_DOCUMENT }, UNCOMMISSIONED],
       [CORRECT, { id: document }, { id: UNKNOWN_DOCUMENT }, UNCOMMISSIONED],
+      [EXTRACT, { id: UNCOMMISSIONED }, { id: UNKNOWN_ID }, UNCOMMISSIONED],
     ];
     for (const [query, existing, unknown, client] of pairs) {
       const a = await asPartner(query, existing);

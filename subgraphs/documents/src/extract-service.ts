@@ -134,7 +134,15 @@ export class ExtractService {
   extract(clientId: string, requestId: string): Promise<ClientRecordExtractModel> {
     return audited(this.ctx, async (w) => {
       const store = new ExtractStore(w.tx);
-      const client = await w.client(clientId);
+      const client = await w.client(clientId).catch((error: unknown) => {
+        // A partner's refused attempt is logged whether or not its issuer has the client (naming it only then, in
+        // authorize): the same number of entries either way, as for its refused look-ups (clients-subgraph
+        // client-channels.ts recordRefusedLookup).
+        if (this.ctx.actor.kind === 'PARTNER' && isUuid(clientId)) {
+          this.ctx.audit.deny({ entityType: 'Client', entityId: clientId, clientId: null, unitId: null }, null, 'EXPORT', 'client record extract not permitted');
+        }
+        throw error;
+      });
       const target: AuditTarget = { entityType: 'Client', entityId: client.id, clientId: client.id, unitId: null };
       const grant = this.authorize(client, target);
       const request = await this.answerable(store, client, requestId);
