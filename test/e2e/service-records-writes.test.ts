@@ -413,7 +413,8 @@ describe('services record writes: persona × mutation × target (DESIGN §4, iss
         // Nothing written, nothing logged as written.
         expect(o.slotAfter).toBe(o.slotBefore);
         expect(o.writes).toEqual([]);
-        const namesClient = persona.org === 'majakka' || persona.org === c.org;
+        // Refusals name clients of the caller's register only: its organisation's, the partner token's issuer's.
+        const namesClient = (persona.org === 'majakka' ? 'region' : persona.org) === c.org;
         expect(o.denied).toEqual(namesClient ? [`${action} ${entity} client=target`] : []);
       }
     });
