@@ -1,4 +1,4 @@
-import { type AuditTarget, type ChannelFields, ReadChannel, registerOrganisationOf, relationOnlyScope, type RequestContext } from '@vartija/kit';
+import { type AuditTarget, type ChannelFields, ReadChannel, recordRefusedTarget, registerOrganisationOf, relationOnlyScope, type RequestContext } from '@vartija/kit';
 import type { ListScope } from './client-store';
 import type { Loaders } from './loaders';
 
@@ -47,34 +47,23 @@ export async function whereOrRefuse(ctx: Ctx, channel: ReturnType<typeof clientC
 export const normaliseCode = (code: string) => code.trim().toUpperCase();
 
 /**
- * A look-up that found nothing the actor may see: the same answer as for an unknown target, and a
- * DENIED entry naming each client that exists with that id or code.
+ * A look-up that found nothing the actor may see: the same answer as for an unknown target, and a DENIED entry
+ * naming each client of the actor's register (registerOrganisationOf) with that id or code. A partner token's
+ * look-up by id is logged whether or not the client exists (kit recordRefusedTarget); by code, nothing beyond the
+ * channel's refusal: a partner reads no identity codes, so the look-up is refused whatever the code.
  */
 export async function recordRefusedLookup(ctx: Ctx, by: { id: string } | { code: string }, field: string, category: string) {
-  if (ctx.actor.kind === 'PARTNER') return recordPartnerRefusedLookup(ctx, by, field, category);
-  for (const clientId of await ownClientIds(ctx, by)) {
-    ctx.audit.deny({ entityType: 'Client', entityId: clientId, clientId }, { field, category }, 'READ', 'look-up of a client not visible to the actor');
+  const reason = 'look-up of a client not visible to the actor';
+  if ('code' in by) {
+    if (ctx.actor.kind === 'PARTNER') return;
+    for (const clientId of await ctx.loaders.store.clientIdsWithCode(registerOrganisationOf(ctx.actor), by.code)) {
+      ctx.audit.deny({ entityType: 'Client', entityId: clientId, clientId }, { field, category }, 'READ', reason);
+    }
+    return;
   }
-}
-
-/**
- * A partner token's refused look-up writes the same entries whether or not its issuer has the client: the entry
- * ids are the log's global sequence, so one entry more when the client exists would tell whoever sees the ids
- * around it (the partner's own staff, their own queries) that the region has that client. By id: one entry for
- * the id asked, naming the client when it is the issuer's (for the region's auditors). By code: nothing more
- * than the channel's refusal (a partner reads no identity codes, so the look-up is refused whatever the code).
- */
-async function recordPartnerRefusedLookup(ctx: Ctx, by: { id: string } | { code: string }, field: string, category: string) {
-  if ('code' in by) return;
+  // The id is lower-case from the argument guard, as the loader keys rows.
   const own = await ctx.loaders.ownClient.load(by.id);
-  ctx.audit.deny({ entityType: 'Client', entityId: by.id, clientId: own ? own.id : null }, { field, category }, 'READ', 'look-up of a client not visible to the actor');
-}
-
-/** The clients of the actor's register (its organisation's, a partner's issuer's) with that id (lower-case from the argument guard, as the loader keys them) or code. */
-async function ownClientIds(ctx: Ctx, by: { id: string } | { code: string }): Promise<string[]> {
-  if ('code' in by) return ctx.loaders.store.clientIdsWithCode(registerOrganisationOf(ctx.actor), by.code);
-  const own = await ctx.loaders.ownClient.load(by.id);
-  return own ? [own.id] : [];
+  recordRefusedTarget(ctx.audit, ctx.actor, { entityType: 'Client', entityId: by.id }, own?.id ?? null, { field, category }, 'READ', reason);
 }
 
 /** The clients whose refused reference a request has logged: one DENIED entry per client and request. */

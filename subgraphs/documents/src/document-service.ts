@@ -1,4 +1,4 @@
-import { type AuditTarget, audited, conflict, isUuid, notFound, type RequestContext } from '@vartija/kit';
+import { AUDIT_ACTION_OF, type AuditTarget, audited, conflict, isUuid, notFound, recordRefusedTarget, type RequestContext } from '@vartija/kit';
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { type correctDocumentInput, correctedFields } from './document-input';
@@ -60,12 +60,13 @@ export class DocumentService {
       const current = isUuid(id) ? await store.document(id, this.ctx.loaders.scope.document) : undefined;
       const target: AuditTarget = { entityType: 'Document', entityId: id, clientId: current?.clientId ?? null, unitId: current?.unitId ?? null };
       if (!current) {
-        // A document the actor cannot see answers like an unknown id; the attempt is logged with its client when
-        // the client is in the register the actor works in (w.client: unknown otherwise). A partner's attempt is
-        // logged either way, naming the client only then (the same number of entries: recordRefusedLookup).
-        const hidden = isUuid(id) ? await store.document(id, sql`TRUE`) : undefined;
-        const named = hidden && (await w.client(hidden.clientId).catch(() => null)) ? hidden.clientId : null;
-        if (named || (w.actor.kind === 'PARTNER' && isUuid(id))) w.deny('correct', { entityType: 'Document', entityId: id, clientId: named }, 'document not visible to the actor');
+        // A document the actor cannot see answers like an unknown id; the attempt is logged (kit recordRefusedTarget)
+        // naming its client when the client is in the register the actor works in (w.client: unknown otherwise).
+        if (isUuid(id)) {
+          const hidden = await store.document(id, sql`TRUE`);
+          const named = hidden && (await w.client(hidden.clientId).catch(() => null)) ? hidden.clientId : null;
+          recordRefusedTarget(this.ctx.audit, w.actor, { entityType: 'Document', entityId: id }, named, null, AUDIT_ACTION_OF.correct, 'document not visible to the actor');
+        }
         throw notFound('Document', id);
       }
       const grant = w.authorize('correct', 'Document', current, null, target);

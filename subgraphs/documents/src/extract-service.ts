@@ -12,6 +12,7 @@ import {
   isUuid,
   notFound,
   type PolicyGrant,
+  recordRefusedTarget,
   type RequestContext,
   SENSITIVE_FIELDS,
 } from '@vartija/kit';
@@ -135,12 +136,9 @@ export class ExtractService {
     return audited(this.ctx, async (w) => {
       const store = new ExtractStore(w.tx);
       const client = await w.client(clientId).catch((error: unknown) => {
-        // A partner's refused attempt is logged whether or not its issuer has the client (naming it only then, in
-        // authorize): the same number of entries either way, as for its refused look-ups (clients-subgraph
-        // client-channels.ts recordRefusedLookup).
-        if (this.ctx.actor.kind === 'PARTNER' && isUuid(clientId)) {
-          this.ctx.audit.deny({ entityType: 'Client', entityId: clientId, clientId: null, unitId: null }, null, 'EXPORT', 'client record extract not permitted');
-        }
+        // A client outside the caller's register: a refused target without a client (kit recordRefusedTarget; a
+        // client in it is named by authorize below).
+        if (isUuid(clientId)) recordRefusedTarget(this.ctx.audit, this.ctx.actor, { entityType: 'Client', entityId: clientId }, null, null, 'EXPORT', 'client record extract not permitted');
         throw error;
       });
       const target: AuditTarget = { entityType: 'Client', entityId: client.id, clientId: client.id, unitId: null };

@@ -6,6 +6,7 @@ import {
   isUuid,
   notFound,
   type PolicyGrant,
+  recordRefusedTarget,
   registerOrganisationOf,
   type RequestContext,
   rowScope,
@@ -118,13 +119,9 @@ export class HistoryService {
     }
     const found = await this.store.record(entityType, table, id, rowScope(this.ctx.ability, entityType));
     if (found) return (await this.ctx.grants.attach(entityType, [found]))[0];
-    // A refused look-up of a record of a client in the caller's register (a partner's: its issuer's) is logged, as
-    // for `client(id)`; a partner's is logged whether or not the record exists, naming the client only when it
-    // does (the same number of entries either way: clients-subgraph client-channels.ts recordRefusedLookup).
+    // A refused look-up of a record, logged as for `client(id)`: naming its client when in the caller's register.
     const clientId = await this.store.clientOfRecord(entityType, table, id, registerOrganisationOf(this.ctx.actor));
-    if (clientId || this.ctx.actor.kind === 'PARTNER') {
-      this.ctx.audit.deny({ entityType, entityId: id, clientId: clientId ?? null }, null, 'READ', 'history of a record not visible to the actor');
-    }
+    recordRefusedTarget(this.ctx.audit, this.ctx.actor, { entityType, entityId: id }, clientId ?? null, null, 'READ', 'history of a record not visible to the actor');
     return undefined;
   }
 

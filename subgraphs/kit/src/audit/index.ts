@@ -8,3 +8,4 @@ export * from './returned';
 export * from './sink';
 export * from './stored-form';
 export * from './target';
+export * from './refused-target';
